@@ -1,0 +1,11 @@
+namespace Linli.Api.Auth;
+
+public sealed class JwtOptions
+{
+    public const string Section = "Jwt";
+    public string Issuer { get; set; } = "linli";
+    public string Audience { get; set; } = "linli-miniprogram";
+    /// <summary>HMAC-SHA256 signing key, at least 32 bytes of UTF-8.</summary>
+    public string SigningKey { get; set; } = "";
+    public int AccessTokenMinutes { get; set; } = 30;
+}

@@ -1,0 +1,61 @@
+using System.Data.Common;
+using System.Text.Json.Serialization;
+using Linli.Api.Auth;
+using Linli.Api.Hosting;
+using Linli.Infrastructure.Crypto;
+using Linli.Infrastructure.Data;
+using Linli.Infrastructure.MySql;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.IdentityModel.Tokens;
+
+var builder = WebApplication.CreateBuilder(args);
+
+var connectionString = builder.Configuration.GetConnectionString("Main")
+    ?? throw new InvalidOperationException("ConnectionStrings:Main is not set.");
+// The one line that chooses the ADO.NET provider.
+builder.Services.AddSingleton<DbDataSource>(_ => new MySqlDataSource(connectionString));
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddSingleton<MigrationRunner>();
+builder.Services.AddSingleton(sp => new FieldProtector(
+    builder.Configuration.GetSection("FieldProtection").Get<FieldProtectionOptions>() ?? new FieldProtectionOptions()));
+
+builder.Services.ConfigureHttpJsonOptions(o =>
+{
+    o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.SnakeCaseLower));
+});
+builder.Services.AddProblemDetails();
+
+builder.Services.Configure<JwtOptions>(builder.Configuration.GetSection(JwtOptions.Section));
+builder.Services.AddSingleton<AccessTokenIssuer>();
+var jwt = builder.Configuration.GetSection(JwtOptions.Section).Get<JwtOptions>() ?? new JwtOptions();
+builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(o =>
+{
+    o.MapInboundClaims = false;
+    o.TokenValidationParameters = new TokenValidationParameters
+    {
+        ValidIssuer = jwt.Issuer,
+        ValidAudience = jwt.Audience,
+        IssuerSigningKey = AccessTokenIssuer.SigningKey(jwt),
+        NameClaimType = AuthClaims.UserId,
+        RoleClaimType = AuthClaims.Role,
+        ClockSkew = TimeSpan.FromSeconds(30),
+    };
+});
+builder.Services.AddAuthorization(Policies.Add);
+builder.Services.AddEndpointsApiExplorer();
+builder.Services.AddSwaggerGen();
+
+var app = builder.Build();
+
+await app.Services.GetRequiredService<MigrationRunner>().ApplyAsync();
+
+app.UseSwagger();
+app.UseSwaggerUI();
+app.UseAuthentication();
+app.UseAuthorization();
+
+app.MapHealth();
+
+app.Run();
+
+public partial class Program;
