@@ -1,0 +1,34 @@
+namespace Linli.Infrastructure.Wechat;
+
+/// <summary>
+/// The WeChat mini-program server APIs Linli uses. The Live implementation calls WeChat over HTTPS;
+/// the Simulated one answers locally (./run and tests). Swapping in a library is a one-line change in Program.cs.
+/// Failures are <see cref="WechatException"/>; <c>session_key</c>, AppSecret, tokens and codes are never logged.
+/// </summary>
+public interface IWechatClient
+{
+    /// <summary><c>sns/jscode2session</c>: exchanges a wx.login code for the user's openid.</summary>
+    Task<WechatSession> Code2SessionAsync(string code, CancellationToken cancellationToken);
+
+    /// <summary><c>wxa/business/getuserphonenumber</c>: the phone number behind a getPhoneNumber code.</summary>
+    Task<string> GetPhoneNumberAsync(string code, CancellationToken cancellationToken);
+
+    /// <summary><c>wxa/getwxacodeunlimit</c>: a mini-program code (PNG) opening <paramref name="page"/> with <paramref name="scene"/> (≤ 32 chars).</summary>
+    Task<byte[]> GetUnlimitedQrCodeAsync(string scene, string page, CancellationToken cancellationToken);
+
+    /// <summary><c>cgi-bin/message/subscribe/send</c>.</summary>
+    Task SendSubscribeMessageAsync(SubscribeMessage message, CancellationToken cancellationToken);
+
+    /// <summary><c>wxa/msg_sec_check</c> version 2.</summary>
+    Task<ContentCheckResult> CheckTextAsync(string openid, string content, int scene, CancellationToken cancellationToken);
+}
+
+/// <summary>The result of code2Session. <see cref="SessionKey"/> never leaves the server.</summary>
+public sealed record WechatSession(string OpenId, string? UnionId, string SessionKey);
+
+/// <summary>A subscribe message: template id, the page it opens, and its data fields (key → value).</summary>
+public sealed record SubscribeMessage(string ToOpenId, string TemplateId, string? Page, IReadOnlyDictionary<string, string> Data);
+
+public enum ContentSuggestion { Pass, Review, Risky }
+
+public sealed record ContentCheckResult(ContentSuggestion Suggestion, int Label, string? TraceId);
