@@ -34,6 +34,7 @@ public static class HostingExtensions
         app.UseSwagger();
         app.UseSwaggerUI(o => o.DocumentTitle = "Linli API");
         app.UseRouting();
+        app.UseMiddleware<UnmatchedRequests>();
         app.UseMiddleware<RequestBodyLimit>();
         app.UseRateLimiter();
         app.UseAuthentication();
