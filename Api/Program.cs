@@ -49,6 +49,8 @@ builder.Services.AddSwaggerGen();
 var app = builder.Build();
 
 await app.Services.GetRequiredService<MigrationRunner>().ApplyAsync();
+if (await app.RunIdentityCommandAsync(args))
+    return;
 
 app.UseExceptionHandler();
 app.UseSwagger();
