@@ -338,10 +338,21 @@ public sealed class MySqlDataReader : DbDataReader
 
     private async ValueTask ReadColumnsAsync(int count, bool async)
     {
-        var columns = new ColumnDefinition[count];
+        // The same statement usually returns the same columns: reuse the definitions parsed last time.
+        var cached = _session.LastColumns;
+        var columns = cached.Length == count ? cached : new ColumnDefinition[count];
         for (var i = 0; i < count; i++)
         {
             var payload = await _session.ReceiveAsync(async).ConfigureAwait(false);
+            if (i < cached.Length && cached[i].HasLayout(payload.Span))
+            {
+                columns[i] = cached[i];
+                continue;
+            }
+            if (ReferenceEquals(columns, cached))
+            {
+                columns = (ColumnDefinition[])cached.Clone();
+            }
             try
             {
                 columns[i] = ColumnDefinition.Create(payload.Span);
@@ -351,6 +362,7 @@ public sealed class MySqlDataReader : DbDataReader
                 throw _session.Malformed(e);
             }
         }
+        _session.LastColumns = columns;
         if ((_session.Capabilities & CapabilityFlags.DeprecateEof) == 0)
         {
             var eof = await _session.ReceiveAsync(async).ConfigureAwait(false);

@@ -129,4 +129,16 @@ public class QueryBuilderTests
         var error = Assert.Throws<NotSupportedException>(() => Build("SELECT @p", false, ("p", new object())));
         Assert.That(error!.Message, Does.Contain("\"p\""));
     }
+
+    [Test]
+    public void WhenTheModeIsUnknownStringsWithBackslashesBecomeHexLiteralsThatReadTheSameInBothModes()
+    {
+        using var writer = new PayloadWriter();
+        QueryBuilder.WriteString(writer, "a\\'b", StringEscaping.Unknown);
+        Assert.That(Encoding.UTF8.GetString(writer.Payload), Is.EqualTo("_utf8mb4 X'615C2762'"));
+
+        writer.Reset();
+        QueryBuilder.WriteString(writer, "it's", StringEscaping.Unknown);
+        Assert.That(Encoding.UTF8.GetString(writer.Payload), Is.EqualTo("'it''s'"));
+    }
 }

@@ -17,6 +17,11 @@ internal sealed class ColumnDefinition
     public required ColumnFlags Flags { get; init; }
     public required byte Decimals { get; init; }
 
+    /// <summary>The packet this definition was parsed from, to recognise the same column in the next result set.</summary>
+    private byte[] Raw { get; init; } = [];
+
+    public bool HasLayout(ReadOnlySpan<byte> payload) => payload.SequenceEqual(Raw);
+
     public bool IsUnsigned => (Flags & ColumnFlags.Unsigned) != 0;
     public bool IsBinary => CharacterSet == BinaryCharacterSet;
 
@@ -40,7 +45,7 @@ internal sealed class ColumnDefinition
         return new ColumnDefinition
         {
             Schema = schema, Table = table, Name = name, CharacterSet = characterSet,
-            ColumnLength = columnLength, Type = type, Flags = flags, Decimals = decimals,
+            ColumnLength = columnLength, Type = type, Flags = flags, Decimals = decimals, Raw = payload.ToArray(),
         };
     }
 }
