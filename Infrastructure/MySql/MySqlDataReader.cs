@@ -399,7 +399,7 @@ public sealed class MySqlDataReader : DbDataReader
     private Exception CancellationFailure(MySqlException? inner)
     {
         if (TimedOut)
-            return new MySqlException(MySqlErrorCode.QueryInterrupted, "70100",
+            return new MySqlException(MySqlErrorCode.CommandTimeout, "70100",
                 $"The Command Timeout of {_session.CommandTimeoutSeconds} s expired before the statement finished; it was stopped with KILL QUERY.",
                 new TimeoutException($"Command Timeout of {_session.CommandTimeoutSeconds} s expired.", inner));
         return new OperationCanceledException("The statement was cancelled (KILL QUERY).", inner, _session.CommandToken);
@@ -604,6 +604,7 @@ public sealed class MySqlDataReader : DbDataReader
             ColumnType.Date or ColumnType.NewDate or ColumnType.DateTime or ColumnType.Timestamp => typeof(DateTime),
             ColumnType.Time => typeof(TimeSpan),
             ColumnType.Bit => typeof(ulong),
+            ColumnType.String when column.IsChar36 => typeof(Guid),
             ColumnType.Json or ColumnType.Enum or ColumnType.Set => typeof(string),
             ColumnType.Geometry => typeof(byte[]),
             ColumnType.Null => typeof(object),
@@ -631,6 +632,8 @@ public sealed class MySqlDataReader : DbDataReader
             ColumnType.Date or ColumnType.NewDate or ColumnType.DateTime or ColumnType.Timestamp => TextValues.ParseDateTime(text),
             ColumnType.Time => TextValues.ParseTimeSpan(text),
             ColumnType.Bit => TextValues.ParseBit(text),
+            // Text that is not a GUID (a CHAR(36) used for something else) comes back as the string it is.
+            ColumnType.String when column.IsChar36 => Utf8Parser.TryParse(text, out Guid guid, out var used, 'D') && used == text.Length ? guid : Encoding.UTF8.GetString(text),
             ColumnType.Null => DBNull.Value,
             ColumnType.Geometry => text.ToArray(),
             _ when IsTextual(column) && !column.IsBinary => Encoding.UTF8.GetString(text),

@@ -182,7 +182,9 @@ internal static class QueryBuilder
                 break;
             case float f:
                 if (!float.IsFinite(f)) throw NotFinite(parameterName, f);
-                writer.WriteUtf8(f.ToString("R", CultureInfo.InvariantCulture));
+                // Widened to double: the shortest float text (3.4028235E+38) can lie just outside FLOAT's range, while the
+                // double text is the float's exact binary value.
+                writer.WriteUtf8(((double)f).ToString("R", CultureInfo.InvariantCulture));
                 break;
             case DateTime dt:
                 WriteQuotedAscii(writer, dt.ToString("yyyy-MM-dd HH:mm:ss.ffffff", CultureInfo.InvariantCulture));
