@@ -3,12 +3,13 @@ using System.Globalization;
 using Linli.Infrastructure.MySql;
 
 // Runs one fixed workload through our driver and prints "statements=<n> seconds=<s> rate=<statements per second>".
-//   DriverBench <connection string> select|insert <clients> <total statements> <key values>
+//   DriverBench <connection string> select|insert <clients> <total statements> <key values> [sync]
+// "sync" runs the blocking ADO.NET calls on one dedicated thread per client instead of async/await (a profiling aid).
 // Each client holds one connection, opened before the clock starts (as mariadb-slap's clients hold theirs),
 // and runs total/clients statements one after another; rows of a SELECT are all read and materialised.
-if (args.Length != 5)
+if (args.Length is not (5 or 6))
 {
-    Console.Error.WriteLine("usage: DriverBench <connection string> select|insert <clients> <total statements> <key values>");
+    Console.Error.WriteLine("usage: DriverBench <connection string> select|insert <clients> <total statements> <key values> [sync]");
     return 2;
 }
 var connectionString = args[0];
@@ -17,6 +18,7 @@ var clients = int.Parse(args[2], CultureInfo.InvariantCulture);
 var total = int.Parse(args[3], CultureInfo.InvariantCulture);
 var keyValues = int.Parse(args[4], CultureInfo.InvariantCulture);
 var perClient = total / clients;
+var sync = args.Length == 6 && args[5] == "sync";
 Func<MySqlConnection, int, Task> statement = workload switch
 {
     "select" => SelectAsync,
@@ -37,11 +39,27 @@ await Task.WhenAll(connections.Select((connection, c) => Task.Run(async () =>
 })));
 
 var clock = Stopwatch.StartNew();
-await Task.WhenAll(connections.Select((connection, c) => Task.Run(async () =>
+if (sync)
 {
-    for (var i = 0; i < perClient; i++)
-        await statement(connection, i);
-})));
+    var threads = connections.Select(connection => new Thread(() =>
+    {
+        for (var i = 0; i < perClient; i++)
+        {
+            if (workload == "select") SelectSync(connection, i);
+            else InsertSync(connection);
+        }
+    })).ToList();
+    threads.ForEach(t => t.Start());
+    threads.ForEach(t => t.Join());
+}
+else
+{
+    await Task.WhenAll(connections.Select(connection => Task.Run(async () =>
+    {
+        for (var i = 0; i < perClient; i++)
+            await statement(connection, i);
+    })));
+}
 clock.Stop();
 
 foreach (var connection in connections)
@@ -54,12 +72,7 @@ return 0;
 // The same statement text mariadb-slap sends: the driver substitutes @k client-side.
 async Task SelectAsync(MySqlConnection connection, int i)
 {
-    await using var command = connection.CreateCommand();
-    command.CommandText = "SELECT id, k, payload FROM bench_rows WHERE k = @k";
-    var parameter = command.CreateParameter();
-    parameter.ParameterName = "@k";
-    parameter.Value = i % keyValues;
-    command.Parameters.Add(parameter);
+    await using var command = SelectCommand(connection, i);
     await using var reader = await command.ExecuteReaderAsync();
     var rows = 0;
     while (await reader.ReadAsync())
@@ -73,9 +86,48 @@ async Task SelectAsync(MySqlConnection connection, int i)
         throw new InvalidOperationException($"no rows for k={i % keyValues}: the table was not filled");
 }
 
+void SelectSync(MySqlConnection connection, int i)
+{
+    using var command = SelectCommand(connection, i);
+    using var reader = command.ExecuteReader();
+    var rows = 0;
+    while (reader.Read())
+    {
+        _ = reader.GetInt64(0);
+        _ = reader.GetInt32(1);
+        _ = reader.GetString(2);
+        rows++;
+    }
+    if (rows == 0)
+        throw new InvalidOperationException($"no rows for k={i % keyValues}: the table was not filled");
+}
+
+void InsertSync(MySqlConnection connection)
+{
+    using var command = InsertCommand(connection);
+    command.ExecuteNonQuery();
+}
+
 async Task InsertAsync(MySqlConnection connection, int i)
 {
-    await using var command = connection.CreateCommand();
+    await using var command = InsertCommand(connection);
+    await command.ExecuteNonQueryAsync();
+}
+
+MySqlCommand SelectCommand(MySqlConnection connection, int i)
+{
+    var command = connection.CreateCommand();
+    command.CommandText = "SELECT id, k, payload FROM bench_rows WHERE k = @k";
+    var parameter = command.CreateParameter();
+    parameter.ParameterName = "@k";
+    parameter.Value = i % keyValues;
+    command.Parameters.Add(parameter);
+    return command;
+}
+
+MySqlCommand InsertCommand(MySqlConnection connection)
+{
+    var command = connection.CreateCommand();
     command.CommandText = "INSERT INTO bench_inserts (k, payload) VALUES (@k, @payload)";
     var k = command.CreateParameter();
     k.ParameterName = "@k";
@@ -85,5 +137,5 @@ async Task InsertAsync(MySqlConnection connection, int i)
     payload.ParameterName = "@payload";
     payload.Value = "payload-text-of-forty-characters-xxxxxxx";
     command.Parameters.Add(payload);
-    await command.ExecuteNonQueryAsync();
+    return command;
 }
