@@ -45,8 +45,22 @@ internal sealed partial class ServerSession
 
     private void OnTimeoutTimer()
     {
-        // A timer callback queued for an earlier command must not kill a later one.
-        if (Stopwatch.GetTimestamp() >= Volatile.Read(ref _timeoutDeadline)) RequestKill(TimedOut);
+        // The timer's clock is coarser than Stopwatch and may fire a little early; a callback queued for an earlier
+        // command may also arrive during a later one. Either way: wait for the rest of the current deadline.
+        var remaining = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), Volatile.Read(ref _timeoutDeadline));
+        if (remaining > TimeSpan.Zero)
+        {
+            if (Volatile.Read(ref _cancelState) != Running) return;
+            try
+            {
+                _timeoutTimer?.Change(remaining + TimeSpan.FromMilliseconds(1), Timeout.InfiniteTimeSpan);
+            }
+            catch (ObjectDisposedException)
+            {
+            }
+            return;
+        }
+        RequestKill(TimedOut);
     }
 
     private void RequestKill(int reason)
