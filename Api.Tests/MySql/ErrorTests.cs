@@ -131,6 +131,22 @@ public class ErrorTests
     }
 
     [Test]
+    public void AServerThatDoesNotListenIsTransientError2003()
+    {
+        // Port 1 on loopback: nothing listens there, so the connection is refused at once.
+        var error = Assert.ThrowsAsync<MySqlException>(async () =>
+        {
+            await using var connection = await DriverDb.OpenAsync("Port=1;Pooling=false;Connection Timeout=5");
+        });
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(error!.Number, Is.EqualTo(MySqlErrorCode.UnableToConnect));
+            Assert.That(error.IsTransient, Is.True);
+        });
+    }
+
+    [Test]
     public void UnknownDatabaseIsError1049()
     {
         var error = Assert.ThrowsAsync<MySqlException>(async () =>

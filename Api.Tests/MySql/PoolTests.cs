@@ -261,6 +261,48 @@ public class PoolTests
         Assert.That(await WaitForConnectionsAsync(observer, schema.Name, 0), Is.Zero);
     }
 
+    [Test]
+    public async Task TheFirstCommandAfterReuseIsEscapedForTheModeTheResetRestores()
+    {
+        // The previous user turned NO_BACKSLASH_ESCAPES on; the reset turns it off again. Escaping the next user's
+        // first statement for the old mode would let a backslash-quote end the literal early.
+        await using var table = await DriverDb.TableAsync("id INT PRIMARY KEY, v VARCHAR(100) NOT NULL", "pr");
+        await using var schema = await DriverDb.SchemaAsync();
+        var settings = $"Maximum Pool Size=1;Database={schema}";
+        const string hostile = "a\\' OR 1=1; DROP TABLE x; -- \\";
+        await using (var first = await DriverDb.OpenAsync(settings))
+            await first.ExecuteAsync("SET SESSION sql_mode = CONCAT(@@sql_mode, ',NO_BACKSLASH_ESCAPES')");
+
+        await using (var second = await DriverDb.OpenAsync(settings))
+            await second.ExecuteAsync($"INSERT INTO linli_test.{table} (id, v) VALUES (1, @v)", new { v = hostile });
+
+        await using var reader = await DriverDb.OpenAsync();
+        Assert.That(await reader.QuerySingleAsync<string>($"SELECT v FROM {table}"), Is.EqualTo(hostile));
+    }
+
+    [Test]
+    public async Task IdleConnectionsAreClosedAfterTheIdleTimeoutDownToTheMinimum()
+    {
+        await using var schema = await DriverDb.SchemaAsync();
+        var settings = $"Maximum Pool Size=5;Minimum Pool Size=1;Connection Idle Timeout=1;Database={schema}";
+        await using var observer = await DriverDb.OpenAsync("Pooling=false");
+        await using (var a = await DriverDb.OpenAsync(settings))
+        await using (var b = await DriverDb.OpenAsync(settings))
+        await using (var c = await DriverDb.OpenAsync(settings))
+            await Task.WhenAll(a.ExecuteAsync("DO 1"), b.ExecuteAsync("DO 1"), c.ExecuteAsync("DO 1"));
+        var pooled = await CountConnectionsAsync(observer, schema.Name);
+
+        var afterIdle = await WaitForConnectionsAsync(observer, schema.Name, 1);
+        await using var again = await DriverDb.OpenAsync(settings);
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(pooled, Is.EqualTo(3));
+            Assert.That(afterIdle, Is.EqualTo(1), "the minimum stays open");
+            Assert.That(await again.ExecuteScalarAsync<int>("SELECT 1"), Is.EqualTo(1));
+        });
+    }
+
     internal static async Task<long> CountConnectionsAsync(MySqlConnection observer, string schema) =>
         await observer.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE DB = @schema", new { schema });
 
