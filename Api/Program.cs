@@ -47,6 +47,8 @@ builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJw
     };
 });
 builder.Services.AddAuthorization(Policies.Add);
+builder.Services.AddIdentityFeature(builder.Configuration, builder.Environment);
+builder.Services.AddSingleton<IHostCommand, GrantAdminHostCommand>();
 
 var app = builder.Build();
 
@@ -58,6 +60,7 @@ await app.Services.GetRequiredService<MigrationRunner>().ApplyAsync();
 app.UseLinliHosting();
 
 app.MapHealth();
+app.MapIdentityFeature();
 
 await app.RunAsync();
 return 0;
