@@ -169,17 +169,6 @@ public class ProblemDetailsTests
         });
     }
 
-    [TestCase(0, HttpStatusCode.ServiceUnavailable)]
-    [TestCase(40029, HttpStatusCode.Unauthorized)]
-    [TestCase(40163, HttpStatusCode.Unauthorized)]
-    [TestCase(40226, HttpStatusCode.Forbidden)]
-    [TestCase(45011, HttpStatusCode.TooManyRequests)]
-    [TestCase(-1, HttpStatusCode.BadGateway)]
-    public async Task WechatFailuresMapToTheirStatus(int errCode, HttpStatusCode expected)
-    {
-        await ProblemAsync(await _client.GetAsync($"/probe/wechat/{errCode}"), expected);
-    }
-
     [Test]
     public async Task MissingTokenIsAProblem()
     {

@@ -45,7 +45,7 @@ public class StartupValidationTests
     }
 
     [Test]
-    public void LiveWechatNeedsItsCredentialsInProduction()
+    public void LiveWechatNeedsItsCredentials()
     {
         var settings = SafeProduction();
         settings.Remove("Wechat:AppSecret");

@@ -64,7 +64,8 @@ public static class StartupValidation
             problems.Add("FieldProtection keys include a development or test key from the repository; set secret keys.");
 
         var wechat = configuration.GetSection("Wechat");
-        var mode = wechat["Mode"] ?? "Live";
+        // Unset means Simulated in Development and Testing, Live elsewhere (as AddWechat decides).
+        var mode = wechat["Mode"] ?? (environment.IsDevelopment() || environment.IsEnvironment("Testing") ? "Simulated" : "Live");
         if (string.Equals(mode, "Simulated", StringComparison.OrdinalIgnoreCase))
         {
             if (production && !wechat.GetValue<bool>("AllowSimulatedInProduction"))
@@ -72,7 +73,7 @@ public static class StartupValidation
         }
         else if (string.Equals(mode, "Live", StringComparison.OrdinalIgnoreCase))
         {
-            if (production && (string.IsNullOrWhiteSpace(wechat["AppId"]) || string.IsNullOrWhiteSpace(wechat["AppSecret"])))
+            if (string.IsNullOrWhiteSpace(wechat["AppId"]) || string.IsNullOrWhiteSpace(wechat["AppSecret"]))
                 problems.Add("Wechat:AppId and Wechat:AppSecret are required when Wechat:Mode is Live.");
         }
         else
