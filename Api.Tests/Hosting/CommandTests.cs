@@ -76,9 +76,10 @@ public class CommandTests
             ["Wechat__Mode"] = "Simulated",
         });
 
-        Assert.That(exitCode, Is.Not.EqualTo(0));
-        Assert.That(error, Does.Contain("Linli cannot start:")
+        Assert.That(exitCode, Is.EqualTo(1));
+        Assert.That(error, Does.StartWith("Linli cannot start:")
             .And.Contain("Jwt:SigningKey is a development or test key")
+            .And.Contain("FieldProtection keys include a development or test key")
             .And.Contain("Wechat:Mode is Simulated"));
     }
 }

@@ -98,6 +98,16 @@ public class ProblemDetailsTests
     }
 
     [Test]
+    public async Task RequestLogNamesTheRouteEvenWhenTheRequestFailed()
+    {
+        using var body = new StringContent("{", Encoding.UTF8, "application/json");
+        var response = await _client.PostAsync("/probe/echo", body);
+        var traceId = response.Headers.GetValues(TraceIds.Header).Single();
+
+        Assert.That(_app.Log.Lines.Single(l => l.Contains(traceId, StringComparison.Ordinal)), Does.Contain("POST /probe/echo responded 400"));
+    }
+
+    [Test]
     public async Task UnknownRouteIsAProblem()
     {
         await ProblemAsync(await _client.GetAsync("/api/v1/no-such-thing"), HttpStatusCode.NotFound);
