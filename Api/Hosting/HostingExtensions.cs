@@ -19,7 +19,7 @@ public static class HostingExtensions
                 c.ProblemDetails.Extensions["exception"] = c.Exception.ToString();
         });
         services.AddExceptionHandler<ProblemExceptionHandler>();
-        // Bad input (malformed JSON, a route value of the wrong type, a wrong content type) becomes an
+        // Bad input (malformed JSON, a route or query value that cannot be bound) becomes an
         // exception in every environment, so ProblemExceptionHandler can name the field.
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddLinliRateLimits(builder.Configuration);
