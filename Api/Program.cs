@@ -12,7 +12,11 @@ using Microsoft.IdentityModel.Tokens;
 // `dotnet Api.dll migrate | seed-demo | grant-admin <openid>` runs one command and exits (Api/Hosting/Commands.cs).
 var (command, commandArgs, hostArgs) = Commands.Split(args);
 var builder = WebApplication.CreateBuilder(hostArgs);
-StartupValidation.ThrowIfInvalid(builder.Configuration, builder.Environment);
+if (StartupValidation.Refusal(builder.Configuration, builder.Environment) is { } refusal)
+{
+    await Console.Error.WriteLineAsync(refusal);
+    return 1;
+}
 
 var connectionString = builder.Configuration.GetConnectionString("Main")!;
 // The one line that chooses the ADO.NET provider.
