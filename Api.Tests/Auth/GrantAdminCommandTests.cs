@@ -2,7 +2,7 @@ using System.Data.Common;
 using Linli.Api.Auth;
 using Linli.Api.Tests.Support;
 using Linli.Domain.Identity;
-using Microsoft.AspNetCore.Builder;
+using Linli.Infrastructure.Data;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Linli.Api.Tests.Auth;
@@ -28,18 +28,16 @@ public class GrantAdminCommandTests
     }
 
     [Test]
-    public async Task TheCommandRunsAgainstTheRunningServicesDatabaseAndExits()
+    public async Task TheCommandRunsAgainstTheRunningServicesDatabase()
     {
         var name = TestData.Unique("cmd");
-        // A second host on the same database while the API (Factory) is serving, as `Api grant-admin <openid>` is.
-        var builder = WebApplication.CreateBuilder();
-        builder.Services.AddSingleton(Factory.Services.GetRequiredService<DbDataSource>());
-        builder.Services.AddSingleton<TimeProvider>(Factory.Clock);
-        await using var command = builder.Build();
+        // The API (Factory) is serving while the command runs against the same database.
+        var command = new GrantAdminHostCommand(Factory.Services.GetRequiredService<DbDataSource>(), Factory.Clock,
+            Factory.Services.GetRequiredService<MigrationRunner>());
         Assert.Multiple(async () =>
         {
-            Assert.That(await command.RunIdentityCommandAsync(["grant-admin", "sim-" + name]), Is.True, "the process exits after the command");
-            Assert.That(await command.RunIdentityCommandAsync(["--urls", "http://127.0.0.1:0"]), Is.False, "no command: serve as usual");
+            Assert.That(await command.RunAsync(["sim-" + name], CancellationToken.None), Is.Zero);
+            Assert.That(await command.RunAsync([], CancellationToken.None), Is.EqualTo(2), "no openid: usage");
         });
         var session = await SignIn.AsAsync(Factory, name);
         Assert.That(session.User.Roles, Is.EqualTo(new[] { Roles.Resident, Roles.Admin }));
