@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Text.Json.Serialization;
 using Linli.Api.Auth;
 using Linli.Api.Hosting;
+using Linli.Api.Tickets;
 using Linli.Infrastructure.Crypto;
 using Linli.Infrastructure.Data;
 using Linli.Infrastructure.MySql;
@@ -44,6 +45,7 @@ builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJw
 builder.Services.AddAuthorization(Policies.Add);
 builder.Services.AddEndpointsApiExplorer();
 builder.Services.AddSwaggerGen();
+builder.Services.AddTicketsFeature(builder.Configuration, builder.Environment.ContentRootPath);
 
 var app = builder.Build();
 
@@ -55,6 +57,7 @@ app.UseAuthentication();
 app.UseAuthorization();
 
 app.MapHealth();
+app.MapTicketsFeature();
 
 app.Run();
 
