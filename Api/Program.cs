@@ -43,6 +43,7 @@ builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJw
     };
 });
 builder.Services.AddAuthorization(Policies.Add);
+builder.Services.AddIdentityFeature(builder.Configuration, builder.Environment);
 builder.Services.AddEndpointsApiExplorer();
 builder.Services.AddSwaggerGen();
 builder.Services.AddTicketsFeature(builder.Configuration, builder.Environment.ContentRootPath);
@@ -50,13 +51,17 @@ builder.Services.AddTicketsFeature(builder.Configuration, builder.Environment.Co
 var app = builder.Build();
 
 await app.Services.GetRequiredService<MigrationRunner>().ApplyAsync();
+if (await app.RunIdentityCommandAsync(args))
+    return;
 
+app.UseExceptionHandler();
 app.UseSwagger();
 app.UseSwaggerUI();
 app.UseAuthentication();
 app.UseAuthorization();
 
 app.MapHealth();
+app.MapIdentityFeature();
 app.MapTicketsFeature();
 
 app.Run();
