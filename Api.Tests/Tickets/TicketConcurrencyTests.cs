@@ -24,6 +24,8 @@ public class TicketConcurrencyTests
         {
             await start.WaitAsync();
             using var response = await TicketWorld.ActAsync(client, ticket.Id, "claim");
+            if (response.StatusCode is not (HttpStatusCode.OK or HttpStatusCode.Conflict))
+                TestContext.Out.WriteLine($"{response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
             return response.StatusCode;
         }).ToList();
         start.Release(claims.Count);

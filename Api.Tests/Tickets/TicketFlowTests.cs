@@ -111,7 +111,10 @@ public class TicketFlowTests
 
         Assert.That(cancelled.Status, Is.EqualTo(TicketState.Cancelled));
         using var late = await TicketWorld.ActAsync(w.PartyMember.Client, ticket.Id, "claim");
-        Assert.That(late.StatusCode, Is.EqualTo(HttpStatusCode.NotFound), "a cancelled ticket is no longer open for party members to see");
+        Assert.That(late.StatusCode, Is.EqualTo(HttpStatusCode.Conflict), "the party member was told of it when published");
+        Assert.That((await late.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("currentState").GetString(), Is.EqualTo("cancelled"));
+        using var read = await w.PartyMember.Client.GetAsync($"/api/v1/tickets/{ticket.Id}");
+        Assert.That(read.StatusCode, Is.EqualTo(HttpStatusCode.NotFound), "but it is no longer in their list or readable");
     }
 
     [Test]

@@ -240,10 +240,14 @@ public sealed partial class TicketWorkflow(
         var now = clock.GetUtcNow();
         await using var connection = await db.OpenConnectionAsync(ct);
         var ticket = await TicketQueries.FindAsync(connection, ticketId, ct);
-        if (ticket is null || (caller is not null && !caller.CanSee(ticket)))
+        if (ticket is null)
+            return new TicketOutcome.NotFound();
+        var relation = caller?.RelationTo(ticket) ?? TicketCaller.System;
+        // A party member of the community was told of the ticket when it was published: when another member
+        // claims it first, the late ones hear "already in progress" (409), not "no such ticket" (404).
+        if (caller is not null && !caller.CanSee(ticket) && !relation.IsPartyMember)
             return new TicketOutcome.NotFound();
 
-        var relation = caller?.RelationTo(ticket) ?? TicketCaller.System;
         var decision = TicketRules.Decide(ticket.Facts, action, relation, now);
         switch (decision.Verdict)
         {
