@@ -73,12 +73,15 @@ public class TicketScopeTests
         var first = await w.Staff.Client.GetFromJsonAsync<TicketPageDto>($"/api/v1/tickets?communityId={w.CommunityId}&status=submitted&limit=2", TicketsApp.Json);
         var second = await w.Staff.Client.GetFromJsonAsync<TicketPageDto>(
             $"/api/v1/tickets?communityId={w.CommunityId}&status=submitted&limit=2&cursor={first!.NextCursor}", TicketsApp.Json);
+        var open = await w.Staff.Client.GetFromJsonAsync<TicketPageDto>(
+            $"/api/v1/tickets?communityId={w.CommunityId}&status=open_for_claim,dispatched", TicketsApp.Json);
         var text = await w.Staff.Client.GetFromJsonAsync<TicketPageDto>($"/api/v1/tickets?communityId={w.CommunityId}&text=第3号", TicketsApp.Json);
 
         Assert.That(first.Items.Select(i => i.Id), Is.EqualTo(new[] { ids[4], ids[3] }));
         Assert.That(second!.Items.Select(i => i.Id), Is.EqualTo(new[] { ids[2], ids[1] }));
         Assert.That(first.NextCursor, Is.EqualTo(ids[3].ToString(System.Globalization.CultureInfo.InvariantCulture)));
         Assert.That(second.NextCursor, Is.Null, "the fifth ticket is open for claim, so the submitted ones end here");
+        Assert.That(open!.Items.Select(i => i.Id), Is.EqualTo(new[] { ids[0] }));
         Assert.That(text!.Items.Select(i => i.Id), Is.EqualTo(new[] { ids[3] }));
     }
 

@@ -126,13 +126,12 @@ public sealed partial class TicketWorkflow(
             && !(caller.IsAdmin || caller.StaffCommunities.Contains(communityId!.Value) || (gridId is { } g && caller.Grids.Contains(g))))
             return new TicketOutcome.Forbidden("Only grid workers and community staff of this place report by patrol, phone or on behalf of someone.");
 
-        var needsReview = false;
         var openid = await conn.ExecuteScalarAsync<string?>(new CommandDefinition(
             "SELECT openid FROM users WHERE id = @me", new { me = caller.UserId }, cancellationToken: ct));
         var check = await CheckContentAsync(openid ?? "", request.Address is null ? description : $"{description}\n{request.Address}", ct);
         if (check == ContentSuggestion.Risky)
             return new TicketOutcome.Refused("The description contains content that cannot be published. Please rephrase it.");
-        needsReview = check != ContentSuggestion.Pass;
+        var needsReview = check != ContentSuggestion.Pass;
 
         var now = clock.GetUtcNow();
         await using var transaction = await conn.BeginTransactionAsync(ct);
