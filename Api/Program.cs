@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using Linli.Api.Auth;
 using Linli.Api.Demo;
 using Linli.Api.Hosting;
+using Linli.Api.Tickets;
 using Linli.Infrastructure.Crypto;
 using Linli.Infrastructure.Data;
 using Linli.Infrastructure.MySql;
@@ -53,6 +54,7 @@ builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJw
 builder.Services.AddAuthorization(Policies.Add);
 builder.Services.AddIdentityFeature(builder.Configuration, builder.Environment);
 builder.Services.AddSingleton<IHostCommand, GrantAdminHostCommand>();
+builder.Services.AddTicketsFeature(builder.Configuration, builder.Environment.ContentRootPath);
 
 var app = builder.Build();
 
@@ -65,6 +67,7 @@ app.UseLinliHosting();
 
 app.MapHealth();
 app.MapIdentityFeature();
+app.MapTicketsFeature();
 
 await app.RunAsync();
 return 0;
