@@ -2,6 +2,9 @@ using System.Data.Common;
 using System.Text.Json.Serialization;
 using Linli.Api.Auth;
 using Linli.Api.Hosting;
+using Linli.Api.Houses;
+using Linli.Api.Stats;
+using Linli.Api.Tenancies;
 using Linli.Infrastructure.Crypto;
 using Linli.Infrastructure.Data;
 using Linli.Infrastructure.MySql;
@@ -42,6 +45,7 @@ builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJw
     };
 });
 builder.Services.AddAuthorization(Policies.Add);
+builder.Services.AddHouses(builder.Configuration);
 builder.Services.AddEndpointsApiExplorer();
 builder.Services.AddSwaggerGen();
 
@@ -53,8 +57,12 @@ app.UseSwagger();
 app.UseSwaggerUI();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseRateLimiter();
 
 app.MapHealth();
+app.MapHouses();
+app.MapTenancies();
+app.MapPopulation();
 
 app.Run();
 
