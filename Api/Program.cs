@@ -46,13 +46,17 @@ builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJw
 });
 builder.Services.AddAuthorization(Policies.Add);
 builder.Services.AddHouses(builder.Configuration);
+builder.Services.AddIdentityFeature(builder.Configuration, builder.Environment);
 builder.Services.AddEndpointsApiExplorer();
 builder.Services.AddSwaggerGen();
 
 var app = builder.Build();
 
 await app.Services.GetRequiredService<MigrationRunner>().ApplyAsync();
+if (await app.RunIdentityCommandAsync(args))
+    return;
 
+app.UseExceptionHandler();
 app.UseSwagger();
 app.UseSwaggerUI();
 app.UseAuthentication();
@@ -63,6 +67,7 @@ app.MapHealth();
 app.MapHouses();
 app.MapTenancies();
 app.MapPopulation();
+app.MapIdentityFeature();
 
 app.Run();
 

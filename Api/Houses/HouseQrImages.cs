@@ -12,14 +12,14 @@ namespace Linli.Api.Houses;
 /// in Simulated mode, or with <c>Qr:UseStandardQr</c>, a standard QR code of <c>https://{Qr:Host}/h/{code}</c>.
 /// </summary>
 public sealed partial class HouseQrImages(
-    DbDataSource db, IOptions<QrOptions> options, IConfiguration configuration, IServiceProvider services,
+    DbDataSource db, IOptions<QrOptions> options, IOptions<WechatOptions> wechatOptions, IWechatClient wechat,
     TimeProvider clock, ILogger<HouseQrImages> logger)
 {
     public QrOptions Options => options.Value;
 
     /// <summary>True when codes come from WeChat (and so are PNGs to embed), false when drawn locally.</summary>
     public bool UsesWechat =>
-        !options.Value.UseStandardQr && string.Equals(configuration["Wechat:Mode"], "Live", StringComparison.OrdinalIgnoreCase);
+        !options.Value.UseStandardQr && wechatOptions.Value.Mode == WechatMode.Live;
 
     public async Task<byte[]> PngAsync(long houseId, string code, CancellationToken ct)
     {
@@ -33,8 +33,6 @@ public sealed partial class HouseQrImages(
         if (cached is not null)
             return cached;
 
-        var wechat = services.GetService<IWechatClient>()
-            ?? throw new InvalidOperationException("Wechat:Mode is Live but no WeChat client is registered.");
         byte[] png;
         try
         {
