@@ -51,6 +51,10 @@ public sealed partial class HouseQrImages(
         return png;
     }
 
+    /// <summary>WeChat's codes come as JPEG or PNG; the bytes say which.</summary>
+    public static string ContentType(byte[] image) =>
+        image is [0xFF, 0xD8, ..] ? "image/jpeg" : "image/png";
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "WeChat refused the mini-program code for house {HouseId} (errcode {ErrCode})")]
     private partial void LogWechatFailed(long houseId, int? errCode);
 }

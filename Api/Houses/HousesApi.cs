@@ -204,7 +204,8 @@ public static class HousesApi
             return TypedResults.NotFound();
         try
         {
-            return TypedResults.File(await images.PngAsync(house.Id, house.Code, ct), "image/png", $"{house.Code}.png");
+            var image = await images.PngAsync(house.Id, house.Code, ct);
+            return TypedResults.File(image, HouseQrImages.ContentType(image));
         }
         catch (WechatException e)
         {
