@@ -4,6 +4,9 @@ using Linli.Api.Auth;
 using Linli.Api.Demo;
 using Linli.Api.Hosting;
 using Linli.Api.Tickets;
+using Linli.Api.Houses;
+using Linli.Api.Stats;
+using Linli.Api.Tenancies;
 using Linli.Infrastructure.Crypto;
 using Linli.Infrastructure.Data;
 using Linli.Infrastructure.MySql;
@@ -52,6 +55,7 @@ builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJw
     };
 });
 builder.Services.AddAuthorization(Policies.Add);
+builder.Services.AddHouses(builder.Configuration);
 builder.Services.AddIdentityFeature(builder.Configuration, builder.Environment);
 builder.Services.AddSingleton<IHostCommand, GrantAdminHostCommand>();
 builder.Services.AddTicketsFeature(builder.Configuration, builder.Environment.ContentRootPath);
@@ -66,6 +70,9 @@ await app.Services.GetRequiredService<MigrationRunner>().ApplyAsync();
 app.UseLinliHosting();
 
 app.MapHealth();
+app.MapHouses();
+app.MapTenancies();
+app.MapPopulation();
 app.MapIdentityFeature();
 app.MapTicketsFeature();
 
