@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Text.Json.Serialization;
 using Linli.Api.Auth;
 using Linli.Api.Hosting;
+using Linli.Api.PartyMembers;
 using Linli.Infrastructure.Crypto;
 using Linli.Infrastructure.Data;
 using Linli.Infrastructure.MySql;
@@ -24,6 +25,7 @@ builder.Services.ConfigureHttpJsonOptions(o =>
     o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.SnakeCaseLower));
 });
 builder.Services.AddProblemDetails();
+builder.Services.AddPartyMembers();
 
 builder.Services.Configure<JwtOptions>(builder.Configuration.GetSection(JwtOptions.Section));
 builder.Services.AddSingleton<AccessTokenIssuer>();
@@ -55,6 +57,7 @@ app.UseAuthentication();
 app.UseAuthorization();
 
 app.MapHealth();
+app.MapPartyMembers();
 
 app.Run();
 
