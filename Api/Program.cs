@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using Linli.Api.Auth;
 using Linli.Api.Hosting;
 using Linli.Api.PartyMembers;
+using Linli.Api.Stats;
 using Linli.Infrastructure.Crypto;
 using Linli.Infrastructure.Data;
 using Linli.Infrastructure.MySql;
@@ -26,6 +27,7 @@ builder.Services.ConfigureHttpJsonOptions(o =>
 });
 builder.Services.AddProblemDetails();
 builder.Services.AddPartyMembers();
+builder.Services.AddTicketStats();
 
 builder.Services.Configure<JwtOptions>(builder.Configuration.GetSection(JwtOptions.Section));
 builder.Services.AddSingleton<AccessTokenIssuer>();
@@ -58,6 +60,7 @@ app.UseAuthorization();
 
 app.MapHealth();
 app.MapPartyMembers();
+app.MapTicketStats();
 
 app.Run();
 
