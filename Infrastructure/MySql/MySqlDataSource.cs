@@ -2,9 +2,30 @@ using System.Data.Common;
 
 namespace Linli.Infrastructure.MySql;
 
-// Placeholder until the driver lands (issue 2): it keeps the solution compiling.
+/// <summary>The application's singleton entry point: every connection it creates shares the same pool.</summary>
 public sealed class MySqlDataSource(string connectionString) : DbDataSource
 {
-    public override string ConnectionString => connectionString;
-    protected override DbConnection CreateDbConnection() => throw new NotSupportedException("The MySQL driver has not landed yet.");
+    public override string ConnectionString { get; } = connectionString;
+
+    public new MySqlConnection CreateConnection() => new(ConnectionString);
+
+    protected override DbConnection CreateDbConnection() => CreateConnection();
+
+    public new async ValueTask<MySqlConnection> OpenConnectionAsync(CancellationToken cancellationToken = default)
+    {
+        var connection = CreateConnection();
+        try
+        {
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    protected override async ValueTask<DbConnection> OpenDbConnectionAsync(CancellationToken cancellationToken = default) =>
+        await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
 }
