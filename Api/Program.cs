@@ -4,6 +4,7 @@ using Linli.Api.Auth;
 using Linli.Api.Hosting;
 using Linli.Api.PartyMembers;
 using Linli.Api.Stats;
+using Linli.Api.Tickets;
 using Linli.Infrastructure.Crypto;
 using Linli.Infrastructure.Data;
 using Linli.Infrastructure.MySql;
@@ -46,13 +47,18 @@ builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJw
     };
 });
 builder.Services.AddAuthorization(Policies.Add);
+builder.Services.AddIdentityFeature(builder.Configuration, builder.Environment);
 builder.Services.AddEndpointsApiExplorer();
 builder.Services.AddSwaggerGen();
+builder.Services.AddTicketsFeature(builder.Configuration, builder.Environment.ContentRootPath);
 
 var app = builder.Build();
 
 await app.Services.GetRequiredService<MigrationRunner>().ApplyAsync();
+if (await app.RunIdentityCommandAsync(args))
+    return;
 
+app.UseExceptionHandler();
 app.UseSwagger();
 app.UseSwaggerUI();
 app.UseAuthentication();
@@ -61,6 +67,8 @@ app.UseAuthorization();
 app.MapHealth();
 app.MapPartyMembers();
 app.MapTicketStats();
+app.MapIdentityFeature();
+app.MapTicketsFeature();
 
 app.Run();
 
