@@ -18,7 +18,7 @@ public sealed record PartyMemberDto(
     string? DeclineReason, DateTimeOffset? ReviewedAt, DateTimeOffset CreatedAt);
 
 /// <summary>What the member has done on tickets: claimed, resolved, the average rating residents gave, and how many are overdue now.</summary>
-public sealed record PartyMemberRecordDto(int TicketsClaimed, int TicketsResolved, double? AverageSatisfaction, int Overdue);
+public sealed record PartyMemberRecordDto(long TicketsClaimed, long TicketsResolved, double? AverageSatisfaction, long Overdue);
 
 public sealed record PartyMemberDetailDto(PartyMemberDto Member, PartyMemberRecordDto Record);
 

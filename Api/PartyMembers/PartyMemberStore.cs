@@ -145,6 +145,44 @@ public sealed class PartyMemberStore(DbDataSource db, FieldProtector protector, 
         return row is null ? null : (await WithSkillsAsync(connection, [row], ct))[0];
     }
 
+    /// <summary>
+    /// What the member did on tickets of their community, all time: tickets they claimed, tickets they resolved
+    /// that are still resolved or closed, the average rating of those, and tickets they handle that are overdue now.
+    /// </summary>
+    public async Task<PartyMemberRecordDto> RecordAsync(long userId, long communityId, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        // ix_ticket_events_actor_action (actor_id, action, ticket_id), then the tickets PK; ix_tickets_handler for overdue.
+        var row = await connection.QuerySingleAsync<RecordRow>(new CommandDefinition("""
+            SELECT
+              (SELECT COUNT(DISTINCT e.ticket_id) FROM ticket_events e JOIN tickets t ON t.id = e.ticket_id
+               WHERE e.actor_id = @userId AND e.action = 'claim' AND t.community_id = @communityId) AS Claimed,
+              (SELECT COUNT(*) FROM tickets t
+               WHERE t.id IN (SELECT e.ticket_id FROM ticket_events e WHERE e.actor_id = @userId AND e.action = 'resolve')
+                 AND t.community_id = @communityId AND t.status IN ('resolved', 'closed')) AS Resolved,
+              (SELECT COUNT(*) FROM tickets t
+               WHERE t.id IN (SELECT e.ticket_id FROM ticket_events e WHERE e.actor_id = @userId AND e.action = 'resolve')
+                 AND t.community_id = @communityId AND t.status IN ('resolved', 'closed') AND t.satisfaction IS NOT NULL) AS Rated,
+              (SELECT CAST(COALESCE(SUM(t.satisfaction), 0) AS SIGNED) FROM tickets t
+               WHERE t.id IN (SELECT e.ticket_id FROM ticket_events e WHERE e.actor_id = @userId AND e.action = 'resolve')
+                 AND t.community_id = @communityId AND t.status IN ('resolved', 'closed')) AS SatisfactionSum,
+              (SELECT COUNT(*) FROM tickets t
+               WHERE t.handler_user_id = @userId AND t.community_id = @communityId
+                 AND t.status IN ('dispatched', 'in_progress') AND t.due_at < @now) AS Overdue
+            """, new { userId, communityId, now = clock.GetUtcNow().UtcDateTime }, cancellationToken: ct));
+        return new PartyMemberRecordDto(row.Claimed, row.Resolved,
+            Domain.Stats.TicketCounts.Ratio(row.SatisfactionSum, row.Rated), row.Overdue);
+    }
+
+    private sealed class RecordRow
+    {
+        public long Claimed { get; set; }
+        public long Resolved { get; set; }
+        public long Rated { get; set; }
+        public long SatisfactionSum { get; set; }
+        public long Overdue { get; set; }
+    }
+
     /// <summary>Newest first, keyset-paged by id. Filters are optional; scope is not.</summary>
     public async Task<PartyMemberPageDto> ListAsync(
         Viewer viewer, long? communityId, PartyMemberStatus? status, string? skill, long? beforeId, int limit, CancellationToken ct)

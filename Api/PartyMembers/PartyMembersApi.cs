@@ -74,11 +74,13 @@ public static class PartyMembersApi
             ViewerOf(http), communityId, parsedStatus, skill, beforeId, limit ?? DefaultPageSize, ct));
     }
 
-    private static async Task<Results<Ok<PartyMemberDto>, NotFound>> Get(
+    private static async Task<Results<Ok<PartyMemberDetailDto>, NotFound>> Get(
         long id, HttpContext http, PartyMemberStore store, CancellationToken ct)
     {
         var member = await store.FindVisibleAsync(id, ViewerOf(http), ct);
-        return member is null ? TypedResults.NotFound() : TypedResults.Ok(member);
+        if (member is null)
+            return TypedResults.NotFound();
+        return TypedResults.Ok(new PartyMemberDetailDto(member, await store.RecordAsync(member.UserId, member.CommunityId, ct)));
     }
 
     private static async Task<Results<Ok<PartyMemberDto>, NotFound, ProblemHttpResult>> Confirm(
