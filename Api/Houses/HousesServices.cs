@@ -14,6 +14,8 @@ public static class HousesServices
         services.AddSingleton<HouseQrImages>();
         services.AddSingleton<PendingLandlords>();
         services.AddSingleton<HouseLookup>();
+        // Tickets reported from a scanned house code find their community and grid here.
+        services.AddSingleton<Linli.Api.Tickets.IHouseLookup>(sp => sp.GetRequiredService<HouseLookup>());
 
         var permits = configuration.GetSection(QrOptions.Section).Get<QrOptions>()?.ScanPermitsPerMinute ?? new QrOptions().ScanPermitsPerMinute;
         services.AddRateLimiter(o =>
