@@ -204,10 +204,13 @@ public class TypeRoundTripTests
         await using var reader = await command.ExecuteReaderAsync();
         Assert.That(await reader.ReadAsync(), Is.True);
         var back = reader.GetFieldValue<DateTimeOffset>(0);
+        await reader.DisposeAsync();
+        var viaDapper = await connection.QuerySingleAsync<DateTimeOffset>($"SELECT v FROM {table}");
 
         Assert.Multiple(() =>
         {
             Assert.That(stored, Is.EqualTo("2024-05-06 04:34:56.123456"));
+            Assert.That(viaDapper, Is.EqualTo(written), "through Dapper");
             Assert.That(back, Is.EqualTo(written));
             Assert.That(back.Offset, Is.EqualTo(TimeSpan.Zero));
         });
