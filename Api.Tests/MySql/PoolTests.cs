@@ -22,13 +22,13 @@ public class PoolTests
             using var done = new CancellationTokenSource();
             var sampler = Task.Run(async () =>
             {
-                while (!done.IsCancellationRequested)
+                do
                 {
                     var count = await observer.ExecuteScalarAsync<long>(
                         "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE DB = @schema", new { schema });
                     peak = Math.Max(peak, count);
                     await Task.Delay(10);
-                }
+                } while (!done.IsCancellationRequested);
             });
 
             var results = await Task.WhenAll(Enumerable.Range(0, 400).Select(i => Task.Run(async () =>
