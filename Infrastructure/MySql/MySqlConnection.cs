@@ -8,6 +8,8 @@ namespace Linli.Infrastructure.MySql;
 /// <summary>A connection to MySQL or MariaDB; pooled by default (one pool per normalised connection string).</summary>
 public sealed class MySqlConnection : DbConnection
 {
+    static MySqlConnection() => DapperTypeHandlers.Register();
+
     private string _connectionString = "";
     private ConnectionState _state = ConnectionState.Closed;
 
