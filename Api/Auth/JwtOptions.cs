@@ -8,4 +8,6 @@ public sealed class JwtOptions
     /// <summary>HMAC-SHA256 signing key, at least 32 bytes of UTF-8.</summary>
     public string SigningKey { get; set; } = "";
     public int AccessTokenMinutes { get; set; } = 30;
+    /// <summary>How long an unused refresh token stays valid; every use replaces it.</summary>
+    public int RefreshTokenDays { get; set; } = 30;
 }

@@ -1,0 +1,93 @@
+using System.Data.Common;
+using Dapper;
+using Linli.Infrastructure.Wechat;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Linli.Api.Auth;
+
+public static class AuthApi
+{
+    public static RouteGroupBuilder MapAuth(this IEndpointRouteBuilder app)
+    {
+        // Signing in and refreshing are what a caller without a valid access token does.
+        var group = app.MapGroup("/api/v1/auth").WithTags("Auth").AllowAnonymous();
+        group.MapPost("/wechat-login", WechatLogin).WithName(nameof(WechatLogin));
+        group.MapPost("/refresh", Refresh).WithName(nameof(Refresh));
+        group.MapPost("/logout", Logout).WithName(nameof(Logout));
+        return group;
+    }
+
+    public sealed record WechatLoginRequest(string? Code);
+    public sealed record RefreshRequest(string? RefreshToken);
+
+    /// <summary>Exchanges a wx.login code for a session; the first sign-in of an openid creates the user.</summary>
+    public static async Task<Results<Ok<SessionDto>, ValidationProblem, ProblemHttpResult>> WechatLogin(
+        WechatLoginRequest request, IWechatClient wechat, DbDataSource db, SessionService sessions, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(request.Code) || request.Code.Length > 128)
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["code"] = ["The wx.login code is required (at most 128 characters)."] });
+        // A bad code throws WechatException → 401 through WechatExceptionHandler.
+        var wechatSession = await wechat.Code2SessionAsync(request.Code, cancellationToken);
+        var (userId, isNew, isBlocked) = await UserAccounts.SignInAsync(db, wechatSession.OpenId, clock.GetUtcNow().UtcDateTime, cancellationToken);
+        if (isBlocked)
+            return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Account blocked",
+                detail: "This account has been blocked by the community administrators.");
+        return TypedResults.Ok(await sessions.StartAsync(userId, isNew, cancellationToken));
+    }
+
+    /// <summary>Rotates the refresh token: the presented one is used up, a new one comes back with a new access token.</summary>
+    public static async Task<Results<Ok<SessionDto>, ValidationProblem, ProblemHttpResult>> Refresh(
+        RefreshRequest request, SessionService sessions, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(request.RefreshToken) || request.RefreshToken.Length > 200)
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["refreshToken"] = ["The refresh token is required."] });
+        var session = await sessions.RefreshAsync(request.RefreshToken, cancellationToken);
+        return session is null
+            ? TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Invalid refresh token",
+                detail: "The refresh token is unknown, expired, used or revoked: sign in again.")
+            : TypedResults.Ok(session);
+    }
+
+    /// <summary>Ends the session the refresh token belongs to.</summary>
+    public static async Task<Results<NoContent, ValidationProblem>> Logout(RefreshRequest request, SessionService sessions, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(request.RefreshToken) || request.RefreshToken.Length > 200)
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["refreshToken"] = ["The refresh token is required."] });
+        await sessions.LogoutAsync(request.RefreshToken, cancellationToken);
+        return TypedResults.NoContent();
+    }
+}
+
+/// <summary>Users as sign-in and the grant-admin command see them: found or created by openid.</summary>
+public static class UserAccounts
+{
+    public static async Task<(long UserId, bool IsNew, bool IsBlocked)> SignInAsync(DbDataSource db, string openId, DateTime now, CancellationToken cancellationToken)
+    {
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        var inserted = await connection.ExecuteAsync(new CommandDefinition("""
+            INSERT IGNORE INTO users (openid, created_at, updated_at, last_login_at) VALUES (@openId, @now, @now, @now)
+            """, new { openId, now }, cancellationToken: cancellationToken));
+        var user = await connection.QuerySingleAsync<SignInRow>(new CommandDefinition(
+            "SELECT id AS Id, is_blocked AS IsBlocked FROM users WHERE openid = @openId", new { openId }, cancellationToken: cancellationToken));
+        if (inserted == 0)
+            await connection.ExecuteAsync(new CommandDefinition(
+                "UPDATE users SET last_login_at = @now WHERE id = @id", new { id = user.Id, now }, cancellationToken: cancellationToken));
+        return (user.Id, inserted > 0, user.IsBlocked);
+    }
+
+    /// <summary>The user with this openid, created when they have not signed in yet.</summary>
+    public static async Task<long> FindOrCreateAsync(DbConnection connection, DbTransaction transaction, string openId, DateTime now, CancellationToken cancellationToken)
+    {
+        await connection.ExecuteAsync(new CommandDefinition(
+            "INSERT IGNORE INTO users (openid, created_at, updated_at) VALUES (@openId, @now, @now)",
+            new { openId, now }, transaction, cancellationToken: cancellationToken));
+        return await connection.QuerySingleAsync<long>(new CommandDefinition(
+            "SELECT id FROM users WHERE openid = @openId", new { openId }, transaction, cancellationToken: cancellationToken));
+    }
+
+    private sealed class SignInRow
+    {
+        public long Id { get; init; }
+        public bool IsBlocked { get; init; }
+    }
+}

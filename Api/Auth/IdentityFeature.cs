@@ -1,0 +1,53 @@
+using System.Globalization;
+using Linli.Api.Invitations;
+using Linli.Api.Me;
+using Linli.Api.Structure;
+using Linli.Api.Users;
+using Linli.Infrastructure.Wechat;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+
+namespace Linli.Api.Auth;
+
+/// <summary>Everything issue 4 adds to the host: sessions, the WeChat client, structure, invitations, users, me.</summary>
+public static class IdentityFeature
+{
+    public static IServiceCollection AddIdentityFeature(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
+    {
+        services.AddWechat(configuration, environment);
+        services.AddExceptionHandler<WechatExceptionHandler>();
+        services.AddSingleton<SessionService>();
+        services.AddSingleton<BlockedUsers>();
+        services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).PostConfigure<TimeProvider, BlockedUsers>((o, clock, blocked) =>
+        {
+            // Token lifetimes are judged by the injected clock, so tests can let tokens expire.
+            o.TokenValidationParameters.LifetimeValidator = (notBefore, expires, _, parameters) =>
+            {
+                var now = clock.GetUtcNow().UtcDateTime;
+                return (notBefore is null || notBefore.Value <= now + parameters.ClockSkew)
+                    && expires is not null && expires.Value > now - parameters.ClockSkew;
+            };
+            o.Events ??= new JwtBearerEvents();
+            var previous = o.Events.OnTokenValidated;
+            o.Events.OnTokenValidated = async context =>
+            {
+                await previous(context);
+                var sub = context.Principal?.FindFirst(AuthClaims.UserId)?.Value;
+                if (!long.TryParse(sub, NumberStyles.None, CultureInfo.InvariantCulture, out var userId))
+                    context.Fail("The access token carries no user id.");
+                else if (await blocked.IsBlockedAsync(userId, context.HttpContext.RequestAborted))
+                    context.Fail("The user is blocked.");
+            };
+        });
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapIdentityFeature(this IEndpointRouteBuilder app)
+    {
+        app.MapAuth();
+        app.MapMe();
+        app.MapStructure();
+        app.MapInvitations();
+        app.MapUsers();
+        return app;
+    }
+}

@@ -1,0 +1,201 @@
+using System.Data.Common;
+using System.Security.Cryptography;
+using Dapper;
+using Linli.Api.Auth;
+using Linli.Domain.Identity;
+using Linli.Infrastructure.Wechat;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Linli.Api.Invitations;
+
+/// <summary>
+/// Staff get their roles from invitations: an admin (any staff role) or a community_staff member (grid_worker or
+/// community_staff of their own community) creates a single-use code for one role and scope; the invited person
+/// signs in with WeChat and redeems it. Redeeming is one conditional UPDATE, so a code works exactly once.
+/// </summary>
+public static class InvitationsApi
+{
+    /// <summary>Roles that come from invitations. landlord follows from owning a house; resident from signing in.</summary>
+    public static readonly IReadOnlyList<string> InvitableRoles =
+        [Roles.GridWorker, Roles.CommunityStaff, Roles.DepartmentStaff, Roles.PartyMember, Roles.Admin];
+
+    /// <summary>What community staff may invite people to, in their own community only.</summary>
+    public static readonly IReadOnlyList<string> CommunityStaffInvitableRoles = [Roles.GridWorker, Roles.CommunityStaff];
+
+    public const int DefaultExpiryDays = 7;
+    private const string CodeAlphabet = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"; // no 0/O, 1/I/L: read aloud and typed by hand
+
+    public static RouteGroupBuilder MapInvitations(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/v1/invitations").WithTags("Invitations");
+        // Policies add up (all must pass), so the staff-only endpoints get theirs one by one and redeeming stays open to the invited.
+        group.MapPost("/", CreateInvitation).WithName(nameof(CreateInvitation)).RequireAuthorization(Policies.CommunityStaff);
+        group.MapGet("/{code}/qr", GetInvitationQr).WithName(nameof(GetInvitationQr)).RequireAuthorization(Policies.CommunityStaff);
+        group.MapPost("/{code}/redeem", RedeemInvitation).WithName(nameof(RedeemInvitation)).RequireAuthorization(Policies.SignedIn);
+        return group;
+    }
+
+    public sealed record CreateInvitationRequest(string? Role, long? CommunityId, long? GridId, long? DepartmentId, int? ExpiresInDays);
+    public sealed record InvitationDto(string Code, string Role, long? CommunityId, long? GridId, long? DepartmentId, DateTimeOffset ExpiresAt, string QrImageUrl);
+
+    public static async Task<Results<Created<InvitationDto>, ValidationProblem, ForbidHttpResult>> CreateInvitation(
+        CreateInvitationRequest request, HttpContext http, DbDataSource db, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var errors = ValidateShape(request);
+        if (errors.Count > 0)
+            return TypedResults.ValidationProblem(errors);
+        var me = http.User.GetUserId();
+        var isAdmin = http.User.HasRole(Roles.Admin);
+        if (!isAdmin && !CommunityStaffInvitableRoles.Contains(request.Role!, StringComparer.Ordinal))
+            return TypedResults.Forbid();
+
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        // The scope check and the existence checks are one query: a community_staff member learns nothing about other communities.
+        var scope = await connection.QuerySingleAsync<ScopeRow>(new CommandDefinition("""
+            SELECT
+              (SELECT COUNT(*) FROM communities c WHERE c.id = @CommunityId AND c.is_active = 1) AS CommunityOk,
+              (SELECT COUNT(*) FROM grids g WHERE g.id = @GridId AND g.community_id = @CommunityId AND g.is_active = 1) AS GridOk,
+              (SELECT COUNT(*) FROM departments d WHERE d.id = @DepartmentId AND d.is_active = 1) AS DepartmentOk,
+              (SELECT COUNT(*) FROM user_roles r WHERE r.user_id = @me AND r.role = 'community_staff'
+                 AND r.community_id = @CommunityId AND r.revoked_at IS NULL) AS StaffOfCommunity
+            """, new { request.CommunityId, request.GridId, request.DepartmentId, me }, cancellationToken: cancellationToken));
+        if (!isAdmin && scope.StaffOfCommunity == 0)
+            return TypedResults.Forbid();
+        if (request.CommunityId is not null && scope.CommunityOk == 0)
+            errors["communityId"] = ["No active community has this id."];
+        if (request.GridId is not null && scope.GridOk == 0)
+            errors["gridId"] = ["No active grid of this community has this id."];
+        if (request.DepartmentId is not null && scope.DepartmentOk == 0)
+            errors["departmentId"] = ["No active department has this id."];
+        if (errors.Count > 0)
+            return TypedResults.ValidationProblem(errors);
+
+        var now = clock.GetUtcNow();
+        var expiresAt = now.AddDays(request.ExpiresInDays ?? DefaultExpiryDays);
+        var code = NewCode();
+        await connection.ExecuteAsync(new CommandDefinition("""
+            INSERT INTO invitations (code, role, community_id, grid_id, department_id, created_by, created_at, expires_at)
+            VALUES (@code, @Role, @CommunityId, @GridId, @DepartmentId, @me, @now, @expiresAt)
+            """, new { code, request.Role, request.CommunityId, request.GridId, request.DepartmentId, me, now = now.UtcDateTime, expiresAt = expiresAt.UtcDateTime },
+            cancellationToken: cancellationToken));
+        var dto = new InvitationDto(code, request.Role!, request.CommunityId, request.GridId, request.DepartmentId, expiresAt, $"/api/v1/invitations/{code}/qr");
+        return TypedResults.Created($"/api/v1/invitations/{code}", dto);
+    }
+
+    /// <summary>
+    /// The invitation as a mini-program code: scanning it opens the redeem page with <c>scene=inv=&lt;code&gt;</c>.
+    /// Visible to admins and to staff of the invitation's community.
+    /// </summary>
+    public static async Task<Results<FileContentHttpResult, NotFound>> GetInvitationQr(
+        string code, HttpContext http, DbDataSource db, IWechatClient wechat, IConfiguration configuration, CancellationToken cancellationToken)
+    {
+        await using (var connection = await db.OpenConnectionAsync(cancellationToken))
+        {
+            var visible = await connection.ExecuteScalarAsync<long?>(new CommandDefinition("""
+                SELECT i.id FROM invitations i
+                WHERE i.code = @code AND (@isAdmin OR i.created_by = @me OR i.community_id IN (
+                    SELECT r.community_id FROM user_roles r WHERE r.user_id = @me AND r.role = 'community_staff' AND r.revoked_at IS NULL))
+                """, new { code, isAdmin = http.User.HasRole(Roles.Admin), me = http.User.GetUserId() }, cancellationToken: cancellationToken));
+            if (visible is null)
+                return TypedResults.NotFound();
+        }
+        var page = configuration["Invitations:Page"] ?? "pages/invitation/redeem";
+        var image = await wechat.GetUnlimitedQrCodeAsync("inv=" + code, page, cancellationToken);
+        var isJpeg = image.Length > 2 && image[0] == 0xFF && image[1] == 0xD8;
+        return TypedResults.File(image, isJpeg ? "image/jpeg" : "image/png");
+    }
+
+    /// <summary>Gives the signed-in user the invitation's role. A new access token (sign in or refresh) carries it.</summary>
+    public static async Task<Results<Ok<RoleDto>, NotFound, Conflict<ProblemDetails>>> RedeemInvitation(
+        string code, HttpContext http, DbDataSource db, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        if (code.Length > 32)
+            return TypedResults.NotFound();
+        var me = http.User.GetUserId();
+        var now = clock.GetUtcNow().UtcDateTime;
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var redeemed = await connection.ExecuteAsync(new CommandDefinition("""
+            UPDATE invitations SET redeemed_by = @me, redeemed_at = @now
+            WHERE code = @code AND redeemed_at IS NULL AND expires_at > @now
+            """, new { code, me, now }, transaction, cancellationToken: cancellationToken));
+        var invitation = await connection.QuerySingleOrDefaultAsync<InvitationRow>(new CommandDefinition("""
+            SELECT role AS Role, community_id AS CommunityId, grid_id AS GridId, department_id AS DepartmentId,
+                   expires_at AS ExpiresAt, redeemed_by AS RedeemedBy, redeemed_at AS RedeemedAt
+            FROM invitations WHERE code = @code
+            """, new { code }, transaction, cancellationToken: cancellationToken));
+        if (invitation is null)
+            return TypedResults.NotFound();
+        if (redeemed == 0)
+        {
+            var state = invitation.RedeemedAt is not null ? "redeemed" : "expired";
+            return TypedResults.Conflict(new ProblemDetails
+            {
+                Status = StatusCodes.Status409Conflict,
+                Title = $"The invitation is {state}",
+                Detail = state == "redeemed" ? "Each invitation works once; ask for a new one." : "The invitation has expired; ask for a new one.",
+                Extensions = { ["state"] = state },
+            });
+        }
+        // Holding the role already is fine: the active_key unique index keeps one active row.
+        await connection.ExecuteAsync(new CommandDefinition("""
+            INSERT IGNORE INTO user_roles (user_id, role, community_id, grid_id, department_id, granted_by, granted_at)
+            SELECT @me, i.role, i.community_id, i.grid_id, i.department_id, i.created_by, @now FROM invitations i WHERE i.code = @code
+            """, new { me, now, code }, transaction, cancellationToken: cancellationToken));
+        await transaction.CommitAsync(cancellationToken);
+        var roles = await RoleScopes.ActiveRolesAsync(connection, [me], cancellationToken);
+        var granted = roles[me].First(r => r.Role == invitation.Role && r.CommunityId == invitation.CommunityId
+            && r.GridId == invitation.GridId && r.DepartmentId == invitation.DepartmentId);
+        return TypedResults.Ok(granted);
+    }
+
+    private static Dictionary<string, string[]> ValidateShape(CreateInvitationRequest r)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (r.Role is null || !InvitableRoles.Contains(r.Role, StringComparer.Ordinal))
+        {
+            errors["role"] = [$"The role must be one of: {string.Join(", ", InvitableRoles)}."];
+            return errors;
+        }
+        if (r.ExpiresInDays is < 1 or > 30)
+            errors["expiresInDays"] = ["An invitation expires after 1 to 30 days."];
+        // Each role has exactly the scope user_roles documents for it.
+        var needsCommunity = r.Role is Roles.GridWorker or Roles.CommunityStaff or Roles.PartyMember;
+        var needsGrid = r.Role is Roles.GridWorker;
+        var needsDepartment = r.Role is Roles.DepartmentStaff;
+        Scope(errors, "communityId", r.CommunityId, needsCommunity, r.Role);
+        Scope(errors, "gridId", r.GridId, needsGrid, r.Role);
+        Scope(errors, "departmentId", r.DepartmentId, needsDepartment, r.Role);
+        return errors;
+    }
+
+    private static void Scope(Dictionary<string, string[]> errors, string field, long? value, bool needed, string role)
+    {
+        if (needed && value is null)
+            errors[field] = [$"A {role} invitation needs a {field}."];
+        else if (!needed && value is not null)
+            errors[field] = [$"A {role} invitation has no {field}."];
+    }
+
+    private static string NewCode() => RandomNumberGenerator.GetString(CodeAlphabet, 12);
+
+    private sealed class ScopeRow
+    {
+        public long CommunityOk { get; init; }
+        public long GridOk { get; init; }
+        public long DepartmentOk { get; init; }
+        public long StaffOfCommunity { get; init; }
+    }
+
+    private sealed class InvitationRow
+    {
+        public string Role { get; init; } = "";
+        public long? CommunityId { get; init; }
+        public long? GridId { get; init; }
+        public long? DepartmentId { get; init; }
+        public DateTime ExpiresAt { get; init; }
+        public long? RedeemedBy { get; init; }
+        public DateTime? RedeemedAt { get; init; }
+    }
+}

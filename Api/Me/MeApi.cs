@@ -1,0 +1,91 @@
+using System.Data.Common;
+using Dapper;
+using Linli.Api.Auth;
+using Linli.Domain.Identity;
+using Linli.Domain.People;
+using Linli.Infrastructure.Crypto;
+using Linli.Infrastructure.Wechat;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Linli.Api.Me;
+
+public static class MeApi
+{
+    public static RouteGroupBuilder MapMe(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/v1/me").WithTags("Me").RequireAuthorization(Policies.SignedIn);
+        group.MapGet("/", GetMe).WithName(nameof(GetMe));
+        group.MapPut("/", UpdateMe).WithName(nameof(UpdateMe));
+        group.MapPost("/phone", BindPhone).WithName(nameof(BindPhone));
+        return group;
+    }
+
+    public sealed record MeDto(long Id, string? Nickname, string? AvatarUrl, string? Phone, IReadOnlyList<RoleDto> Roles, DateTimeOffset CreatedAt);
+    public sealed record UpdateMeRequest(string? Nickname, string? AvatarUrl);
+    public sealed record BindPhoneRequest(string? Code);
+    public sealed record PhoneDto(string Phone);
+
+    /// <summary>The signed-in user's profile and every role they hold, with its scope (resident is always first).</summary>
+    public static async Task<Results<Ok<MeDto>, NotFound>> GetMe(HttpContext http, DbDataSource db, FieldProtector protector, CancellationToken cancellationToken) =>
+        await LoadAsync(http.User.GetUserId(), db, protector, cancellationToken) is { } me ? TypedResults.Ok(me) : TypedResults.NotFound();
+
+    private static async Task<MeDto?> LoadAsync(long me, DbDataSource db, FieldProtector protector, CancellationToken cancellationToken)
+    {
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        var user = await connection.QuerySingleOrDefaultAsync<UserRow>(new CommandDefinition("""
+            SELECT id AS Id, nickname AS Nickname, avatar_url AS AvatarUrl, phone_cipher AS PhoneCipher, created_at AS CreatedAt
+            FROM users WHERE id = @me
+            """, new { me }, cancellationToken: cancellationToken));
+        if (user is null)
+            return null;
+        var roles = (await RoleScopes.ActiveRolesAsync(connection, [me], cancellationToken))[me];
+        var phone = user.PhoneCipher is null ? null : Masking.Phone(protector.Decrypt(user.PhoneCipher));
+        RoleDto resident = new(null, Roles.Resident, null, null, null, null, null, null, null);
+        return new MeDto(user.Id, user.Nickname, user.AvatarUrl, phone, [resident, .. roles], RoleScopes.Utc(user.CreatedAt));
+    }
+
+    /// <summary>Changes the nickname and avatar URL the user chose in the mini-program.</summary>
+    public static async Task<Results<Ok<MeDto>, NotFound, ValidationProblem>> UpdateMe(
+        UpdateMeRequest request, HttpContext http, DbDataSource db, FieldProtector protector, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var nickname = request.Nickname?.Trim();
+        if (nickname is { Length: 0 or > 64 })
+            errors["nickname"] = ["The nickname must be 1–64 characters."];
+        if (request.AvatarUrl is { } avatar && (avatar.Length > 512 || !Uri.TryCreate(avatar, UriKind.Absolute, out var uri) || uri.Scheme != Uri.UriSchemeHttps))
+            errors["avatarUrl"] = ["The avatar URL must be an https URL of at most 512 characters."];
+        if (errors.Count > 0)
+            return TypedResults.ValidationProblem(errors);
+        await using (var connection = await db.OpenConnectionAsync(cancellationToken))
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                "UPDATE users SET nickname = @nickname, avatar_url = @AvatarUrl, updated_at = @now WHERE id = @me",
+                new { nickname, request.AvatarUrl, now = clock.GetUtcNow().UtcDateTime, me = http.User.GetUserId() }, cancellationToken: cancellationToken));
+        }
+        return await LoadAsync(http.User.GetUserId(), db, protector, cancellationToken) is { } me ? TypedResults.Ok(me) : TypedResults.NotFound();
+    }
+
+    /// <summary>Binds the phone number WeChat vouches for (a getPhoneNumber code); stored encrypted, shown masked.</summary>
+    public static async Task<Results<Ok<PhoneDto>, ValidationProblem>> BindPhone(
+        BindPhoneRequest request, HttpContext http, IWechatClient wechat, DbDataSource db, FieldProtector protector, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(request.Code) || request.Code.Length > 128)
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["code"] = ["The getPhoneNumber code is required (at most 128 characters)."] });
+        var phone = await wechat.GetPhoneNumberAsync(request.Code, cancellationToken);
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE users SET phone_cipher = @cipher, phone_hash = @hash, updated_at = @now WHERE id = @me",
+            new { cipher = protector.Encrypt(phone), hash = protector.Hash(phone), now = clock.GetUtcNow().UtcDateTime, me = http.User.GetUserId() },
+            cancellationToken: cancellationToken));
+        return TypedResults.Ok(new PhoneDto(Masking.Phone(phone)));
+    }
+
+    private sealed class UserRow
+    {
+        public long Id { get; init; }
+        public string? Nickname { get; init; }
+        public string? AvatarUrl { get; init; }
+        public byte[]? PhoneCipher { get; init; }
+        public DateTime CreatedAt { get; init; }
+    }
+}

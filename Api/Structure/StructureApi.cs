@@ -1,0 +1,302 @@
+using System.Data.Common;
+using Dapper;
+using Linli.Api.Auth;
+using Linli.Domain.Identity;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Linli.Api.Structure;
+
+/// <summary>
+/// The street office's communities, their grids and the departments that serve them all. Admins manage them;
+/// community_staff may add and edit their own community's grids. Nothing is deleted: tickets and houses refer
+/// to these rows, so <c>isActive=false</c> retires one. Everyone signed in reads the active ones.
+/// </summary>
+public static class StructureApi
+{
+    public static readonly IReadOnlyList<string> DepartmentKinds = ["functional", "police", "sanitation", "property", "utility", "partner", "other"];
+
+    public static RouteGroupBuilder MapStructure(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/v1").WithTags("Structure").RequireAuthorization(Policies.SignedIn);
+        group.MapGet("/communities", ListCommunities).WithName(nameof(ListCommunities));
+        group.MapPost("/communities", CreateCommunity).WithName(nameof(CreateCommunity)).RequireAuthorization(Policies.Admin);
+        group.MapPut("/communities/{id:long}", UpdateCommunity).WithName(nameof(UpdateCommunity)).RequireAuthorization(Policies.Admin);
+        group.MapGet("/communities/{id:long}/grids", ListGrids).WithName(nameof(ListGrids));
+        group.MapPost("/communities/{id:long}/grids", CreateGrid).WithName(nameof(CreateGrid)).RequireAuthorization(Policies.CommunityStaff);
+        group.MapPut("/communities/{id:long}/grids/{gridId:long}", UpdateGrid).WithName(nameof(UpdateGrid)).RequireAuthorization(Policies.CommunityStaff);
+        group.MapGet("/departments", ListDepartments).WithName(nameof(ListDepartments));
+        group.MapPost("/departments", CreateDepartment).WithName(nameof(CreateDepartment)).RequireAuthorization(Policies.Admin);
+        group.MapPut("/departments/{id:long}", UpdateDepartment).WithName(nameof(UpdateDepartment)).RequireAuthorization(Policies.Admin);
+        return group;
+    }
+
+    // Property records rather than positional ones: Dapper then converts column types (TINYINT → bool) instead of demanding exact constructor types.
+    public sealed record CommunityDto
+    {
+        public long Id { get; init; }
+        public string Name { get; init; } = "";
+        public string StreetOffice { get; init; } = "";
+        public string? Address { get; init; }
+        public bool IsActive { get; init; }
+    }
+
+    public sealed record CommunityRequest(string? Name, string? StreetOffice, string? Address, bool? IsActive);
+    public sealed record GridDto
+    {
+        public long Id { get; init; }
+        public long CommunityId { get; init; }
+        public string Name { get; init; } = "";
+        public int? Households { get; init; }
+        public bool IsActive { get; init; }
+    }
+
+    public sealed record GridRequest(string? Name, int? Households, bool? IsActive);
+    public sealed record DepartmentDto
+    {
+        public long Id { get; init; }
+        public string Name { get; init; } = "";
+        public string Kind { get; init; } = "";
+        public string? Phone { get; init; }
+        public bool IsActive { get; init; }
+    }
+
+    public sealed record DepartmentRequest(string? Name, string? Kind, string? Phone, bool? IsActive);
+
+    // ---- communities ----
+
+    /// <summary>Active communities; admins also see retired ones.</summary>
+    public static async Task<Ok<IReadOnlyList<CommunityDto>>> ListCommunities(HttpContext http, DbDataSource db, CancellationToken cancellationToken)
+    {
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<CommunityDto>(new CommandDefinition("""
+            SELECT id AS Id, name AS Name, street_office AS StreetOffice, address AS Address, is_active AS IsActive
+            FROM communities WHERE is_active = 1 OR @all ORDER BY name
+            """, new { all = http.User.HasRole(Roles.Admin) }, cancellationToken: cancellationToken));
+        return TypedResults.Ok<IReadOnlyList<CommunityDto>>(rows.ToList());
+    }
+
+    public static async Task<Results<Created<CommunityDto>, ValidationProblem, Conflict<Microsoft.AspNetCore.Mvc.ProblemDetails>>> CreateCommunity(
+        CommunityRequest request, DbDataSource db, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        if (Validate(request) is { Count: > 0 } errors)
+            return TypedResults.ValidationProblem(errors);
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        // IGNORE: only the unique name can fail here (validated above), and that is a conflict, not an error.
+        var inserted = await connection.ExecuteAsync(new CommandDefinition("""
+            INSERT IGNORE INTO communities (name, street_office, address, is_active, created_at, updated_at)
+            VALUES (@name, @streetOffice, @address, 1, @now, @now)
+            """, new { name = request.Name!.Trim(), streetOffice = request.StreetOffice!.Trim(), address = request.Address?.Trim(), now = clock.GetUtcNow().UtcDateTime },
+            cancellationToken: cancellationToken));
+        if (inserted == 0)
+            return NameTaken("community", request.Name!);
+        var created = await connection.QuerySingleAsync<CommunityDto>(new CommandDefinition("""
+            SELECT id AS Id, name AS Name, street_office AS StreetOffice, address AS Address, is_active AS IsActive
+            FROM communities WHERE name = @name
+            """, new { name = request.Name!.Trim() }, cancellationToken: cancellationToken));
+        return TypedResults.Created($"/api/v1/communities/{created.Id}", created);
+    }
+
+    public static async Task<Results<Ok<CommunityDto>, NotFound, ValidationProblem, Conflict<Microsoft.AspNetCore.Mvc.ProblemDetails>>> UpdateCommunity(
+        long id, CommunityRequest request, DbDataSource db, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        if (Validate(request) is { Count: > 0 } errors)
+            return TypedResults.ValidationProblem(errors);
+        var name = request.Name!.Trim();
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        if (await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
+                "SELECT id FROM communities WHERE name = @name AND id <> @id", new { name, id }, cancellationToken: cancellationToken)) is not null)
+            return NameTaken("community", name);
+        await connection.ExecuteAsync(new CommandDefinition("""
+            UPDATE communities SET name = @name, street_office = @streetOffice, address = @address,
+                   is_active = COALESCE(@IsActive, is_active), updated_at = @now
+            WHERE id = @id
+            """, new { id, name, streetOffice = request.StreetOffice!.Trim(), address = request.Address?.Trim(), request.IsActive, now = clock.GetUtcNow().UtcDateTime },
+            cancellationToken: cancellationToken));
+        var row = await connection.QuerySingleOrDefaultAsync<CommunityDto>(new CommandDefinition("""
+            SELECT id AS Id, name AS Name, street_office AS StreetOffice, address AS Address, is_active AS IsActive
+            FROM communities WHERE id = @id
+            """, new { id }, cancellationToken: cancellationToken));
+        return row is null ? TypedResults.NotFound() : TypedResults.Ok(row);
+    }
+
+    // ---- grids ----
+
+    /// <summary>A community's grids: active ones for everyone; admins and the community's own staff also see retired ones.</summary>
+    public static async Task<Results<Ok<IReadOnlyList<GridDto>>, NotFound>> ListGrids(long id, HttpContext http, DbDataSource db, CancellationToken cancellationToken)
+    {
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        var access = await AccessAsync(connection, id, http, cancellationToken);
+        if (access is null)
+            return TypedResults.NotFound();
+        var rows = await connection.QueryAsync<GridDto>(new CommandDefinition("""
+            SELECT id AS Id, community_id AS CommunityId, name AS Name, households AS Households, is_active AS IsActive
+            FROM grids WHERE community_id = @id AND (is_active = 1 OR @all) ORDER BY name
+            """, new { id, all = access.Value }, cancellationToken: cancellationToken));
+        return TypedResults.Ok<IReadOnlyList<GridDto>>(rows.ToList());
+    }
+
+    public static async Task<Results<Created<GridDto>, NotFound, ForbidHttpResult, ValidationProblem, Conflict<Microsoft.AspNetCore.Mvc.ProblemDetails>>> CreateGrid(
+        long id, GridRequest request, HttpContext http, DbDataSource db, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        if (Validate(request) is { Count: > 0 } errors)
+            return TypedResults.ValidationProblem(errors);
+        var name = request.Name!.Trim();
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        var access = await AccessAsync(connection, id, http, cancellationToken);
+        if (access is null)
+            return TypedResults.NotFound();
+        if (!access.Value)
+            return TypedResults.Forbid();
+        // The scope is part of the statement itself: the row is only written for an admin or this community's staff.
+        var inserted = await connection.ExecuteAsync(new CommandDefinition("""
+            INSERT IGNORE INTO grids (community_id, name, households, is_active, created_at, updated_at)
+            SELECT c.id, @name, @Households, 1, @now, @now FROM communities c
+            WHERE c.id = @id AND (@isAdmin OR EXISTS (
+                SELECT 1 FROM user_roles r WHERE r.user_id = @me AND r.role = 'community_staff' AND r.community_id = c.id AND r.revoked_at IS NULL))
+            """, new { id, name, request.Households, now = clock.GetUtcNow().UtcDateTime, isAdmin = http.User.HasRole(Roles.Admin), me = http.User.GetUserId() },
+            cancellationToken: cancellationToken));
+        if (inserted == 0)
+            return NameTaken("grid", name);
+        var grid = await connection.QuerySingleAsync<GridDto>(new CommandDefinition("""
+            SELECT id AS Id, community_id AS CommunityId, name AS Name, households AS Households, is_active AS IsActive
+            FROM grids WHERE community_id = @id AND name = @name
+            """, new { id, name }, cancellationToken: cancellationToken));
+        return TypedResults.Created($"/api/v1/communities/{id}/grids/{grid.Id}", grid);
+    }
+
+    public static async Task<Results<Ok<GridDto>, NotFound, ForbidHttpResult, ValidationProblem, Conflict<Microsoft.AspNetCore.Mvc.ProblemDetails>>> UpdateGrid(
+        long id, long gridId, GridRequest request, HttpContext http, DbDataSource db, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        if (Validate(request) is { Count: > 0 } errors)
+            return TypedResults.ValidationProblem(errors);
+        var name = request.Name!.Trim();
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        var access = await AccessAsync(connection, id, http, cancellationToken);
+        if (access is null)
+            return TypedResults.NotFound();
+        if (!access.Value)
+            return TypedResults.Forbid();
+        if (await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
+                "SELECT id FROM grids WHERE community_id = @id AND name = @name AND id <> @gridId", new { id, name, gridId }, cancellationToken: cancellationToken)) is not null)
+            return NameTaken("grid", name);
+        await connection.ExecuteAsync(new CommandDefinition("""
+            UPDATE grids g SET g.name = @name, g.households = @Households, g.is_active = COALESCE(@IsActive, g.is_active), g.updated_at = @now
+            WHERE g.id = @gridId AND g.community_id = @id AND (@isAdmin OR EXISTS (
+                SELECT 1 FROM user_roles r WHERE r.user_id = @me AND r.role = 'community_staff' AND r.community_id = g.community_id AND r.revoked_at IS NULL))
+            """, new { id, gridId, name, request.Households, request.IsActive, now = clock.GetUtcNow().UtcDateTime, isAdmin = http.User.HasRole(Roles.Admin), me = http.User.GetUserId() },
+            cancellationToken: cancellationToken));
+        var grid = await connection.QuerySingleOrDefaultAsync<GridDto>(new CommandDefinition("""
+            SELECT id AS Id, community_id AS CommunityId, name AS Name, households AS Households, is_active AS IsActive
+            FROM grids WHERE id = @gridId AND community_id = @id
+            """, new { id, gridId }, cancellationToken: cancellationToken));
+        return grid is null ? TypedResults.NotFound() : TypedResults.Ok(grid);
+    }
+
+    // ---- departments ----
+
+    /// <summary>Active departments (they serve every community); admins also see retired ones.</summary>
+    public static async Task<Ok<IReadOnlyList<DepartmentDto>>> ListDepartments(HttpContext http, DbDataSource db, CancellationToken cancellationToken)
+    {
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<DepartmentDto>(new CommandDefinition("""
+            SELECT id AS Id, name AS Name, kind AS Kind, phone AS Phone, is_active AS IsActive
+            FROM departments WHERE is_active = 1 OR @all ORDER BY name
+            """, new { all = http.User.HasRole(Roles.Admin) }, cancellationToken: cancellationToken));
+        return TypedResults.Ok<IReadOnlyList<DepartmentDto>>(rows.ToList());
+    }
+
+    public static async Task<Results<Created<DepartmentDto>, ValidationProblem, Conflict<Microsoft.AspNetCore.Mvc.ProblemDetails>>> CreateDepartment(
+        DepartmentRequest request, DbDataSource db, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        if (Validate(request) is { Count: > 0 } errors)
+            return TypedResults.ValidationProblem(errors);
+        var name = request.Name!.Trim();
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        var inserted = await connection.ExecuteAsync(new CommandDefinition("""
+            INSERT IGNORE INTO departments (name, kind, phone, is_active, created_at, updated_at)
+            VALUES (@name, @Kind, @phone, 1, @now, @now)
+            """, new { name, request.Kind, phone = request.Phone?.Trim(), now = clock.GetUtcNow().UtcDateTime }, cancellationToken: cancellationToken));
+        if (inserted == 0)
+            return NameTaken("department", name);
+        var created = await connection.QuerySingleAsync<DepartmentDto>(new CommandDefinition("""
+            SELECT id AS Id, name AS Name, kind AS Kind, phone AS Phone, is_active AS IsActive FROM departments WHERE name = @name
+            """, new { name }, cancellationToken: cancellationToken));
+        return TypedResults.Created($"/api/v1/departments/{created.Id}", created);
+    }
+
+    public static async Task<Results<Ok<DepartmentDto>, NotFound, ValidationProblem, Conflict<Microsoft.AspNetCore.Mvc.ProblemDetails>>> UpdateDepartment(
+        long id, DepartmentRequest request, DbDataSource db, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        if (Validate(request) is { Count: > 0 } errors)
+            return TypedResults.ValidationProblem(errors);
+        var name = request.Name!.Trim();
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        if (await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
+                "SELECT id FROM departments WHERE name = @name AND id <> @id", new { name, id }, cancellationToken: cancellationToken)) is not null)
+            return NameTaken("department", name);
+        await connection.ExecuteAsync(new CommandDefinition("""
+            UPDATE departments SET name = @name, kind = @Kind, phone = @phone, is_active = COALESCE(@IsActive, is_active), updated_at = @now
+            WHERE id = @id
+            """, new { id, name, request.Kind, phone = request.Phone?.Trim(), request.IsActive, now = clock.GetUtcNow().UtcDateTime }, cancellationToken: cancellationToken));
+        var row = await connection.QuerySingleOrDefaultAsync<DepartmentDto>(new CommandDefinition("""
+            SELECT id AS Id, name AS Name, kind AS Kind, phone AS Phone, is_active AS IsActive FROM departments WHERE id = @id
+            """, new { id }, cancellationToken: cancellationToken));
+        return row is null ? TypedResults.NotFound() : TypedResults.Ok(row);
+    }
+
+    // ---- helpers ----
+
+    /// <summary>null: no such community; true: the caller manages it (admin or its community_staff); false: they may only read.</summary>
+    private static async Task<bool?> AccessAsync(DbConnection connection, long communityId, HttpContext http, CancellationToken cancellationToken)
+    {
+        var manages = await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition("""
+            SELECT CASE WHEN @isAdmin OR EXISTS (
+                SELECT 1 FROM user_roles r WHERE r.user_id = @me AND r.role = 'community_staff' AND r.community_id = c.id AND r.revoked_at IS NULL)
+              THEN 1 ELSE 0 END
+            FROM communities c WHERE c.id = @communityId
+            """, new { communityId, isAdmin = http.User.HasRole(Roles.Admin), me = http.User.GetUserId() }, cancellationToken: cancellationToken));
+        return manages is null ? null : manages == 1;
+    }
+
+    private static Conflict<Microsoft.AspNetCore.Mvc.ProblemDetails> NameTaken(string what, string name) =>
+        TypedResults.Conflict(new Microsoft.AspNetCore.Mvc.ProblemDetails
+        {
+            Status = StatusCodes.Status409Conflict,
+            Title = $"The {what} name is taken",
+            Detail = $"Another {what} is already named '{name.Trim()}'.",
+        });
+
+    private static Dictionary<string, string[]> Validate(CommunityRequest r)
+    {
+        var errors = new Dictionary<string, string[]>();
+        Text(errors, "name", r.Name, 100, required: true);
+        Text(errors, "streetOffice", r.StreetOffice, 100, required: true);
+        Text(errors, "address", r.Address, 200, required: false);
+        return errors;
+    }
+
+    private static Dictionary<string, string[]> Validate(GridRequest r)
+    {
+        var errors = new Dictionary<string, string[]>();
+        Text(errors, "name", r.Name, 100, required: true);
+        if (r.Households is < 0 or > 1_000_000)
+            errors["households"] = ["Households must be between 0 and 1,000,000."];
+        return errors;
+    }
+
+    private static Dictionary<string, string[]> Validate(DepartmentRequest r)
+    {
+        var errors = new Dictionary<string, string[]>();
+        Text(errors, "name", r.Name, 100, required: true);
+        if (r.Kind is null || !DepartmentKinds.Contains(r.Kind, StringComparer.Ordinal))
+            errors["kind"] = [$"The kind must be one of: {string.Join(", ", DepartmentKinds)}."];
+        Text(errors, "phone", r.Phone, 32, required: false);
+        return errors;
+    }
+
+    private static void Text(Dictionary<string, string[]> errors, string field, string? value, int max, bool required)
+    {
+        if (value is null ? required : value.Trim().Length == 0 ? required : value.Trim().Length > max)
+            errors[field] = [required ? $"The {field} is required (at most {max} characters)." : $"The {field} may have at most {max} characters."];
+    }
+}

@@ -1,0 +1,136 @@
+using System.Data.Common;
+using Dapper;
+using Linli.Api.Auth;
+using Linli.Domain.Identity;
+using Linli.Domain.People;
+using Linli.Infrastructure.Crypto;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Linli.Api.Users;
+
+/// <summary>
+/// Staff management for admins (everyone) and community_staff (people holding roles in their own communities).
+/// Revoking a role or blocking a user ends their refresh tokens at once; their access token keeps its role
+/// names for at most one lifetime, but every scoped query already stops seeing the revoked row.
+/// </summary>
+public static class UsersApi
+{
+    public const int MaxPage = 200;
+
+    public static RouteGroupBuilder MapUsers(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/v1/users").WithTags("Users").RequireAuthorization(Policies.CommunityStaff);
+        group.MapGet("/", ListUsers).WithName(nameof(ListUsers));
+        group.MapDelete("/{id:long}/roles/{roleId:long}", RevokeRole).WithName(nameof(RevokeRole));
+        group.MapPost("/{id:long}/block", BlockUser).WithName(nameof(BlockUser)).RequireAuthorization(Policies.Admin);
+        group.MapPost("/{id:long}/unblock", UnblockUser).WithName(nameof(UnblockUser)).RequireAuthorization(Policies.Admin);
+        return group;
+    }
+
+    public sealed record UserDto(long Id, string? Nickname, string? AvatarUrl, string? Phone, bool IsBlocked, IReadOnlyList<RoleDto> Roles);
+
+    /// <summary>
+    /// Users holding an active role, filtered by role and community, ordered by id; page with <c>afterId</c>.
+    /// community_staff see only roles in their own communities (and get 403 for another community's id).
+    /// </summary>
+    public static async Task<Results<Ok<IReadOnlyList<UserDto>>, ValidationProblem, ForbidHttpResult>> ListUsers(
+        HttpContext http, DbDataSource db, FieldProtector protector, CancellationToken cancellationToken,
+        string? role = null, long? communityId = null, long afterId = 0, int limit = 50)
+    {
+        if (role is not null && (!Roles.IsKnown(role) || role == Roles.Resident))
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["role"] = ["Filter by a stored role: landlord, grid_worker, community_staff, department_staff, party_member or admin."] });
+        if (limit is < 1 or > MaxPage)
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["limit"] = [$"The limit must be 1–{MaxPage}."] });
+        var me = http.User.GetUserId();
+        var isAdmin = http.User.HasRole(Roles.Admin);
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        IReadOnlyList<long> mine = isAdmin ? [] : await RoleScopes.StaffCommunitiesAsync(connection, null, me, cancellationToken);
+        if (!isAdmin && communityId is not null && !mine.Contains(communityId.Value))
+            return TypedResults.Forbid();
+
+        // The scope is in the WHERE: community_staff only ever match role rows of their own communities.
+        var rows = (await connection.QueryAsync<UserRow>(new CommandDefinition("""
+            SELECT u.id AS Id, u.nickname AS Nickname, u.avatar_url AS AvatarUrl, u.phone_cipher AS PhoneCipher, u.is_blocked AS IsBlocked
+            FROM users u
+            WHERE u.id > @afterId AND EXISTS (
+                SELECT 1 FROM user_roles r
+                WHERE r.user_id = u.id AND r.revoked_at IS NULL
+                  AND (@role IS NULL OR r.role = @role)
+                  AND (@communityId IS NULL OR r.community_id = @communityId)
+                  AND (@isAdmin OR r.community_id IN @mine))
+            ORDER BY u.id
+            LIMIT @limit
+            """, new { afterId, role, communityId, isAdmin, mine = mine.Count == 0 ? [0L] : mine, limit }, cancellationToken: cancellationToken))).ToList();
+        var roles = await RoleScopes.ActiveRolesAsync(connection, rows.Select(r => r.Id).ToList(), cancellationToken);
+        var users = rows.Select(u => new UserDto(u.Id, u.Nickname, u.AvatarUrl,
+                u.PhoneCipher is null ? null : Masking.Phone(protector.Decrypt(u.PhoneCipher)), u.IsBlocked,
+                roles[u.Id].Where(r => isAdmin || (r.CommunityId is { } c && mine.Contains(c))).ToList()))
+            .ToList();
+        return TypedResults.Ok<IReadOnlyList<UserDto>>(users);
+    }
+
+    /// <summary>
+    /// Revokes one role row. Admins revoke anything; community_staff revoke grid_worker and community_staff roles
+    /// of their own communities (403 otherwise). Ends the user's refresh tokens.
+    /// </summary>
+    public static async Task<Results<NoContent, NotFound, ForbidHttpResult>> RevokeRole(
+        long id, long roleId, HttpContext http, DbDataSource db, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var me = http.User.GetUserId();
+        var now = clock.GetUtcNow().UtcDateTime;
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var target = await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition("""
+            SELECT CASE WHEN @isAdmin OR (t.role IN ('grid_worker', 'community_staff') AND EXISTS (
+                SELECT 1 FROM user_roles r WHERE r.user_id = @me AND r.role = 'community_staff'
+                  AND r.community_id = t.community_id AND r.revoked_at IS NULL)) THEN 1 ELSE 0 END
+            FROM user_roles t
+            WHERE t.id = @roleId AND t.user_id = @id AND t.revoked_at IS NULL
+            FOR UPDATE
+            """, new { roleId, id, me, isAdmin = http.User.HasRole(Roles.Admin) }, transaction, cancellationToken: cancellationToken));
+        if (target is null)
+            return TypedResults.NotFound();
+        if (target == 0)
+            return TypedResults.Forbid();
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE user_roles SET revoked_at = @now, revoked_by = @me WHERE id = @roleId",
+            new { now, me, roleId }, transaction, cancellationToken: cancellationToken));
+        await SessionService.RevokeAllAsync(connection, transaction, id, now, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return TypedResults.NoContent();
+    }
+
+    /// <summary>Blocks a user: their refresh tokens end now, their access token on its next request.</summary>
+    public static Task<Results<NoContent, NotFound>> BlockUser(long id, DbDataSource db, BlockedUsers blocked, TimeProvider clock, CancellationToken cancellationToken) =>
+        SetBlockedAsync(id, true, db, blocked, clock, cancellationToken);
+
+    public static Task<Results<NoContent, NotFound>> UnblockUser(long id, DbDataSource db, BlockedUsers blocked, TimeProvider clock, CancellationToken cancellationToken) =>
+        SetBlockedAsync(id, false, db, blocked, clock, cancellationToken);
+
+    private static async Task<Results<NoContent, NotFound>> SetBlockedAsync(long id, bool isBlocked, DbDataSource db, BlockedUsers blocked, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var exists = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
+            "SELECT id FROM users WHERE id = @id FOR UPDATE", new { id }, transaction, cancellationToken: cancellationToken));
+        if (exists is null)
+            return TypedResults.NotFound();
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE users SET is_blocked = @isBlocked, updated_at = @now WHERE id = @id", new { id, isBlocked, now }, transaction, cancellationToken: cancellationToken));
+        if (isBlocked)
+            await SessionService.RevokeAllAsync(connection, transaction, id, now, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        blocked.Forget(id);
+        return TypedResults.NoContent();
+    }
+
+    private sealed class UserRow
+    {
+        public long Id { get; init; }
+        public string? Nickname { get; init; }
+        public string? AvatarUrl { get; init; }
+        public byte[]? PhoneCipher { get; init; }
+        public bool IsBlocked { get; init; }
+    }
+}

@@ -1,0 +1,17 @@
+namespace Linli.Infrastructure.Wechat;
+
+/// <summary>The WeChat errcodes Linli treats specially (developers.weixin.qq.com, 全局错误码).</summary>
+public static class WechatErrors
+{
+    public const int SystemBusy = -1;
+    /// <summary>Not WeChat's: WeChat answered, but not in its documented format.</summary>
+    public const int UnreadableResponse = -2;
+    public const int InvalidAccessToken = 40001;
+    public const int ExpiredAccessToken = 42001;
+    public const int InvalidCode = 40029;
+    public const int CodeUsed = 40163;
+    public const int HighRiskUser = 40226;
+    public const int TooFrequent = 45011;
+
+    public static bool IsTokenRejected(int errCode) => errCode is InvalidAccessToken or ExpiredAccessToken;
+}
