@@ -7,7 +7,7 @@ namespace Linli.Api.Demo;
 /// Adds one feature's demo rows. Register it with <c>services.AddSingleton&lt;IDemoSeeder, MySeeder&gt;()</c>;
 /// <c>seed-demo</c> runs every seeder once (remembered by <see cref="Name"/> in <c>demo_seeds</c>), in
 /// <see cref="Order"/>, each in its own transaction. The structure and people (<see cref="CoreDemoSeeder"/>, order 0)
-/// come first, then houses (20) and party members (30); ticket categories come with their migration.
+/// come first, then houses (20) and party members (25); ticket categories come with their migration.
 /// </summary>
 public interface IDemoSeeder
 {
