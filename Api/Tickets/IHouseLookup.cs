@@ -1,0 +1,7 @@
+namespace Linli.Api.Tickets;
+
+/// <summary>A scanned house code → the house and the community and grid it belongs to.</summary>
+public interface IHouseLookup
+{
+    Task<(long HouseId, long CommunityId, long GridId)?> FindByCodeAsync(string code, CancellationToken cancellationToken);
+}
