@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Linli.Api.Hosting;
 using Linli.Infrastructure.Wechat;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -9,8 +10,9 @@ public static class AuthApi
     public static RouteGroupBuilder MapAuth(this IEndpointRouteBuilder app)
     {
         // Signing in and refreshing are what a caller without a valid access token does.
-        var group = app.MapGroup("/api/v1/auth").WithTags("Auth").AllowAnonymous();
-        group.MapPost("/wechat-login", WechatLogin).WithName(nameof(WechatLogin));
+        var group = app.MapGroup("/api/v1/auth").WithTags("Auth").AllowAnonymous().RequireRateLimiting(RateLimits.Anonymous);
+        // Each sign-in costs a WeChat call: the tightest limit.
+        group.MapPost("/wechat-login", WechatLogin).WithName(nameof(WechatLogin)).RequireRateLimiting(RateLimits.SignIn);
         group.MapPost("/refresh", Refresh).WithName(nameof(Refresh));
         group.MapPost("/logout", Logout).WithName(nameof(Logout));
         return group;
