@@ -3,7 +3,11 @@ using System.Text.Json.Serialization;
 using Linli.Api.Auth;
 using Linli.Api.Demo;
 using Linli.Api.Hosting;
+using Linli.Api.PartyMembers;
+using Linli.Api.Stats;
 using Linli.Api.Tickets;
+using Linli.Api.Houses;
+using Linli.Api.Tenancies;
 using Linli.Infrastructure.Crypto;
 using Linli.Infrastructure.Data;
 using Linli.Infrastructure.MySql;
@@ -13,7 +17,11 @@ using Microsoft.IdentityModel.Tokens;
 // `dotnet Api.dll migrate | seed-demo | grant-admin <openid>` runs one command and exits (Api/Hosting/Commands.cs).
 var (command, commandArgs, hostArgs) = Commands.Split(args);
 var builder = WebApplication.CreateBuilder(hostArgs);
-StartupValidation.ThrowIfInvalid(builder.Configuration, builder.Environment);
+if (StartupValidation.Refusal(builder.Configuration, builder.Environment) is { } refusal)
+{
+    await Console.Error.WriteLineAsync(refusal);
+    return 1;
+}
 
 var connectionString = builder.Configuration.GetConnectionString("Main")!;
 // The one line that chooses the ADO.NET provider.
@@ -30,6 +38,8 @@ builder.Services.ConfigureHttpJsonOptions(o =>
 });
 builder.AddLinliHosting();
 builder.Services.AddLinliDemo(builder.Configuration);
+builder.Services.AddPartyMembers();
+builder.Services.AddTicketStats();
 
 builder.Services.Configure<JwtOptions>(builder.Configuration.GetSection(JwtOptions.Section));
 builder.Services.AddSingleton<AccessTokenIssuer>();
@@ -48,6 +58,7 @@ builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJw
     };
 });
 builder.Services.AddAuthorization(Policies.Add);
+builder.Services.AddHouses(builder.Configuration);
 builder.Services.AddIdentityFeature(builder.Configuration, builder.Environment);
 builder.Services.AddSingleton<IHostCommand, GrantAdminHostCommand>();
 builder.Services.AddTicketsFeature(builder.Configuration, builder.Environment.ContentRootPath);
@@ -62,6 +73,11 @@ await app.Services.GetRequiredService<MigrationRunner>().ApplyAsync();
 app.UseLinliHosting();
 
 app.MapHealth();
+app.MapHouses();
+app.MapTenancies();
+app.MapPopulation();
+app.MapPartyMembers();
+app.MapTicketStats();
 app.MapIdentityFeature();
 app.MapTicketsFeature();
 
