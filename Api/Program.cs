@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using Linli.Api.Auth;
 using Linli.Api.Demo;
 using Linli.Api.Hosting;
+using Linli.Api.Tickets;
 using Linli.Api.Houses;
 using Linli.Api.Stats;
 using Linli.Api.Tenancies;
@@ -15,7 +16,11 @@ using Microsoft.IdentityModel.Tokens;
 // `dotnet Api.dll migrate | seed-demo | grant-admin <openid>` runs one command and exits (Api/Hosting/Commands.cs).
 var (command, commandArgs, hostArgs) = Commands.Split(args);
 var builder = WebApplication.CreateBuilder(hostArgs);
-StartupValidation.ThrowIfInvalid(builder.Configuration, builder.Environment);
+if (StartupValidation.Refusal(builder.Configuration, builder.Environment) is { } refusal)
+{
+    await Console.Error.WriteLineAsync(refusal);
+    return 1;
+}
 
 var connectionString = builder.Configuration.GetConnectionString("Main")!;
 // The one line that chooses the ADO.NET provider.
@@ -53,6 +58,7 @@ builder.Services.AddAuthorization(Policies.Add);
 builder.Services.AddHouses(builder.Configuration);
 builder.Services.AddIdentityFeature(builder.Configuration, builder.Environment);
 builder.Services.AddSingleton<IHostCommand, GrantAdminHostCommand>();
+builder.Services.AddTicketsFeature(builder.Configuration, builder.Environment.ContentRootPath);
 
 var app = builder.Build();
 
@@ -68,6 +74,7 @@ app.MapHouses();
 app.MapTenancies();
 app.MapPopulation();
 app.MapIdentityFeature();
+app.MapTicketsFeature();
 
 await app.RunAsync();
 return 0;

@@ -1,6 +1,5 @@
 using Linli.Api.Auth;
 using Linli.Api.Hosting;
-using Linli.Infrastructure.Wechat;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -54,7 +53,6 @@ public sealed class ProbeApp : IAsyncDisposable
         probe.MapGet("/forbidden", string () => throw new ForbiddenException("Not your community."));
         probe.MapGet("/conflict", string () => throw new ConflictException("The ticket was already claimed.",
             new Dictionary<string, object?> { ["currentState"] = "claimed", ["allowedActions"] = new[] { "view" } }));
-        probe.MapGet("/wechat/{code:int}", string (int code) => throw new WechatException(code == 0 ? null : code, "wechat failed"));
         probe.MapGet("/limited", () => TypedResults.Ok("fine")).RequireRateLimiting(RateLimits.SignIn);
         probe.MapPost("/upload", (HttpRequest r) => TypedResults.Ok(r.ContentLength)).WithMetadata(new RequestSizeLimitAttribute(4 * 1024 * 1024));
         app.MapGet("/signed-in-only", () => TypedResults.Ok("secret"));

@@ -41,7 +41,15 @@ public static class Commands
         }
         using var cancel = new CancellationTokenSource();
         Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancel.Cancel(); };
-        return await command.RunAsync(args, cancel.Token);
+        try
+        {
+            return await command.RunAsync(args, cancel.Token);
+        }
+        catch (MigrationMismatchException e)
+        {
+            await Console.Error.WriteLineAsync(e.Message);
+            return 1;
+        }
     }
 }
 

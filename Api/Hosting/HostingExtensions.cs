@@ -10,10 +10,16 @@ public static class HostingExtensions
     public static WebApplicationBuilder AddLinliHosting(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
+        var development = builder.Environment.IsDevelopment();
         services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
-            c.ProblemDetails.Extensions["traceId"] = TraceIds.Of(c.HttpContext));
+        {
+            c.ProblemDetails.Extensions["traceId"] = TraceIds.Of(c.HttpContext);
+            // Never outside Development: a stack trace tells an attacker how the service is built.
+            if (development && c.Exception is not null && c.ProblemDetails.Status == StatusCodes.Status500InternalServerError)
+                c.ProblemDetails.Extensions["exception"] = c.Exception.ToString();
+        });
         services.AddExceptionHandler<ProblemExceptionHandler>();
-        // Bad input (malformed JSON, a route value of the wrong type, a wrong content type) becomes an
+        // Bad input (malformed JSON, a route or query value that cannot be bound) becomes an
         // exception in every environment, so ProblemExceptionHandler can name the field.
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddLinliRateLimits(builder.Configuration);

@@ -8,6 +8,20 @@ namespace Linli.Api.Hosting;
 /// </summary>
 public sealed partial class RequestLogging(RequestDelegate next, ILogger<RequestLogging> logger)
 {
+    private const string RouteKey = "linli.route";
+
+    /// <summary>
+    /// Remembers the matched route for the log line; called right after routing, because the exception
+    /// handler clears the endpoint before the line is written.
+    /// </summary>
+    public static void NoteRoute(HttpContext context, Endpoint? endpoint) =>
+        context.Items[RouteKey] = endpoint switch
+        {
+            RouteEndpoint route => route.RoutePattern.RawText,
+            null => null,
+            _ => endpoint.DisplayName,
+        };
+
     public async Task InvokeAsync(HttpContext context)
     {
         var traceId = TraceIds.Of(context);
@@ -24,7 +38,7 @@ public sealed partial class RequestLogging(RequestDelegate next, ILogger<Request
         }
         finally
         {
-            var route = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "(no route)";
+            var route = context.Items[RouteKey] as string ?? "(no route)";
             var status = context.RequestAborted.IsCancellationRequested && !context.Response.HasStarted ? 499 : context.Response.StatusCode;
             LogRequest(context.Request.Method, route, status, Stopwatch.GetElapsedTime(started).TotalMilliseconds, traceId);
         }

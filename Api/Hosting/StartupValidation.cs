@@ -3,13 +3,6 @@ using Linli.Api.Auth;
 
 namespace Linli.Api.Hosting;
 
-/// <summary>Settings that are missing or unsafe: the service refuses to start and names every problem at once.</summary>
-public sealed class StartupValidationException(IReadOnlyList<string> problems)
-    : Exception("Linli cannot start:" + string.Concat(problems.Select(p => "\n  - " + p)))
-{
-    public IReadOnlyList<string> Problems { get; } = problems;
-}
-
 /// <summary>
 /// Checks the configuration before anything is built. Some settings are required everywhere; in Production
 /// the keys that ship with the repository (development and test keys) and Simulated WeChat are refused too,
@@ -32,11 +25,11 @@ public static class StartupValidation
         Convert.ToBase64String("test-only-hash-key-32-bytes-ok!!"u8.ToArray()),
     };
 
-    public static void ThrowIfInvalid(IConfiguration configuration, IHostEnvironment environment)
+    /// <summary>Null when the settings are fine; otherwise the message that names every problem.</summary>
+    public static string? Refusal(IConfiguration configuration, IHostEnvironment environment)
     {
         var problems = Problems(configuration, environment);
-        if (problems.Count > 0)
-            throw new StartupValidationException(problems);
+        return problems.Count == 0 ? null : "Linli cannot start:" + string.Concat(problems.Select(p => "\n  - " + p));
     }
 
     public static IReadOnlyList<string> Problems(IConfiguration configuration, IHostEnvironment environment)
@@ -64,7 +57,8 @@ public static class StartupValidation
             problems.Add("FieldProtection keys include a development or test key from the repository; set secret keys.");
 
         var wechat = configuration.GetSection("Wechat");
-        var mode = wechat["Mode"] ?? "Live";
+        // Unset means Simulated in Development and Testing, Live elsewhere (as AddWechat decides).
+        var mode = wechat["Mode"] ?? (environment.IsDevelopment() || environment.IsEnvironment("Testing") ? "Simulated" : "Live");
         if (string.Equals(mode, "Simulated", StringComparison.OrdinalIgnoreCase))
         {
             if (production && !wechat.GetValue<bool>("AllowSimulatedInProduction"))
@@ -72,7 +66,7 @@ public static class StartupValidation
         }
         else if (string.Equals(mode, "Live", StringComparison.OrdinalIgnoreCase))
         {
-            if (production && (string.IsNullOrWhiteSpace(wechat["AppId"]) || string.IsNullOrWhiteSpace(wechat["AppSecret"])))
+            if (string.IsNullOrWhiteSpace(wechat["AppId"]) || string.IsNullOrWhiteSpace(wechat["AppSecret"]))
                 problems.Add("Wechat:AppId and Wechat:AppSecret are required when Wechat:Mode is Live.");
         }
         else

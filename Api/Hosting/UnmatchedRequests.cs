@@ -10,7 +10,9 @@ public sealed class UnmatchedRequests(RequestDelegate next)
 {
     public Task InvokeAsync(HttpContext context)
     {
-        switch (context.GetEndpoint())
+        var endpoint = context.GetEndpoint();
+        RequestLogging.NoteRoute(context, endpoint);
+        switch (endpoint)
         {
             case RouteEndpoint:
                 return next(context);

@@ -1,0 +1,85 @@
+using System.Data.Common;
+using Dapper;
+using Linli.Api.Auth;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Linli.Api.Tickets;
+
+/// <summary>Ticket categories: everyone signed in reads the active ones, admins manage them.</summary>
+public static class TicketCategoriesApi
+{
+    public static RouteGroupBuilder MapTicketCategories(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/v1/ticket-categories").WithTags("Tickets");
+        group.MapGet("/", ListCategories).WithName(nameof(ListCategories));
+        group.MapPost("/", CreateCategory).WithName(nameof(CreateCategory)).RequireAuthorization(Policies.Admin);
+        group.MapPut("/{id:long}", UpdateCategory).WithName(nameof(UpdateCategory)).RequireAuthorization(Policies.Admin);
+        return group;
+    }
+
+    private sealed class CategoryRow
+    {
+        public long Id { get; init; }
+        public string Name { get; init; } = "";
+        public int SortOrder { get; init; }
+        public bool IsActive { get; init; }
+        public CategoryDto ToDto() => new(Id, Name, SortOrder, IsActive);
+    }
+
+    public static async Task<Ok<List<CategoryDto>>> ListCategories(DbDataSource db, CancellationToken ct, bool includeInactive = false)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        // A handful of rows: no index needed beyond the table itself.
+        var rows = await connection.QueryAsync<CategoryRow>(new CommandDefinition("""
+            SELECT id, name, sort_order, is_active FROM ticket_categories
+            WHERE is_active = 1 OR @includeInactive
+            ORDER BY sort_order, id
+            """, new { includeInactive }, cancellationToken: ct));
+        return TypedResults.Ok(rows.Select(r => r.ToDto()).ToList());
+    }
+
+    public static async Task<Results<Created<CategoryDto>, ValidationProblem, Conflict<Microsoft.AspNetCore.Mvc.ProblemDetails>>> CreateCategory(
+        CategoryRequest request, DbDataSource db, TimeProvider clock, CancellationToken ct)
+    {
+        var name = request.Name?.Trim();
+        if (string.IsNullOrEmpty(name) || name.Length > 50)
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["name"] = ["The name is 1 to 50 characters."] });
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var inserted = await connection.ExecuteAsync(new CommandDefinition("""
+            INSERT IGNORE INTO ticket_categories (name, sort_order, is_active, created_at, updated_at)
+            VALUES (@name, @sortOrder, @isActive, @now, @now)
+            """, new { name, sortOrder = request.SortOrder ?? 1000, isActive = request.IsActive ?? true, now }, cancellationToken: ct));
+        if (inserted == 0)
+            return TypedResults.Conflict(new Microsoft.AspNetCore.Mvc.ProblemDetails
+            {
+                Status = StatusCodes.Status409Conflict,
+                Title = "Category exists",
+                Detail = $"A category named {name} already exists.",
+            });
+        var row = await connection.QuerySingleAsync<CategoryRow>(new CommandDefinition(
+            "SELECT id, name, sort_order, is_active FROM ticket_categories WHERE name = @name", new { name }, cancellationToken: ct));
+        return TypedResults.Created($"/api/v1/ticket-categories/{row.Id}", row.ToDto());
+    }
+
+    public static async Task<Results<Ok<CategoryDto>, NotFound, ValidationProblem>> UpdateCategory(
+        long id, CategoryRequest request, DbDataSource db, TimeProvider clock, CancellationToken ct)
+    {
+        var name = request.Name?.Trim();
+        if (name is not null && (name.Length == 0 || name.Length > 50))
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["name"] = ["The name is 1 to 50 characters."] });
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var changed = await connection.ExecuteAsync(new CommandDefinition("""
+            UPDATE ticket_categories
+            SET name = COALESCE(@name, name), sort_order = COALESCE(@sortOrder, sort_order),
+                is_active = COALESCE(@isActive, is_active), updated_at = @now
+            WHERE id = @id
+            """, new { id, name, sortOrder = request.SortOrder, isActive = request.IsActive, now = clock.GetUtcNow().UtcDateTime },
+            cancellationToken: ct));
+        if (changed == 0)
+            return TypedResults.NotFound();
+        var row = await connection.QuerySingleAsync<CategoryRow>(new CommandDefinition(
+            "SELECT id, name, sort_order, is_active FROM ticket_categories WHERE id = @id", new { id }, cancellationToken: ct));
+        return TypedResults.Ok(row.ToDto());
+    }
+}

@@ -1,0 +1,87 @@
+using Linli.Domain.Tickets;
+
+namespace Linli.Api.Tickets;
+
+public sealed record LocationDto(double Latitude, double Longitude);
+
+/// <summary>Body of <c>POST /api/v1/tickets</c> (点单).</summary>
+public sealed record CreateTicketRequest(
+    long? CategoryId,
+    string? Description,
+    string? HouseCode = null,
+    long? GridId = null,
+    long? CommunityId = null,
+    string? Address = null,
+    LocationDto? Location = null,
+    IReadOnlyList<long>? PhotoIds = null,
+    string? ContactPhone = null,
+    // mini_program (default); grid workers and community staff may also use patrol, phone, on_behalf.
+    string? Channel = null,
+    string? OnBehalfName = null,
+    string? OnBehalfPhone = null);
+
+/// <summary>Body of <c>POST /api/v1/tickets/{id}/{action}</c>; each action reads the fields it needs.</summary>
+public sealed record TicketActionRequest(
+    long? DepartmentId = null,
+    DateTimeOffset? DueAt = null,
+    string? Note = null,
+    string? Reason = null,
+    string? Result = null,
+    string? Text = null,
+    IReadOnlyList<long>? PhotoIds = null,
+    int? Satisfaction = null,
+    string? Comment = null);
+
+public sealed record TicketListItemDto(
+    long Id, string Number, TicketState Status, long CategoryId, string CategoryName, long CommunityId, long? GridId,
+    string Description, string Channel, DateTimeOffset? DueAt, bool IsOverdue, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+
+public sealed record TicketPageDto(IReadOnlyList<TicketListItemDto> Items, string? NextCursor);
+
+public sealed record PersonDto(long Id, string? Name);
+
+/// <summary>The current handler; <c>isPartyMember</c> shows the 党员 badge (党员亮身份).</summary>
+public sealed record HandlerDto(long? UserId, string? Name, bool IsPartyMember, long? DepartmentId, string? DepartmentName);
+
+public sealed record TicketEventDto(
+    long Id, PersonDto? Actor, string ActorRole, string Action, TicketState? FromStatus, TicketState ToStatus,
+    string? Note, bool IsInternal, IReadOnlyList<PhotoDto> Photos, DateTimeOffset CreatedAt);
+
+public sealed record PhotoDto(long Id, string Url);
+
+public sealed record TicketDto(
+    long Id,
+    string Number,
+    TicketState Status,
+    long CategoryId,
+    string CategoryName,
+    long CommunityId,
+    string CommunityName,
+    long? GridId,
+    string? HouseCode,
+    string? Address,
+    LocationDto? Location,
+    string Description,
+    string Channel,
+    PersonDto Submitter,
+    string? ContactPhone,
+    string? OnBehalfName,
+    string? OnBehalfPhone,
+    bool? NeedsReview,
+    long? DepartmentId,
+    string? DepartmentName,
+    HandlerDto? Handler,
+    DateTimeOffset? DueAt,
+    bool IsOverdue,
+    int ReopenCount,
+    int? Satisfaction,
+    string? EvaluationComment,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt,
+    IReadOnlyList<PhotoDto> Photos,
+    IReadOnlyList<TicketEventDto> Timeline,
+    IReadOnlyList<TicketAction> AllowedActions);
+
+public sealed record CategoryDto(long Id, string Name, int SortOrder, bool IsActive);
+
+public sealed record CategoryRequest(string? Name, int? SortOrder, bool? IsActive);

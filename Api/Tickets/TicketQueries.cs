@@ -1,0 +1,56 @@
+using System.Data.Common;
+using Dapper;
+
+namespace Linli.Api.Tickets;
+
+/// <summary>The reads of the tickets feature: one ticket with its names, its timeline and photos.</summary>
+public static class TicketQueries
+{
+    // Everything a ticket page shows, by primary key; the handler's party-member badge from ix_user_roles_user.
+    private const string SelectTicket = """
+        SELECT t.id, t.number, t.category_id, c.name AS category_name, t.community_id, cm.name AS community_name,
+               t.grid_id, t.house_id, t.house_code, t.address, t.latitude, t.longitude, t.description, t.channel,
+               t.submitter_id, su.nickname AS submitter_name, t.contact_phone_cipher, t.on_behalf_name, t.on_behalf_phone_cipher,
+               t.needs_review, t.status, t.department_id, d.name AS department_name,
+               t.handler_user_id, hu.nickname AS handler_name,
+               EXISTS (SELECT 1 FROM user_roles pr WHERE pr.user_id = t.handler_user_id AND pr.role = 'party_member'
+                       AND pr.revoked_at IS NULL) AS handler_is_party_member,
+               t.handler_department_id, t.dispatched_by, t.due_at, t.reopen_count, t.last_urged_at, t.satisfaction,
+               t.evaluation_comment, t.resolved_at, t.closed_at, t.version, t.created_at, t.updated_at
+        FROM tickets t
+        JOIN ticket_categories c ON c.id = t.category_id
+        JOIN communities cm ON cm.id = t.community_id
+        JOIN users su ON su.id = t.submitter_id
+        LEFT JOIN departments d ON d.id = t.department_id
+        LEFT JOIN users hu ON hu.id = t.handler_user_id
+        WHERE t.id = @id
+        """;
+
+    public static async Task<TicketRow?> FindAsync(DbConnection connection, long id, CancellationToken ct, DbTransaction? transaction = null)
+    {
+        return await connection.QuerySingleOrDefaultAsync<TicketRow>(new CommandDefinition(SelectTicket, new { id }, transaction, cancellationToken: ct));
+    }
+
+    public static async Task<IReadOnlyList<TicketEventRow>> EventsAsync(DbConnection connection, long ticketId, CancellationToken ct)
+    {
+        // ix_ticket_events_ticket
+        var rows = await connection.QueryAsync<TicketEventRow>(new CommandDefinition("""
+            SELECT e.id, e.actor_id, u.nickname AS actor_name, e.actor_role, e.action, e.from_status, e.to_status,
+                   e.note, e.is_internal, e.created_at
+            FROM ticket_events e
+            LEFT JOIN users u ON u.id = e.actor_id
+            WHERE e.ticket_id = @ticketId
+            ORDER BY e.id
+            """, new { ticketId }, cancellationToken: ct));
+        return rows.ToList();
+    }
+
+    /// <summary>The ticket's photos: event_id NULL for the report's own, else the timeline event that added them.</summary>
+    public static async Task<IReadOnlyList<(long Id, long? EventId)>> PhotosAsync(DbConnection connection, long ticketId, CancellationToken ct)
+    {
+        // ix_uploads_ticket
+        var rows = await connection.QueryAsync<(long Id, long? EventId)>(new CommandDefinition(
+            "SELECT id, event_id FROM uploads WHERE ticket_id = @ticketId ORDER BY id", new { ticketId }, cancellationToken: ct));
+        return rows.ToList();
+    }
+}

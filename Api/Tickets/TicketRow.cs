@@ -1,0 +1,68 @@
+using Linli.Domain.Tickets;
+
+namespace Linli.Api.Tickets;
+
+/// <summary>A row of <c>tickets</c> with the names joined for display. Times are UTC.</summary>
+public sealed class TicketRow
+{
+    public long Id { get; init; }
+    public string Number { get; init; } = "";
+    public long CategoryId { get; init; }
+    public string CategoryName { get; init; } = "";
+    public long CommunityId { get; init; }
+    public string CommunityName { get; init; } = "";
+    public long? GridId { get; init; }
+    public long? HouseId { get; init; }
+    public string? HouseCode { get; init; }
+    public string? Address { get; init; }
+    public decimal? Latitude { get; init; }
+    public decimal? Longitude { get; init; }
+    public string Description { get; init; } = "";
+    public string Channel { get; init; } = "";
+    public long SubmitterId { get; init; }
+    public string? SubmitterName { get; init; }
+    public byte[]? ContactPhoneCipher { get; init; }
+    public string? OnBehalfName { get; init; }
+    public byte[]? OnBehalfPhoneCipher { get; init; }
+    public bool NeedsReview { get; init; }
+    public string Status { get; init; } = "";
+    public long? DepartmentId { get; init; }
+    public string? DepartmentName { get; init; }
+    public long? HandlerUserId { get; init; }
+    public string? HandlerName { get; init; }
+    public bool HandlerIsPartyMember { get; init; }
+    public long? HandlerDepartmentId { get; init; }
+    public long? DispatchedBy { get; init; }
+    public DateTime? DueAt { get; init; }
+    public int ReopenCount { get; init; }
+    public DateTime? LastUrgedAt { get; init; }
+    public int? Satisfaction { get; init; }
+    public string? EvaluationComment { get; init; }
+    public DateTime? ResolvedAt { get; init; }
+    public DateTime? ClosedAt { get; init; }
+    public int Version { get; init; }
+    public DateTime CreatedAt { get; init; }
+    public DateTime UpdatedAt { get; init; }
+
+    public TicketState State => TicketStates.Parse(Status);
+
+    public TicketFacts Facts => new(State, ReopenCount, LastUrgedAt is { } u ? Utc(u) : null);
+
+    public bool IsOverdue(DateTimeOffset now) => State.CanBeOverdue() && DueAt is { } due && Utc(due) < now;
+
+    public static DateTimeOffset Utc(DateTime value) => new(DateTime.SpecifyKind(value, DateTimeKind.Utc));
+}
+
+public sealed class TicketEventRow
+{
+    public long Id { get; init; }
+    public long? ActorId { get; init; }
+    public string? ActorName { get; init; }
+    public string ActorRole { get; init; } = "";
+    public string Action { get; init; } = "";
+    public string? FromStatus { get; init; }
+    public string ToStatus { get; init; } = "";
+    public string? Note { get; init; }
+    public bool IsInternal { get; init; }
+    public DateTime CreatedAt { get; init; }
+}

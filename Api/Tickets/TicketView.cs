@@ -1,0 +1,61 @@
+using System.Data.Common;
+using Linli.Domain.People;
+using Linli.Domain.Tickets;
+using Linli.Infrastructure.Crypto;
+
+namespace Linli.Api.Tickets;
+
+/// <summary>Builds the ticket page as one caller may see it: internal notes and contact details only for those who handle it.</summary>
+public static class TicketView
+{
+    public static string PhotoUrl(long uploadId) => $"/api/v1/uploads/{uploadId}";
+
+    public static async Task<TicketDto> BuildAsync(DbConnection connection, TicketRow t, CallerScope caller, FieldProtector protector,
+        DateTimeOffset now, CancellationToken ct)
+    {
+        var insider = caller.SeesInternal(t);
+        var relation = caller.RelationTo(t);
+        var seesContact = insider || relation.IsSubmitter;
+        var events = await TicketQueries.EventsAsync(connection, t.Id, ct);
+        var photos = await TicketQueries.PhotosAsync(connection, t.Id, ct);
+        var photosByEvent = photos.Where(p => p.EventId is not null).ToLookup(p => p.EventId!.Value, p => new PhotoDto(p.Id, PhotoUrl(p.Id)));
+
+        var timeline = events
+            .Where(e => insider || !e.IsInternal)
+            .Select(e => new TicketEventDto(
+                e.Id,
+                e.ActorId is { } a ? new PersonDto(a, e.ActorName) : null,
+                e.ActorRole,
+                e.Action,
+                TicketStates.TryParse(e.FromStatus, out var from) ? from : null,
+                TicketStates.Parse(e.ToStatus),
+                e.Note,
+                e.IsInternal,
+                photosByEvent[e.Id].ToList(),
+                TicketRow.Utc(e.CreatedAt)))
+            .ToList();
+
+        var handler = t.HandlerUserId is null && t.HandlerDepartmentId is null
+            ? null
+            : new HandlerDto(t.HandlerUserId, t.HandlerName, t.HandlerIsPartyMember, t.HandlerDepartmentId,
+                t.HandlerDepartmentId == t.DepartmentId ? t.DepartmentName : null);
+
+        return new TicketDto(
+            t.Id, t.Number, t.State, t.CategoryId, t.CategoryName, t.CommunityId, t.CommunityName, t.GridId, t.HouseCode, t.Address,
+            t.Latitude is { } lat && t.Longitude is { } lng ? new LocationDto((double)lat, (double)lng) : null,
+            t.Description, t.Channel,
+            new PersonDto(t.SubmitterId, t.SubmitterName),
+            seesContact && t.ContactPhoneCipher is { } cp ? Masking.Phone(protector.Decrypt(cp)) : null,
+            seesContact ? t.OnBehalfName : null,
+            seesContact && t.OnBehalfPhoneCipher is { } bp ? Masking.Phone(protector.Decrypt(bp)) : null,
+            insider ? t.NeedsReview : null,
+            t.DepartmentId, t.DepartmentName, handler,
+            t.DueAt is { } due ? TicketRow.Utc(due) : null,
+            t.IsOverdue(now),
+            t.ReopenCount, t.Satisfaction, t.EvaluationComment,
+            TicketRow.Utc(t.CreatedAt), TicketRow.Utc(t.UpdatedAt),
+            photos.Where(p => p.EventId is null).Select(p => new PhotoDto(p.Id, PhotoUrl(p.Id))).ToList(),
+            timeline,
+            TicketRules.AllowedActions(t.Facts, relation, now).Where(a => a != TicketAction.AutoClose).ToList());
+    }
+}

@@ -1,0 +1,186 @@
+using System.Data.Common;
+using System.Globalization;
+using System.Security.Claims;
+using Dapper;
+using Linli.Domain.Tickets;
+using Linli.Infrastructure.Crypto;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Linli.Api.Tickets;
+
+/// <summary>Tickets (issue 5): 居民点单 (report), reading scoped by role, and one endpoint per action of the state machine.</summary>
+public static class TicketsApi
+{
+    public const int MaxPageSize = 50;
+
+    public static RouteGroupBuilder MapTickets(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/v1/tickets").WithTags("Tickets");
+        group.MapGet("/", ListTickets).WithName(nameof(ListTickets));
+        group.MapPost("/", CreateTicket).WithName(nameof(CreateTicket));
+        group.MapGet("/{id:long}", GetTicket).WithName(nameof(GetTicket));
+        group.MapPost("/{id:long}/{action}", ActOnTicket).WithName(nameof(ActOnTicket));
+        return group;
+    }
+
+    public static async Task<Results<Created<TicketDto>, Ok<TicketDto>, ValidationProblem, ProblemHttpResult>> CreateTicket(
+        CreateTicketRequest request, [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey, ClaimsPrincipal user,
+        TicketWorkflow workflow, DbDataSource db, FieldProtector protector, TimeProvider clock, CancellationToken ct)
+    {
+        var caller = await CallerScope.LoadAsync(db, user, ct);
+        var outcome = await workflow.CreateAsync(caller, idempotencyKey, request, ct);
+        switch (outcome)
+        {
+            case TicketOutcome.Done(var id):
+                return TypedResults.Created($"/api/v1/tickets/{id}", await ViewAsync(db, id, caller, protector, clock, ct));
+            // The first request answered 201; a replay answers 200 with the same ticket.
+            case TicketOutcome.Replayed(var id):
+                return TypedResults.Ok(await ViewAsync(db, id, caller, protector, clock, ct));
+            case TicketOutcome.Invalid(var errors):
+                return TypedResults.ValidationProblem(errors);
+            default:
+                return Problem(outcome);
+        }
+    }
+
+    public static async Task<Results<Ok<TicketDto>, ProblemHttpResult>> GetTicket(
+        long id, ClaimsPrincipal user, DbDataSource db, FieldProtector protector, TimeProvider clock, CancellationToken ct)
+    {
+        var caller = await CallerScope.LoadAsync(db, user, ct);
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var ticket = await TicketQueries.FindAsync(connection, id, ct);
+        if (ticket is null || !caller.CanSee(ticket))
+            return NotFound();
+        return TypedResults.Ok(await TicketView.BuildAsync(connection, ticket, caller, protector, clock.GetUtcNow(), ct));
+    }
+
+    public static async Task<Results<Ok<TicketDto>, ValidationProblem, ProblemHttpResult>> ActOnTicket(
+        long id, string action, TicketActionRequest? request, ClaimsPrincipal user,
+        TicketWorkflow workflow, DbDataSource db, FieldProtector protector, TimeProvider clock, CancellationToken ct)
+    {
+        // auto_close belongs to the system alone.
+        if (!TicketActions.TryParse(action, out var ticketAction) || ticketAction == TicketAction.AutoClose)
+            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown action",
+                detail: $"'{action}' is not a ticket action.");
+        var caller = await CallerScope.LoadAsync(db, user, ct);
+        var outcome = await workflow.ApplyAsync(caller, id, ticketAction, request ?? new TicketActionRequest(), ct);
+        return outcome switch
+        {
+            TicketOutcome.Done(var done) => TypedResults.Ok(await ViewAsync(db, done, caller, protector, clock, ct)),
+            TicketOutcome.Invalid(var errors) => TypedResults.ValidationProblem(errors),
+            _ => Problem(outcome),
+        };
+    }
+
+    public static async Task<Results<Ok<TicketPageDto>, ValidationProblem>> ListTickets(
+        ClaimsPrincipal user, DbDataSource db, TimeProvider clock, CancellationToken ct,
+        string? status = null, long? categoryId = null, long? communityId = null, long? gridId = null, long? departmentId = null,
+        bool? mine = null, bool? overdue = null, string? text = null, string? cursor = null, int? limit = null)
+    {
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        // status=submitted or a comma-separated list (status=submitted,dispatched,open_for_claim,in_progress).
+        var states = new List<string>();
+        foreach (var code in status?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [])
+        {
+            if (TicketStates.TryParse(code, out var parsed))
+                states.Add(parsed.ToCode());
+            else
+                errors["status"] = [$"Unknown status '{code}'."];
+        }
+        long? after = null;
+        if (cursor is not null)
+        {
+            if (long.TryParse(cursor, NumberStyles.None, CultureInfo.InvariantCulture, out var c))
+                after = c;
+            else
+                errors["cursor"] = ["Not a cursor from this list."];
+        }
+        var size = limit ?? 20;
+        if (size is < 1 or > MaxPageSize)
+            errors["limit"] = [$"limit is 1 to {MaxPageSize}."];
+        if (text is { Length: > 100 })
+            errors["text"] = ["At most 100 characters."];
+        if (errors.Count > 0)
+            return TypedResults.ValidationProblem(errors);
+
+        var caller = await CallerScope.LoadAsync(db, user, ct);
+        var now = clock.GetUtcNow();
+        // Only fixed fragments are appended; every value is a parameter. Newest first, keyset on id.
+        var sql = new System.Text.StringBuilder($"""
+            SELECT t.id, t.number, t.status, t.category_id, c.name AS category_name, t.community_id, t.grid_id,
+                   t.description, t.channel, t.due_at, t.created_at, t.updated_at
+            FROM tickets t
+            JOIN ticket_categories c ON c.id = t.category_id
+            WHERE {caller.VisibilitySql()}
+            """);
+        if (after is not null) sql.Append(" AND t.id < @after");
+        if (states.Count == 1) sql.Append(" AND t.status = @status");
+        if (states.Count > 1) sql.Append(" AND t.status IN @states");
+        if (categoryId is not null) sql.Append(" AND t.category_id = @categoryId");
+        if (communityId is not null) sql.Append(" AND t.community_id = @communityId");
+        if (gridId is not null) sql.Append(" AND t.grid_id = @gridId");
+        if (departmentId is not null) sql.Append(" AND (t.department_id = @departmentId OR t.handler_department_id = @departmentId)");
+        if (mine == true) sql.Append(" AND (t.submitter_id = @me OR t.handler_user_id = @me)");
+        if (overdue == true) sql.Append(" AND t.status IN ('dispatched', 'in_progress') AND t.due_at < @now");
+        if (overdue == false) sql.Append(" AND NOT (t.status IN ('dispatched', 'in_progress') AND t.due_at IS NOT NULL AND t.due_at < @now)");
+        if (!string.IsNullOrWhiteSpace(text)) sql.Append(" AND (t.number = @text OR t.description LIKE @like)");
+        sql.Append(" ORDER BY t.id DESC LIMIT @take");
+
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var rows = (await connection.QueryAsync<TicketRow>(new CommandDefinition(sql.ToString(), new
+        {
+            me = caller.UserId,
+            after,
+            status = states.FirstOrDefault(),
+            states,
+            categoryId,
+            communityId,
+            gridId,
+            departmentId,
+            now = now.UtcDateTime,
+            text = text?.Trim(),
+            like = text is null ? null : "%" + EscapeLike(text.Trim()) + "%",
+            take = size + 1,
+        }, cancellationToken: ct))).ToList();
+
+        var page = rows.Take(size).Select(t => new TicketListItemDto(
+            t.Id, t.Number, t.State, t.CategoryId, t.CategoryName, t.CommunityId, t.GridId,
+            t.Description.Length > 100 ? t.Description[..100] : t.Description, t.Channel,
+            t.DueAt is { } due ? TicketRow.Utc(due) : null, t.IsOverdue(now), TicketRow.Utc(t.CreatedAt), TicketRow.Utc(t.UpdatedAt))).ToList();
+        var next = rows.Count > size ? page[^1].Id.ToString(CultureInfo.InvariantCulture) : null;
+        return TypedResults.Ok(new TicketPageDto(page, next));
+    }
+
+    private static string EscapeLike(string value) =>
+        value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);
+
+    private static async Task<TicketDto> ViewAsync(DbDataSource db, long id, CallerScope caller, FieldProtector protector, TimeProvider clock, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var ticket = await TicketQueries.FindAsync(connection, id, ct)
+            ?? throw new InvalidOperationException($"Ticket {id} vanished right after it was written.");
+        return await TicketView.BuildAsync(connection, ticket, caller, protector, clock.GetUtcNow(), ct);
+    }
+
+    private static ProblemHttpResult NotFound() =>
+        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Ticket not found",
+            detail: "There is no such ticket, or it is not yours to see.");
+
+    /// <summary>The ProblemDetails for every outcome that is not a success. 409s name the current state and the actions allowed now.</summary>
+    private static ProblemHttpResult Problem(TicketOutcome outcome) => outcome switch
+    {
+        TicketOutcome.NotFound => NotFound(),
+        TicketOutcome.Forbidden(var reason) => TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Not allowed", detail: reason),
+        TicketOutcome.Refused(var reason) => TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity,
+            title: "Content refused", detail: reason),
+        TicketOutcome.Conflict(var current, var allowed, var reason) => TypedResults.Problem(statusCode: StatusCodes.Status409Conflict,
+            title: $"The ticket is {current.ToCode()}", detail: reason,
+            extensions: new Dictionary<string, object?>
+            {
+                ["currentState"] = current.ToCode(),
+                ["allowedActions"] = allowed.Select(a => a.ToCode()).ToArray(),
+            }),
+        _ => throw new InvalidOperationException($"No HTTP answer for {outcome.GetType().Name}."),
+    };
+}

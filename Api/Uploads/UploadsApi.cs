@@ -1,0 +1,95 @@
+using System.Data.Common;
+using System.Security.Claims;
+using Dapper;
+using Linli.Api.Auth;
+using Linli.Api.Tickets;
+using Linli.Infrastructure.Storage;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Linli.Api.Uploads;
+
+/// <summary>Photo uploads for tickets. A photo is readable by its uploader until attached, then by whoever may see its ticket.</summary>
+public static class UploadsApi
+{
+    public const long MaxBytes = 10 * 1024 * 1024;
+
+    public static RouteGroupBuilder MapUploads(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/v1/uploads").WithTags("Uploads");
+        group.MapPost("/", Upload).WithName(nameof(Upload)).DisableAntiforgery()
+            // The multipart envelope adds a little to the file itself.
+            .WithMetadata(new RequestSizeLimitAttribute(MaxBytes + 64 * 1024));
+        group.MapGet("/{id:long}", GetUpload).WithName(nameof(GetUpload));
+        return group;
+    }
+
+    public sealed record UploadDto(long Id, string ContentType, long SizeBytes, string Url);
+
+    public static async Task<Results<Created<UploadDto>, ValidationProblem>> Upload(
+        HttpRequest request, ClaimsPrincipal user, DbDataSource db, UploadStorage storage, TimeProvider clock, CancellationToken ct)
+    {
+        if (request.ContentLength is > MaxBytes + 64 * 1024)
+            return Invalid("The photo must be at most 10 MB.");
+        if (!request.HasFormContentType)
+            return Invalid("Send the photo as multipart/form-data in the field 'file'.");
+        IFormCollection form;
+        try
+        {
+            form = await request.ReadFormAsync(ct);
+        }
+        catch (InvalidDataException)
+        {
+            return Invalid("The photo must be at most 10 MB.");
+        }
+        var file = form.Files.GetFile("file") ?? (form.Files.Count > 0 ? form.Files[0] : null);
+        if (file is null || file.Length == 0)
+            return Invalid("Send the photo as multipart/form-data in the field 'file'.");
+        if (file.Length > MaxBytes)
+            return Invalid("The photo must be at most 10 MB.");
+
+        await using var stream = file.OpenReadStream();
+        var head = new byte[12];
+        var read = await stream.ReadAtLeastAsync(head, head.Length, throwOnEndOfStream: false, ct);
+        if (ImageSniffer.Detect(head.AsSpan(0, read)) is not var (contentType, extension))
+            return Invalid("Only JPEG, PNG or WebP images are accepted.");
+        stream.Position = 0;
+        var stored = await storage.SaveAsync(stream, extension, ct);
+
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var id = await connection.ExecuteScalarAsync<long>(new CommandDefinition("""
+            INSERT INTO uploads (uploader_id, stored_name, content_type, size_bytes, created_at)
+            VALUES (@me, @stored, @contentType, @size, @now);
+            SELECT LAST_INSERT_ID();
+            """, new { me = user.GetUserId(), stored, contentType, size = (int)file.Length, now = clock.GetUtcNow().UtcDateTime },
+            cancellationToken: ct));
+        return TypedResults.Created(TicketView.PhotoUrl(id), new UploadDto(id, contentType, file.Length, TicketView.PhotoUrl(id)));
+    }
+
+    private sealed class UploadRow
+    {
+        public long UploaderId { get; init; }
+        public string StoredName { get; init; } = "";
+        public string ContentType { get; init; } = "";
+        public long? TicketId { get; init; }
+    }
+
+    public static async Task<Results<PhysicalFileHttpResult, ProblemHttpResult>> GetUpload(
+        long id, ClaimsPrincipal user, DbDataSource db, UploadStorage storage, CancellationToken ct)
+    {
+        var caller = await CallerScope.LoadAsync(db, user, ct);
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var upload = await connection.QuerySingleOrDefaultAsync<UploadRow>(new CommandDefinition(
+            "SELECT uploader_id, stored_name, content_type, ticket_id FROM uploads WHERE id = @id", new { id }, cancellationToken: ct));
+        var visible = upload is not null && (upload.TicketId is { } ticketId
+            ? await TicketQueries.FindAsync(connection, ticketId, ct) is { } ticket && caller.CanSee(ticket)
+            : upload.UploaderId == caller.UserId);
+        if (!visible || !File.Exists(storage.PathOf(upload!.StoredName)))
+            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Upload not found",
+                detail: "There is no such upload, or it is not yours to see.");
+        return TypedResults.PhysicalFile(storage.PathOf(upload.StoredName), upload.ContentType);
+    }
+
+    private static ValidationProblem Invalid(string message) =>
+        TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["file"] = [message] });
+}

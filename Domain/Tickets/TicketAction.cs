@@ -1,0 +1,62 @@
+namespace Linli.Domain.Tickets;
+
+/// <summary>What someone does to a ticket. The API route segment is the snake_case name (<c>auto_close</c> is the system's own).</summary>
+public enum TicketAction
+{
+    Dispatch,
+    Publish,
+    Take,
+    Reject,
+    Accept,
+    /// <summary>退单: the department (while dispatched) or the handler (while in progress) hands it back to the community.</summary>
+    Return,
+    Recall,
+    Claim,
+    Withdraw,
+    Progress,
+    Resolve,
+    Evaluate,
+    Reopen,
+    AutoClose,
+    Cancel,
+    Note,
+    /// <summary>催单.</summary>
+    Urge,
+}
+
+public static class TicketActions
+{
+    private static readonly Dictionary<TicketAction, string> Codes = new()
+    {
+        [TicketAction.Dispatch] = "dispatch",
+        [TicketAction.Publish] = "publish",
+        [TicketAction.Take] = "take",
+        [TicketAction.Reject] = "reject",
+        [TicketAction.Accept] = "accept",
+        [TicketAction.Return] = "return",
+        [TicketAction.Recall] = "recall",
+        [TicketAction.Claim] = "claim",
+        [TicketAction.Withdraw] = "withdraw",
+        [TicketAction.Progress] = "progress",
+        [TicketAction.Resolve] = "resolve",
+        [TicketAction.Evaluate] = "evaluate",
+        [TicketAction.Reopen] = "reopen",
+        [TicketAction.AutoClose] = "auto_close",
+        [TicketAction.Cancel] = "cancel",
+        [TicketAction.Note] = "note",
+        [TicketAction.Urge] = "urge",
+    };
+
+    private static readonly Dictionary<string, TicketAction> ByCode = Codes.ToDictionary(p => p.Value, p => p.Key, StringComparer.Ordinal);
+
+    public static string ToCode(this TicketAction action) => Codes[action];
+
+    public static TicketAction Parse(string code) =>
+        ByCode.TryGetValue(code, out var action) ? action : throw new ArgumentException($"Unknown ticket action '{code}'.", nameof(code));
+
+    public static bool TryParse(string? code, out TicketAction action)
+    {
+        action = default;
+        return code is not null && ByCode.TryGetValue(code, out action);
+    }
+}

@@ -1,0 +1,177 @@
+using System.Data.Common;
+using System.Text.Json;
+using Dapper;
+using Linli.Infrastructure.Wechat;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Linli.Infrastructure.Notifications;
+
+/// <summary>
+/// Delivers the outbox as WeChat subscribe messages. Each round claims due rows with
+/// <c>FOR UPDATE SKIP LOCKED</c> (two instances never take the same row) and leases them by moving
+/// <c>next_attempt_at</c> forward; a worker that dies after sending but before marking lets the lease
+/// run out and the row is sent again: at least once, never lost. 43101 (not subscribed) and 47003
+/// (bad template data) are final; other failures retry with exponential backoff up to MaxAttempts.
+/// </summary>
+public sealed partial class OutboxWorker(
+    DbDataSource db, IServiceProvider services, IOptions<NotificationOptions> options, TimeProvider clock, ILogger<OutboxWorker> logger)
+    : BackgroundService
+{
+    public const int NotSubscribed = 43101;
+    public const int BadTemplateData = 47003;
+    private const int ThingLength = 20;
+
+    private sealed class OutboxRow
+    {
+        public long Id { get; init; }
+        public string Kind { get; init; } = "";
+        public string DataJson { get; init; } = "";
+        public string? Page { get; init; }
+        public int Attempts { get; init; }
+        public string OpenId { get; init; } = "";
+    }
+
+    /// <summary>One round: claims due messages, sends them, records each outcome. Returns how many were claimed.</summary>
+    public async Task<int> RunOnceAsync(CancellationToken ct)
+    {
+        var settings = options.Value;
+        var rows = await ClaimAsync(settings, ct);
+        var wechat = services.GetService<IWechatClient>();
+        foreach (var row in rows)
+        {
+            if (!settings.Templates.TryGetValue(row.Kind, out var templateId) || string.IsNullOrWhiteSpace(templateId))
+            {
+                await FinishAsync(row.Id, "skipped", "no template configured for this kind", ct);
+                continue;
+            }
+            if (wechat is null)
+            {
+                await RetryLaterAsync(row, settings, "no WeChat client is registered", ct);
+                continue;
+            }
+            var data = JsonSerializer.Deserialize<Dictionary<string, string>>(row.DataJson) ?? [];
+            var message = new SubscribeMessage(row.OpenId, templateId, row.Page, Fit(data));
+            try
+            {
+                await wechat.SendSubscribeMessageAsync(message, ct);
+            }
+            catch (WechatException e) when (e.ErrCode is NotSubscribed or BadTemplateData)
+            {
+                LogFinalFailure(row.Id, e.ErrCode.Value);
+                await FinishAsync(row.Id, "failed", $"errcode {e.ErrCode}", ct);
+                continue;
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+            {
+                // A crash or shutdown (cancellation) leaves the lease in place instead: the row comes due again.
+                LogRetry(row.Id, row.Attempts, e.GetType().Name);
+                await RetryLaterAsync(row, settings, e is WechatException w ? $"errcode {w.ErrCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "unavailable"}" : e.GetType().Name, ct);
+                continue;
+            }
+            await FinishAsync(row.Id, "sent", null, ct);
+        }
+        return rows.Count;
+    }
+
+    /// <summary>Subscribe-message values have length limits; <c>thing</c> fields take at most 20 characters.</summary>
+    public static Dictionary<string, string> Fit(IReadOnlyDictionary<string, string> data) =>
+        data.ToDictionary(p => p.Key, p => p.Key.StartsWith("thing", StringComparison.Ordinal) && p.Value.Length > ThingLength
+            ? p.Value[..ThingLength]
+            : p.Value, StringComparer.Ordinal);
+
+    /// <summary>Delay before the next attempt after <paramref name="attempts"/> tries: 30 s, 2 min, 8 min, … at most an hour.</summary>
+    public static TimeSpan Backoff(int attempts) =>
+        TimeSpan.FromSeconds(Math.Min(3600, 30 * Math.Pow(4, Math.Max(0, attempts - 1))));
+
+    private async Task<List<OutboxRow>> ClaimAsync(NotificationOptions settings, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        // ix_notification_outbox_due; SKIP LOCKED passes over rows another instance is claiming right now.
+        var ids = (await connection.QueryAsync<long>(new CommandDefinition("""
+            SELECT id FROM notification_outbox
+            WHERE status = 'pending' AND next_attempt_at <= @now
+            ORDER BY next_attempt_at, id
+            LIMIT @batch
+            FOR UPDATE SKIP LOCKED
+            """, new { now, batch = settings.BatchSize }, transaction, cancellationToken: ct))).ToList();
+        if (ids.Count == 0)
+        {
+            await transaction.CommitAsync(ct);
+            return [];
+        }
+        await connection.ExecuteAsync(new CommandDefinition("""
+            UPDATE notification_outbox SET attempts = attempts + 1, next_attempt_at = @leaseUntil WHERE id IN @ids
+            """, new { ids, leaseUntil = now.AddSeconds(settings.LeaseSeconds) }, transaction, cancellationToken: ct));
+        var rows = (await connection.QueryAsync<OutboxRow>(new CommandDefinition("""
+            SELECT o.id AS Id, o.kind AS Kind, o.data_json AS DataJson, o.page AS Page, o.attempts AS Attempts, u.openid AS OpenId
+            FROM notification_outbox o JOIN users u ON u.id = o.user_id
+            WHERE o.id IN @ids
+            ORDER BY o.id
+            """, new { ids }, transaction, cancellationToken: ct))).ToList();
+        await transaction.CommitAsync(ct);
+        return rows;
+    }
+
+    private async Task FinishAsync(long id, string status, string? error, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition("""
+            UPDATE notification_outbox SET status = @status, last_error = @error, sent_at = IF(@status = 'sent', @now, sent_at)
+            WHERE id = @id
+            """, new { id, status, error, now = clock.GetUtcNow().UtcDateTime }, cancellationToken: ct));
+    }
+
+    private async Task RetryLaterAsync(OutboxRow row, NotificationOptions settings, string error, CancellationToken ct)
+    {
+        if (row.Attempts >= settings.MaxAttempts)
+        {
+            await FinishAsync(row.Id, "failed", $"gave up after {row.Attempts} attempts: {error}", ct);
+            return;
+        }
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition("""
+            UPDATE notification_outbox SET next_attempt_at = @next, last_error = @error WHERE id = @id
+            """, new { id = row.Id, error, next = clock.GetUtcNow().UtcDateTime + Backoff(row.Attempts) }, cancellationToken: ct));
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await RunOnceAsync(stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                LogRoundFailed(e);
+            }
+            try
+            {
+                await Task.Delay(TimeSpan.FromSeconds(options.Value.PollSeconds), clock, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Subscribe message {OutboxId} failed for good with errcode {ErrCode}")]
+    private partial void LogFinalFailure(long outboxId, int errCode);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Subscribe message {OutboxId} failed on attempt {Attempt} ({Error}); will retry")]
+    private partial void LogRetry(long outboxId, int attempt, string error);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Outbox round failed")]
+    private partial void LogRoundFailed(Exception exception);
+}
