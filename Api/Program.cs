@@ -3,9 +3,10 @@ using System.Text.Json.Serialization;
 using Linli.Api.Auth;
 using Linli.Api.Demo;
 using Linli.Api.Hosting;
+using Linli.Api.PartyMembers;
+using Linli.Api.Stats;
 using Linli.Api.Tickets;
 using Linli.Api.Houses;
-using Linli.Api.Stats;
 using Linli.Api.Tenancies;
 using Linli.Infrastructure.Crypto;
 using Linli.Infrastructure.Data;
@@ -37,6 +38,8 @@ builder.Services.ConfigureHttpJsonOptions(o =>
 });
 builder.AddLinliHosting();
 builder.Services.AddLinliDemo(builder.Configuration);
+builder.Services.AddPartyMembers();
+builder.Services.AddTicketStats();
 
 builder.Services.Configure<JwtOptions>(builder.Configuration.GetSection(JwtOptions.Section));
 builder.Services.AddSingleton<AccessTokenIssuer>();
@@ -73,6 +76,8 @@ app.MapHealth();
 app.MapHouses();
 app.MapTenancies();
 app.MapPopulation();
+app.MapPartyMembers();
+app.MapTicketStats();
 app.MapIdentityFeature();
 app.MapTicketsFeature();
 

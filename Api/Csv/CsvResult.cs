@@ -1,0 +1,49 @@
+using System.Reflection;
+using System.Text;
+using Microsoft.AspNetCore.Http.Metadata;
+using Microsoft.Net.Http.Headers;
+
+namespace Linli.Api.Csv;
+
+/// <summary>
+/// A CSV download: <c>text/csv; charset=utf-8</c>, UTF-8 with a byte order mark, a header row, then the rows.
+/// Endpoints return it when the caller sends <c>Accept: text/csv</c> (see <see cref="Accepts"/>).
+/// </summary>
+public sealed class CsvResult(string fileName, IReadOnlyList<string> header, IEnumerable<IReadOnlyList<string?>> rows)
+    : IResult, IEndpointMetadataProvider
+{
+    public const string ContentType = "text/csv; charset=utf-8";
+
+    public string FileName => fileName;
+    public IReadOnlyList<string> Header => header;
+    public IEnumerable<IReadOnlyList<string?>> Rows => rows;
+
+    /// <summary>True when the Accept header asks for text/csv (with a non-zero quality).</summary>
+    public static bool Accepts(HttpRequest request)
+    {
+        if (!MediaTypeHeaderValue.TryParseList(request.Headers.Accept, out var accepted))
+            return false;
+        return accepted.Any(m => m.MediaType.Equals("text/csv", StringComparison.OrdinalIgnoreCase) && m.Quality is not 0);
+    }
+
+    public async Task ExecuteAsync(HttpContext httpContext)
+    {
+        var response = httpContext.Response;
+        response.ContentType = ContentType;
+        response.Headers.ContentDisposition = new ContentDispositionHeaderValue("attachment")
+        {
+            FileNameStar = fileName,
+        }.ToString();
+        var ct = httpContext.RequestAborted;
+        await response.Body.WriteAsync(Encoding.UTF8.Preamble.ToArray(), ct);
+        await using var text = new StreamWriter(response.Body, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), bufferSize: 16 * 1024, leaveOpen: true);
+        var csv = new CsvWriter(text);
+        await csv.WriteRowAsync(header, ct);
+        foreach (var row in rows)
+            await csv.WriteRowAsync(row, ct);
+        await text.FlushAsync(ct);
+    }
+
+    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) =>
+        builder.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status200OK, typeof(string), ["text/csv"]));
+}

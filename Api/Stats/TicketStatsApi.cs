@@ -1,0 +1,106 @@
+using System.Globalization;
+using Linli.Api.Auth;
+using Linli.Api.Csv;
+using Linli.Domain.Identity;
+using Linli.Domain.Stats;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Linli.Api.Stats;
+
+/// <summary>
+/// The ticket figures (issue 7), scoped like tickets: community staff see their communities, admins everything.
+/// JSON by default; <c>Accept: text/csv</c> gives the same figures as a spreadsheet.
+/// </summary>
+public static class TicketStatsApi
+{
+    public static IServiceCollection AddTicketStats(this IServiceCollection services) => services.AddSingleton<TicketStatsQueries>();
+
+    public static RouteGroupBuilder MapTicketStats(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/v1/stats/tickets").WithTags("Stats").RequireAuthorization(Policies.CommunityStaff);
+        group.MapGet("/", TicketStats).WithName(nameof(TicketStats));
+        group.MapGet("/by-community", TicketStatsByCommunity).WithName(nameof(TicketStatsByCommunity));
+        group.MapGet("/by-grid", TicketStatsByGrid).WithName(nameof(TicketStatsByGrid));
+        group.MapGet("/by-category", TicketStatsByCategory).WithName(nameof(TicketStatsByCategory));
+        group.MapGet("/by-department", TicketStatsByDepartment).WithName(nameof(TicketStatsByDepartment));
+        group.MapGet("/by-party-member", TicketStatsByPartyMember).WithName(nameof(TicketStatsByPartyMember));
+        return group;
+    }
+
+    private static async Task<Results<Ok<TicketStatsDto>, CsvResult, ValidationProblem, NotFound>> TicketStats(
+        string? from, string? to, string? bucket, long? communityId,
+        HttpContext http, TicketStatsQueries queries, TimeProvider clock, CancellationToken ct)
+    {
+        var (request, errors) = StatsRequest.Parse(from, to, bucket, communityId, clock.GetUtcNow());
+        if (request is null)
+            return TypedResults.ValidationProblem(errors);
+        var scope = await ScopeAsync(request, http, queries, ct);
+        if (scope is null)
+            return TypedResults.NotFound();
+
+        var result = await queries.ComputeAsync(scope, TicketDimension.Time, request.Bucket, ct);
+        var byStart = result.Groups.ToDictionary(g => g.Key!, StringComparer.Ordinal);
+        var buckets = ChinaStandardTime.Buckets(request.From, request.To, request.Bucket)
+            .Select(start => new TicketBucketDto(start, Figures(
+                byStart.GetValueOrDefault(start.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), TicketStatsQueries.Group.Empty))))
+            .ToList();
+        var stats = new TicketStatsDto(request.From, request.To, request.Bucket, request.CommunityId, Figures(result.Totals), buckets);
+        return CsvResult.Accepts(http.Request) ? StatsCsv.ForTime(stats) : TypedResults.Ok(stats);
+    }
+
+    private static Task<Results<Ok<TicketBreakdownDto>, CsvResult, ValidationProblem, NotFound>> TicketStatsByCommunity(
+        string? from, string? to, long? communityId, HttpContext http, TicketStatsQueries queries, TimeProvider clock, CancellationToken ct) =>
+        BreakdownAsync(TicketDimension.Community, "community", from, to, communityId, http, queries, clock, ct);
+
+    private static Task<Results<Ok<TicketBreakdownDto>, CsvResult, ValidationProblem, NotFound>> TicketStatsByGrid(
+        string? from, string? to, long? communityId, HttpContext http, TicketStatsQueries queries, TimeProvider clock, CancellationToken ct) =>
+        BreakdownAsync(TicketDimension.Grid, "grid", from, to, communityId, http, queries, clock, ct);
+
+    private static Task<Results<Ok<TicketBreakdownDto>, CsvResult, ValidationProblem, NotFound>> TicketStatsByCategory(
+        string? from, string? to, long? communityId, HttpContext http, TicketStatsQueries queries, TimeProvider clock, CancellationToken ct) =>
+        BreakdownAsync(TicketDimension.Category, "category", from, to, communityId, http, queries, clock, ct);
+
+    private static Task<Results<Ok<TicketBreakdownDto>, CsvResult, ValidationProblem, NotFound>> TicketStatsByDepartment(
+        string? from, string? to, long? communityId, HttpContext http, TicketStatsQueries queries, TimeProvider clock, CancellationToken ct) =>
+        BreakdownAsync(TicketDimension.Department, "department", from, to, communityId, http, queries, clock, ct);
+
+    private static Task<Results<Ok<TicketBreakdownDto>, CsvResult, ValidationProblem, NotFound>> TicketStatsByPartyMember(
+        string? from, string? to, long? communityId, HttpContext http, TicketStatsQueries queries, TimeProvider clock, CancellationToken ct) =>
+        BreakdownAsync(TicketDimension.PartyMember, "party_member", from, to, communityId, http, queries, clock, ct);
+
+    private static async Task<Results<Ok<TicketBreakdownDto>, CsvResult, ValidationProblem, NotFound>> BreakdownAsync(
+        TicketDimension dimension, string by, string? from, string? to, long? communityId,
+        HttpContext http, TicketStatsQueries queries, TimeProvider clock, CancellationToken ct)
+    {
+        var (request, errors) = StatsRequest.Parse(from, to, null, communityId, clock.GetUtcNow());
+        if (request is null)
+            return TypedResults.ValidationProblem(errors);
+        var scope = await ScopeAsync(request, http, queries, ct);
+        if (scope is null)
+            return TypedResults.NotFound();
+
+        var result = await queries.ComputeAsync(scope, dimension, request.Bucket, ct);
+        var ids = result.Groups.Select(g => TicketStatsQueries.ParseId(g.Key)).OfType<long>().ToList();
+        var names = await queries.NamesAsync(dimension, ids, ct);
+        var rows = result.Groups
+            .Select(g => (Id: TicketStatsQueries.ParseId(g.Key), Group: g))
+            .OrderByDescending(r => r.Group.Counts.Received).ThenBy(r => r.Id ?? long.MaxValue)
+            .Select(r => new TicketBreakdownRowDto(r.Id, r.Id is { } id ? names.GetValueOrDefault(id) : null, Figures(r.Group)))
+            .ToList();
+        var stats = new TicketBreakdownDto(request.From, request.To, by, request.CommunityId, Figures(result.Totals), rows);
+        return CsvResult.Accepts(http.Request) ? StatsCsv.ForBreakdown(stats) : TypedResults.Ok(stats);
+    }
+
+    /// <summary>The caller's scope; null when they asked for a community that is not theirs (or does not exist).</summary>
+    private static async Task<StatsScope?> ScopeAsync(StatsRequest request, HttpContext http, TicketStatsQueries queries, CancellationToken ct)
+    {
+        var userId = http.User.GetUserId();
+        var isAdmin = http.User.HasRole(Roles.Admin);
+        if (request.CommunityId is { } communityId && !await queries.MaySeeCommunityAsync(userId, isAdmin, communityId, ct))
+            return null;
+        var (start, end) = ChinaStandardTime.UtcRange(request.From, request.To);
+        return new StatsScope(userId, isAdmin, request.CommunityId, start, end);
+    }
+
+    private static TicketFiguresDto Figures(TicketStatsQueries.Group g) => TicketFiguresDto.From(g.Counts, g.Dispatch, g.Accept, g.Resolve);
+}

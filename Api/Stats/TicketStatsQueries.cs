@@ -1,0 +1,260 @@
+using System.Data.Common;
+using System.Globalization;
+using Dapper;
+using Linli.Domain.Stats;
+
+namespace Linli.Api.Stats;
+
+/// <summary>What the ticket figures are grouped by.</summary>
+public enum TicketDimension
+{
+    Time,
+    Community,
+    Grid,
+    Category,
+    Department,
+    PartyMember,
+}
+
+/// <summary>Who asks, and for which tickets: received between two UTC instants, optionally in one community.</summary>
+public sealed record StatsScope(long UserId, bool IsAdmin, long? CommunityId, DateTime StartUtc, DateTime EndUtc);
+
+/// <summary>
+/// The ticket figures, computed in SQL. One pass over the scope's tickets (ix_tickets_community_created, or
+/// ix_tickets_created for admins) builds per-ticket facts; first routing/acceptance times come from the timeline
+/// through ix_ticket_events_ticket_action. Counts are summed per group; medians and 90th percentiles are ranked
+/// with window functions (nearest rank, see <see cref="DurationSummary"/>), so only two rows per group come back.
+/// </summary>
+public sealed class TicketStatsQueries(DbDataSource db, TimeProvider clock)
+{
+    public sealed record Group(string? Key, TicketCounts Counts, DurationSummary Dispatch, DurationSummary Accept, DurationSummary Resolve)
+    {
+        public static readonly Group Empty = new(null, TicketCounts.Zero, DurationSummary.None, DurationSummary.None, DurationSummary.None);
+    }
+
+    public sealed record Result(Group Totals, IReadOnlyList<Group> Groups);
+
+    private const string StaffCommunities = """
+        t.community_id IN (SELECT ur.community_id FROM user_roles ur
+                           WHERE ur.user_id = @me AND ur.role = 'community_staff' AND ur.revoked_at IS NULL)
+        """;
+
+    /// <summary>Whether the caller may see this community's figures (admins may see all).</summary>
+    public async Task<bool> MaySeeCommunityAsync(long userId, bool isAdmin, long communityId, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        if (isAdmin)
+            return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+                "SELECT COUNT(*) FROM communities WHERE id = @communityId", new { communityId }, cancellationToken: ct)) > 0;
+        // ix_user_roles_user (user_id, revoked_at)
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition("""
+            SELECT COUNT(*) FROM user_roles
+            WHERE user_id = @userId AND role = 'community_staff' AND community_id = @communityId AND revoked_at IS NULL
+            """, new { userId, communityId }, cancellationToken: ct)) > 0;
+    }
+
+    public async Task<Result> ComputeAsync(StatsScope scope, TicketDimension dimension, StatsBucket bucket, CancellationToken ct)
+    {
+        var facts = Facts(scope, dimension, bucket);
+        // Tickets never claimed have no party member: they are not part of that breakdown at all.
+        var keep = dimension == TicketDimension.PartyMember ? "WHERE f.k IS NOT NULL" : "";
+        var parameters = new
+        {
+            me = scope.UserId,
+            communityId = scope.CommunityId,
+            startUtc = scope.StartUtc,
+            endUtc = scope.EndUtc,
+            now = clock.GetUtcNow().UtcDateTime,
+        };
+
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var counts = await connection.QueryAsync<CountsRow>(new CommandDefinition($"""
+            WITH f AS ({facts})
+            SELECT f.k AS GroupKey,
+                   COUNT(*) AS Received,
+                   CAST(COALESCE(SUM(f.routed_at IS NOT NULL), 0) AS SIGNED) AS Dispatched,
+                   CAST(COALESCE(SUM(f.claimed), 0) AS SIGNED) AS Claimed,
+                   CAST(COALESCE(SUM(f.status IN ('resolved', 'closed')), 0) AS SIGNED) AS Resolved,
+                   CAST(COALESCE(SUM(f.status = 'closed'), 0) AS SIGNED) AS Closed,
+                   CAST(COALESCE(SUM(f.status = 'cancelled'), 0) AS SIGNED) AS Cancelled,
+                   CAST(COALESCE(SUM(f.status = 'rejected'), 0) AS SIGNED) AS Rejected,
+                   CAST(COALESCE(SUM(f.status IN ('resolved', 'closed') AND f.due_at IS NOT NULL), 0) AS SIGNED) AS ResolvedWithDue,
+                   CAST(COALESCE(SUM(f.status IN ('resolved', 'closed') AND f.due_at IS NOT NULL AND f.resolved_at <= f.due_at), 0) AS SIGNED) AS ResolvedOnTime,
+                   CAST(COALESCE(SUM(f.satisfaction IS NOT NULL), 0) AS SIGNED) AS Rated,
+                   CAST(COALESCE(SUM(f.satisfaction >= 4), 0) AS SIGNED) AS Satisfied,
+                   CAST(COALESCE(SUM(f.satisfaction), 0) AS SIGNED) AS SatisfactionSum,
+                   CAST(COALESCE(SUM(f.ever_resolved), 0) AS SIGNED) AS EverResolved,
+                   CAST(COALESCE(SUM(f.reopen_count > 0), 0) AS SIGNED) AS Reopened,
+                   CAST(COALESCE(SUM(f.status IN ('dispatched', 'in_progress') AND f.due_at < @now), 0) AS SIGNED) AS Overdue
+            FROM f
+            {keep}
+            GROUP BY f.k
+            """, parameters, commandTimeout: 120, cancellationToken: ct));
+
+        // Each duration is ranked twice: within its group (whole = 0) and over all groups (whole = 1).
+        var ranks = await connection.QueryAsync<RankRow>(new CommandDefinition($"""
+            WITH f AS ({facts}),
+            d AS (
+                SELECT f.k, m.metric,
+                       CASE m.metric
+                           WHEN 'dispatch' THEN TIMESTAMPDIFF(SECOND, f.created_at, f.routed_at)
+                           WHEN 'accept' THEN TIMESTAMPDIFF(SECOND, f.routed_at, f.accepted_at)
+                           ELSE IF(f.status IN ('resolved', 'closed'), TIMESTAMPDIFF(SECOND, f.created_at, f.resolved_at), NULL)
+                       END AS v
+                FROM f
+                CROSS JOIN (SELECT 'dispatch' AS metric UNION ALL SELECT 'accept' UNION ALL SELECT 'resolve') m
+                {keep}
+            ),
+            r AS (
+                SELECT w.whole, IF(w.whole = 1, NULL, d.k) AS k, d.metric, d.v,
+                       ROW_NUMBER() OVER (PARTITION BY w.whole, IF(w.whole = 1, NULL, d.k), d.metric ORDER BY d.v) AS pos,
+                       COUNT(*) OVER (PARTITION BY w.whole, IF(w.whole = 1, NULL, d.k), d.metric) AS n
+                FROM d
+                CROSS JOIN (SELECT 0 AS whole UNION ALL SELECT 1) w
+                WHERE d.v IS NOT NULL
+            )
+            SELECT r.whole AS Whole, r.k AS GroupKey, r.metric AS Metric, r.pos AS Position, r.n AS N, r.v AS Seconds
+            FROM r
+            WHERE r.pos = (r.n + 1) DIV 2 OR r.pos = (9 * r.n + 9) DIV 10
+            """, parameters, commandTimeout: 120, cancellationToken: ct));
+
+        var summaries = ranks
+            .GroupBy(r => (r.Whole == 1, r.GroupKey, r.Metric))
+            .ToDictionary(g => g.Key, g =>
+            {
+                var n = g.First().N;
+                // When the two ranks coincide (a single value) one row serves both.
+                return new DurationSummary(n,
+                    g.First(r => r.Position == DurationSummary.MedianRank(n)).Seconds,
+                    g.First(r => r.Position == DurationSummary.P90Rank(n)).Seconds);
+            });
+        DurationSummary SummaryOf(bool whole, string? key, string metric) =>
+            summaries.TryGetValue((whole, key, metric), out var s) ? s : DurationSummary.None;
+
+        var groups = counts
+            .Select(c => new Group(c.GroupKey, c.ToCounts(),
+                SummaryOf(false, c.GroupKey, "dispatch"), SummaryOf(false, c.GroupKey, "accept"), SummaryOf(false, c.GroupKey, "resolve")))
+            .ToList();
+        var totals = new Group(null, groups.Aggregate(TicketCounts.Zero, (sum, g) => sum.Add(g.Counts)),
+            SummaryOf(true, null, "dispatch"), SummaryOf(true, null, "accept"), SummaryOf(true, null, "resolve"));
+        return new Result(totals, groups);
+    }
+
+    /// <summary>Names for the ids in a breakdown, by dimension.</summary>
+    public async Task<IReadOnlyDictionary<long, string>> NamesAsync(TicketDimension dimension, IReadOnlyCollection<long> ids, CancellationToken ct)
+    {
+        if (ids.Count == 0 || dimension == TicketDimension.Time)
+            return new Dictionary<long, string>();
+        var sql = dimension switch
+        {
+            TicketDimension.Community => "SELECT id AS Id, name AS Name FROM communities WHERE id IN @ids",
+            TicketDimension.Grid => "SELECT id AS Id, name AS Name FROM grids WHERE id IN @ids",
+            TicketDimension.Category => "SELECT id AS Id, name AS Name FROM ticket_categories WHERE id IN @ids",
+            TicketDimension.Department => "SELECT id AS Id, name AS Name FROM departments WHERE id IN @ids",
+            // The name the member reported in with; a nickname if they were never confirmed (e.g. later removed).
+            TicketDimension.PartyMember => """
+                SELECT u.id AS Id,
+                       COALESCE((SELECT pm.name FROM party_members pm
+                                 WHERE pm.user_id = u.id AND pm.status = 'confirmed'
+                                 ORDER BY pm.reviewed_at DESC LIMIT 1), u.nickname, '') AS Name
+                FROM users u WHERE u.id IN @ids
+                """,
+            _ => throw new ArgumentOutOfRangeException(nameof(dimension), dimension, null),
+        };
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var rows = await connection.QueryAsync<NameRow>(new CommandDefinition(sql, new { ids = ids.ToArray() }, cancellationToken: ct));
+        return rows.ToDictionary(r => r.Id, r => r.Name);
+    }
+
+    /// <summary>
+    /// One row per ticket in scope: its group key and the facts the figures need.
+    /// Only the fragments below are ever interpolated; values are parameters.
+    /// </summary>
+    private static string Facts(StatsScope scope, TicketDimension dimension, StatsBucket bucket)
+    {
+        const string local = "(t.created_at + INTERVAL 8 HOUR)";
+        var key = dimension switch
+        {
+            TicketDimension.Time => bucket switch
+            {
+                StatsBucket.Day => $"DATE_FORMAT({local}, '%Y-%m-%d')",
+                StatsBucket.Week => $"DATE_FORMAT(DATE({local}) - INTERVAL WEEKDAY({local}) DAY, '%Y-%m-%d')",
+                StatsBucket.Month => $"DATE_FORMAT({local}, '%Y-%m-01')",
+                _ => throw new ArgumentOutOfRangeException(nameof(bucket), bucket, null),
+            },
+            TicketDimension.Community => "CAST(t.community_id AS CHAR)",
+            TicketDimension.Grid => "CAST(t.grid_id AS CHAR)",
+            TicketDimension.Category => "CAST(t.category_id AS CHAR)",
+            // The department handling it now, else the one it is dispatched to.
+            TicketDimension.Department => "CAST(COALESCE(t.handler_department_id, t.department_id) AS CHAR)",
+            // The party member who claimed it last.
+            TicketDimension.PartyMember => """
+                CAST((SELECT e.actor_id FROM ticket_events e WHERE e.ticket_id = t.id AND e.action = 'claim'
+                      ORDER BY e.created_at DESC, e.id DESC LIMIT 1) AS CHAR)
+                """,
+            _ => throw new ArgumentOutOfRangeException(nameof(dimension), dimension, null),
+        };
+        var where = new List<string> { "t.created_at >= @startUtc", "t.created_at < @endUtc" };
+        if (scope.CommunityId is not null)
+            where.Add("t.community_id = @communityId");
+        if (!scope.IsAdmin)
+            where.Add(StaffCommunities);
+        return $"""
+            SELECT {key} AS k, t.created_at, t.status, t.due_at, t.resolved_at, t.satisfaction, t.reopen_count,
+                   (SELECT MIN(e.created_at) FROM ticket_events e
+                    WHERE e.ticket_id = t.id AND e.action IN ('dispatch', 'publish', 'take')) AS routed_at,
+                   (SELECT MIN(e.created_at) FROM ticket_events e
+                    WHERE e.ticket_id = t.id AND e.action IN ('accept', 'claim', 'take')) AS accepted_at,
+                   EXISTS (SELECT 1 FROM ticket_events e WHERE e.ticket_id = t.id AND e.action = 'claim') AS claimed,
+                   EXISTS (SELECT 1 FROM ticket_events e WHERE e.ticket_id = t.id AND e.action = 'resolve') AS ever_resolved
+            FROM tickets t
+            WHERE {string.Join(" AND ", where)}
+            """;
+    }
+
+    public static long? ParseId(string? key) => key is null ? null : long.Parse(key, CultureInfo.InvariantCulture);
+
+    private sealed class CountsRow
+    {
+        public string? GroupKey { get; set; }
+        public long Received { get; set; }
+        public long Dispatched { get; set; }
+        public long Claimed { get; set; }
+        public long Resolved { get; set; }
+        public long Closed { get; set; }
+        public long Cancelled { get; set; }
+        public long Rejected { get; set; }
+        public long ResolvedWithDue { get; set; }
+        public long ResolvedOnTime { get; set; }
+        public long Rated { get; set; }
+        public long Satisfied { get; set; }
+        public long SatisfactionSum { get; set; }
+        public long EverResolved { get; set; }
+        public long Reopened { get; set; }
+        public long Overdue { get; set; }
+
+        public TicketCounts ToCounts() => new()
+        {
+            Received = Received, Dispatched = Dispatched, Claimed = Claimed, Resolved = Resolved, Closed = Closed,
+            Cancelled = Cancelled, Rejected = Rejected, ResolvedWithDue = ResolvedWithDue, ResolvedOnTime = ResolvedOnTime,
+            Rated = Rated, Satisfied = Satisfied, SatisfactionSum = SatisfactionSum, EverResolved = EverResolved,
+            Reopened = Reopened, Overdue = Overdue,
+        };
+    }
+
+    private sealed class RankRow
+    {
+        public long Whole { get; set; }
+        public string? GroupKey { get; set; }
+        public string Metric { get; set; } = "";
+        public long Position { get; set; }
+        public long N { get; set; }
+        public long Seconds { get; set; }
+    }
+
+    private sealed class NameRow
+    {
+        public long Id { get; set; }
+        public string Name { get; set; } = "";
+    }
+}
