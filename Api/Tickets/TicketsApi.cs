@@ -1,3 +1,4 @@
+using Linli.Api.Auth;
 using System.Data.Common;
 using System.Globalization;
 using System.Security.Claims;
@@ -16,7 +17,8 @@ public static class TicketsApi
 
     public static RouteGroupBuilder MapTickets(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/v1/tickets").WithTags("Tickets");
+        var group = app.MapGroup("/api/v1/tickets").WithTags("Tickets")
+            .RequireAuthorization(Policies.SignedIn);
         group.MapGet("/", ListTickets).WithName(nameof(ListTickets));
         group.MapPost("/", CreateTicket).WithName(nameof(CreateTicket));
         group.MapGet("/{id:long}", GetTicket).WithName(nameof(GetTicket));
