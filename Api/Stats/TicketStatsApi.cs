@@ -13,7 +13,9 @@ namespace Linli.Api.Stats;
 /// </summary>
 public static class TicketStatsApi
 {
-    public static IServiceCollection AddTicketStats(this IServiceCollection services) => services.AddSingleton<TicketStatsQueries>();
+    public static IServiceCollection AddTicketStats(this IServiceCollection services) => services
+        .AddSingleton<TicketStatsQueries>()
+        .AddSingleton<TicketExport>();
 
     public static RouteGroupBuilder MapTicketStats(this IEndpointRouteBuilder app)
     {
@@ -24,6 +26,7 @@ public static class TicketStatsApi
         group.MapGet("/by-category", TicketStatsByCategory).WithName(nameof(TicketStatsByCategory));
         group.MapGet("/by-department", TicketStatsByDepartment).WithName(nameof(TicketStatsByDepartment));
         group.MapGet("/by-party-member", TicketStatsByPartyMember).WithName(nameof(TicketStatsByPartyMember));
+        group.MapGet("/export", TicketListExport).WithName(nameof(TicketListExport));
         return group;
     }
 
@@ -89,6 +92,20 @@ public static class TicketStatsApi
             .ToList();
         var stats = new TicketBreakdownDto(request.From, request.To, by, request.CommunityId, Figures(result.Totals), rows);
         return CsvResult.Accepts(http.Request) ? StatsCsv.ForBreakdown(stats) : TypedResults.Ok(stats);
+    }
+
+    /// <summary>The tickets themselves as CSV, whatever the Accept header: this address exists to download them.</summary>
+    private static async Task<Results<CsvResult, ValidationProblem, NotFound>> TicketListExport(
+        string? from, string? to, long? communityId, HttpContext http, TicketStatsQueries queries, TicketExport export,
+        TimeProvider clock, CancellationToken ct)
+    {
+        var (request, errors) = StatsRequest.Parse(from, to, null, communityId, clock.GetUtcNow());
+        if (request is null)
+            return TypedResults.ValidationProblem(errors);
+        var scope = await ScopeAsync(request, http, queries, ct);
+        if (scope is null)
+            return TypedResults.NotFound();
+        return export.ToCsv(scope, $"工单列表_{request.From:yyyyMMdd}-{request.To:yyyyMMdd}.csv");
     }
 
     /// <summary>The caller's scope; null when they asked for a community that is not theirs (or does not exist).</summary>

@@ -20,10 +20,10 @@ public enum TicketDimension
 public sealed record StatsScope(long UserId, bool IsAdmin, long? CommunityId, DateTime StartUtc, DateTime EndUtc);
 
 /// <summary>
-/// The ticket figures, computed in SQL. One pass over the scope's tickets (ix_tickets_community_created, or
-/// ix_tickets_created for admins) builds per-ticket facts; first routing/acceptance times come from the timeline
-/// through ix_ticket_events_ticket_action. Counts are summed per group; medians and 90th percentiles are ranked
-/// with window functions (nearest rank, see <see cref="DurationSummary"/>), so only two rows per group come back.
+/// The ticket figures, computed in SQL. One pass over the scope's tickets (ix_tickets_stats, or ix_tickets_created
+/// for admins over every community) joined to their timelines builds per-ticket facts; counts are summed per group;
+/// medians and 90th percentiles are ranked with window functions (nearest rank, see <see cref="DurationSummary"/>),
+/// so only the rows at those ranks come back.
 /// </summary>
 public sealed class TicketStatsQueries(DbDataSource db, TimeProvider clock)
 {
@@ -55,7 +55,6 @@ public sealed class TicketStatsQueries(DbDataSource db, TimeProvider clock)
 
     public async Task<Result> ComputeAsync(StatsScope scope, TicketDimension dimension, StatsBucket bucket, CancellationToken ct)
     {
-        var facts = Facts(scope, dimension, bucket);
         // Tickets never claimed have no party member: they are not part of that breakdown at all.
         var keep = dimension == TicketDimension.PartyMember ? "WHERE f.k IS NOT NULL" : "";
         var parameters = new
@@ -68,8 +67,24 @@ public sealed class TicketStatsQueries(DbDataSource db, TimeProvider clock)
         };
 
         await using var connection = await db.OpenConnectionAsync(ct);
+        // The per-ticket facts are gathered once into a temporary table (private to this connection) and
+        // both aggregates read it: joining the timeline is the expensive part, so it must not happen twice.
+        await connection.ExecuteAsync(new CommandDefinition("DROP TEMPORARY TABLE IF EXISTS stats_facts", cancellationToken: ct));
+        await connection.ExecuteAsync(new CommandDefinition(
+            "CREATE TEMPORARY TABLE stats_facts AS " + Facts(scope, dimension, bucket), parameters, commandTimeout: 120, cancellationToken: ct));
+        try
+        {
+            return await AggregateAsync(connection, keep, parameters, ct);
+        }
+        finally
+        {
+            await connection.ExecuteAsync(new CommandDefinition("DROP TEMPORARY TABLE IF EXISTS stats_facts", cancellationToken: CancellationToken.None));
+        }
+    }
+
+    private static async Task<Result> AggregateAsync(DbConnection connection, string keep, object parameters, CancellationToken ct)
+    {
         var counts = await connection.QueryAsync<CountsRow>(new CommandDefinition($"""
-            WITH f AS ({facts})
             SELECT f.k AS GroupKey,
                    COUNT(*) AS Received,
                    CAST(COALESCE(SUM(f.routed_at IS NOT NULL), 0) AS SIGNED) AS Dispatched,
@@ -86,22 +101,22 @@ public sealed class TicketStatsQueries(DbDataSource db, TimeProvider clock)
                    CAST(COALESCE(SUM(f.ever_resolved), 0) AS SIGNED) AS EverResolved,
                    CAST(COALESCE(SUM(f.reopen_count > 0), 0) AS SIGNED) AS Reopened,
                    CAST(COALESCE(SUM(f.status IN ('dispatched', 'in_progress') AND f.due_at < @now), 0) AS SIGNED) AS Overdue
-            FROM f
+            FROM stats_facts f
             {keep}
             GROUP BY f.k
             """, parameters, commandTimeout: 120, cancellationToken: ct));
 
         // Each duration is ranked twice: within its group (whole = 0) and over all groups (whole = 1).
+        // Only the rows at the median and 90th-percentile ranks come back.
         var ranks = await connection.QueryAsync<RankRow>(new CommandDefinition($"""
-            WITH f AS ({facts}),
-            d AS (
+            WITH d AS (
                 SELECT f.k, m.metric,
                        CASE m.metric
                            WHEN 'dispatch' THEN TIMESTAMPDIFF(SECOND, f.created_at, f.routed_at)
                            WHEN 'accept' THEN TIMESTAMPDIFF(SECOND, f.routed_at, f.accepted_at)
                            ELSE IF(f.status IN ('resolved', 'closed'), TIMESTAMPDIFF(SECOND, f.created_at, f.resolved_at), NULL)
                        END AS v
-                FROM f
+                FROM stats_facts f
                 CROSS JOIN (SELECT 'dispatch' AS metric UNION ALL SELECT 'accept' UNION ALL SELECT 'resolve') m
                 {keep}
             ),
@@ -167,8 +182,9 @@ public sealed class TicketStatsQueries(DbDataSource db, TimeProvider clock)
     }
 
     /// <summary>
-    /// One row per ticket in scope: its group key and the facts the figures need.
-    /// Only the fragments below are ever interpolated; values are parameters.
+    /// One row per ticket in scope: its group key and the facts the figures need. The timeline is joined once
+    /// (ix_ticket_events_ticket_action covers it) and folded per ticket; the ticket's own columns come from
+    /// ix_tickets_stats without touching the table. Only the fragments below are ever interpolated.
     /// </summary>
     private static string Facts(StatsScope scope, TicketDimension dimension, StatsBucket bucket)
     {
@@ -182,15 +198,15 @@ public sealed class TicketStatsQueries(DbDataSource db, TimeProvider clock)
                 StatsBucket.Month => $"DATE_FORMAT({local}, '%Y-%m-01')",
                 _ => throw new ArgumentOutOfRangeException(nameof(bucket), bucket, null),
             },
-            TicketDimension.Community => "CAST(t.community_id AS CHAR)",
-            TicketDimension.Grid => "CAST(t.grid_id AS CHAR)",
-            TicketDimension.Category => "CAST(t.category_id AS CHAR)",
+            TicketDimension.Community => "CAST(t.community_id AS CHAR(20))",
+            TicketDimension.Grid => "CAST(t.grid_id AS CHAR(20))",
+            TicketDimension.Category => "CAST(t.category_id AS CHAR(20))",
             // The department handling it now, else the one it is dispatched to.
-            TicketDimension.Department => "CAST(COALESCE(t.handler_department_id, t.department_id) AS CHAR)",
+            TicketDimension.Department => "CAST(COALESCE(t.handler_department_id, t.department_id) AS CHAR(20))",
             // The party member who claimed it last.
             TicketDimension.PartyMember => """
-                CAST((SELECT e.actor_id FROM ticket_events e WHERE e.ticket_id = t.id AND e.action = 'claim'
-                      ORDER BY e.created_at DESC, e.id DESC LIMIT 1) AS CHAR)
+                CAST(SUBSTRING_INDEX(GROUP_CONCAT(CASE WHEN e.action = 'claim' THEN e.actor_id END
+                                                  ORDER BY e.created_at DESC, e.id DESC), ',', 1) AS CHAR(20))
                 """,
             _ => throw new ArgumentOutOfRangeException(nameof(dimension), dimension, null),
         };
@@ -201,14 +217,15 @@ public sealed class TicketStatsQueries(DbDataSource db, TimeProvider clock)
             where.Add(StaffCommunities);
         return $"""
             SELECT {key} AS k, t.created_at, t.status, t.due_at, t.resolved_at, t.satisfaction, t.reopen_count,
-                   (SELECT MIN(e.created_at) FROM ticket_events e
-                    WHERE e.ticket_id = t.id AND e.action IN ('dispatch', 'publish', 'take')) AS routed_at,
-                   (SELECT MIN(e.created_at) FROM ticket_events e
-                    WHERE e.ticket_id = t.id AND e.action IN ('accept', 'claim', 'take')) AS accepted_at,
-                   EXISTS (SELECT 1 FROM ticket_events e WHERE e.ticket_id = t.id AND e.action = 'claim') AS claimed,
-                   EXISTS (SELECT 1 FROM ticket_events e WHERE e.ticket_id = t.id AND e.action = 'resolve') AS ever_resolved
+                   MIN(CASE WHEN e.action IN ('dispatch', 'publish', 'take') THEN e.created_at END) AS routed_at,
+                   MIN(CASE WHEN e.action IN ('accept', 'claim', 'take') THEN e.created_at END) AS accepted_at,
+                   COALESCE(MAX(e.action = 'claim'), 0) AS claimed,
+                   COALESCE(MAX(e.action = 'resolve'), 0) AS ever_resolved
             FROM tickets t
+            LEFT JOIN ticket_events e
+                   ON e.ticket_id = t.id AND e.action IN ('dispatch', 'publish', 'take', 'accept', 'claim', 'resolve')
             WHERE {string.Join(" AND ", where)}
+            GROUP BY t.id
             """;
     }
 
