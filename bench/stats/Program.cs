@@ -121,19 +121,20 @@ internal static class Seeding
         var user0 = await c.ExecuteScalarAsync<long>("SELECT MIN(id) FROM users WHERE openid LIKE 'bench-%'");
         var category0 = await c.ExecuteScalarAsync<long>("SELECT MIN(id) FROM ticket_categories");
 
-        // n = 0..999,999; a ticket every 63 s from 2025-01-01 (two years); community = n mod 50.
+        // n = 0..999,999; a ticket every 63 s from 2025-01-01 (two years); community = n mod 50; categories, grids,
+        // departments and party members vary within each community.
         // Status by n mod 20: 0 submitted, 1 cancelled, 2 rejected, 3 dispatched, 4 open_for_claim,
         // 5–6 in_progress, 7–8 resolved, 9–19 closed. One in three routed tickets goes to party members.
         await Run($"""
             INSERT INTO tickets (number, category_id, community_id, grid_id, description, channel, submitter_id, status,
                                  department_id, handler_user_id, handler_department_id, due_at, reopen_count, satisfaction,
                                  resolved_at, created_at, updated_at)
-            SELECT CONCAT('B', n), {category0} + n % 10, {community0} + n % {Communities},
+            SELECT CONCAT('B', n), {category0} + (n DIV {Communities}) % 10, {community0} + n % {Communities},
                    {grid0} + (n % {Communities}) * {GridsPerCommunity} + (n DIV {Communities}) % {GridsPerCommunity},
                    '楼道灯坏了', 'mini_program', {user0} + n % {Residents}, st,
-                   IF(claimpath OR st IN ('submitted', 'cancelled', 'rejected', 'open_for_claim'), NULL, {department0} + n % {Departments}),
-                   IF(claimpath AND st NOT IN ('submitted', 'cancelled', 'rejected', 'open_for_claim'), {user0} + {Residents} + n % {PartyMembers}, NULL),
-                   IF(claimpath OR st IN ('submitted', 'cancelled', 'rejected', 'open_for_claim', 'dispatched'), NULL, {department0} + n % {Departments}),
+                   IF(claimpath OR st IN ('submitted', 'cancelled', 'rejected', 'open_for_claim'), NULL, {department0} + (n DIV 7) % {Departments}),
+                   IF(claimpath AND st NOT IN ('submitted', 'cancelled', 'rejected', 'open_for_claim'), {user0} + {Residents} + (n DIV 7) % {PartyMembers}, NULL),
+                   IF(claimpath OR st IN ('submitted', 'cancelled', 'rejected', 'open_for_claim', 'dispatched'), NULL, {department0} + (n DIV 7) % {Departments}),
                    IF(st IN ('submitted', 'cancelled', 'rejected'), NULL, created + INTERVAL 3 DAY),
                    IF(st IN ('resolved', 'closed') AND n % 17 = 0, 1, 0),
                    IF(st = 'closed' AND n % 11 <> 0, 1 + n % 5, NULL),
