@@ -1,24 +1,34 @@
 using System.Data.Common;
 using System.Text.Json.Serialization;
 using Linli.Api.Auth;
+using Linli.Api.Demo;
 using Linli.Api.Hosting;
 using Linli.Api.PartyMembers;
 using Linli.Api.Stats;
 using Linli.Api.Tickets;
+using Linli.Api.Houses;
+using Linli.Api.Tenancies;
 using Linli.Infrastructure.Crypto;
 using Linli.Infrastructure.Data;
 using Linli.Infrastructure.MySql;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.IdentityModel.Tokens;
 
-var builder = WebApplication.CreateBuilder(args);
+// `dotnet Api.dll migrate | seed-demo | grant-admin <openid>` runs one command and exits (Api/Hosting/Commands.cs).
+var (command, commandArgs, hostArgs) = Commands.Split(args);
+var builder = WebApplication.CreateBuilder(hostArgs);
+if (StartupValidation.Refusal(builder.Configuration, builder.Environment) is { } refusal)
+{
+    await Console.Error.WriteLineAsync(refusal);
+    return 1;
+}
 
-var connectionString = builder.Configuration.GetConnectionString("Main")
-    ?? throw new InvalidOperationException("ConnectionStrings:Main is not set.");
+var connectionString = builder.Configuration.GetConnectionString("Main")!;
 // The one line that chooses the ADO.NET provider.
 builder.Services.AddSingleton<DbDataSource>(_ => new MySqlDataSource(connectionString));
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<MigrationRunner>();
+builder.Services.AddSingleton<IHostCommand, MigrateCommand>();
 builder.Services.AddSingleton(sp => new FieldProtector(
     builder.Configuration.GetSection("FieldProtection").Get<FieldProtectionOptions>() ?? new FieldProtectionOptions()));
 
@@ -26,7 +36,8 @@ builder.Services.ConfigureHttpJsonOptions(o =>
 {
     o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.SnakeCaseLower));
 });
-builder.Services.AddProblemDetails();
+builder.AddLinliHosting();
+builder.Services.AddLinliDemo(builder.Configuration);
 builder.Services.AddPartyMembers();
 builder.Services.AddTicketStats();
 
@@ -47,29 +58,30 @@ builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJw
     };
 });
 builder.Services.AddAuthorization(Policies.Add);
+builder.Services.AddHouses(builder.Configuration);
 builder.Services.AddIdentityFeature(builder.Configuration, builder.Environment);
-builder.Services.AddEndpointsApiExplorer();
-builder.Services.AddSwaggerGen();
+builder.Services.AddSingleton<IHostCommand, GrantAdminHostCommand>();
 builder.Services.AddTicketsFeature(builder.Configuration, builder.Environment.ContentRootPath);
 
 var app = builder.Build();
 
-await app.Services.GetRequiredService<MigrationRunner>().ApplyAsync();
-if (await app.RunIdentityCommandAsync(args))
-    return;
+if (command is not null)
+    return await Commands.RunAsync(app.Services, command, commandArgs);
 
-app.UseExceptionHandler();
-app.UseSwagger();
-app.UseSwaggerUI();
-app.UseAuthentication();
-app.UseAuthorization();
+await app.Services.GetRequiredService<MigrationRunner>().ApplyAsync();
+
+app.UseLinliHosting();
 
 app.MapHealth();
+app.MapHouses();
+app.MapTenancies();
+app.MapPopulation();
 app.MapPartyMembers();
 app.MapTicketStats();
 app.MapIdentityFeature();
 app.MapTicketsFeature();
 
-app.Run();
+await app.RunAsync();
+return 0;
 
 public partial class Program;

@@ -2,6 +2,7 @@
 # Installs the command-line tools some tests use to read what the service produced:
 # zbarimg decodes QR codes, pdftotext reads PDFs. Debian packages, installed once.
 set -euo pipefail
+"$(dirname "$0")/app-deps.sh"
 missing=()
 command -v zbarimg >/dev/null 2>&1 || missing+=(zbar-tools)
 command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)

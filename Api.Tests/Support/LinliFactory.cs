@@ -25,6 +25,9 @@ public class LinliFactory(IDictionary<string, string?>? settings = null) : WebAp
         builder.UseSetting("FieldProtection:CurrentKeyId", "t1");
         builder.UseSetting("FieldProtection:Keys:t1", Convert.ToBase64String("test-only-field-key-32-bytes-ok!"u8.ToArray()));
         builder.UseSetting("FieldProtection:HashKey", Convert.ToBase64String("test-only-hash-key-32-bytes-ok!!"u8.ToArray()));
+        // Every test client shares one address; tests that check rate limits set their own, lower limits.
+        builder.UseSetting("RateLimits:Anonymous:PermitLimit", "1000000");
+        builder.UseSetting("RateLimits:SignIn:PermitLimit", "1000000");
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
             builder.UseSetting(key, value);
         builder.ConfigureServices(services =>

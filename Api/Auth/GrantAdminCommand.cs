@@ -5,29 +5,13 @@ using Linli.Domain.Identity;
 namespace Linli.Api.Auth;
 
 /// <summary>
-/// <c>Api grant-admin &lt;openid&gt;</c>: makes the first admin (and any later one) against the configured database,
-/// then exits without serving. It works while the API runs, and creates the user when that openid has not
+/// <c>Api grant-admin &lt;openid&gt;</c> (<see cref="GrantAdminHostCommand"/>): makes the first admin (and any later one)
+/// against the configured database, then exits without serving. It works while the API runs, and creates the user when that openid has not
 /// signed in yet. There is no built-in account or password.
 /// </summary>
 public static class GrantAdminCommand
 {
     public const string Name = "grant-admin";
-
-    /// <summary>Runs the command named in <paramref name="args"/>, if any; true means the process should exit.</summary>
-    public static async Task<bool> RunIdentityCommandAsync(this WebApplication app, string[] args)
-    {
-        if (args.Length == 0 || args[0] != Name)
-            return false;
-        if (args.Length != 2 || string.IsNullOrWhiteSpace(args[1]) || args[1].Length > 64)
-        {
-            await Console.Error.WriteLineAsync("usage: grant-admin <openid>");
-            Environment.ExitCode = 2;
-            return true;
-        }
-        var userId = await GrantAsync(app.Services.GetRequiredService<DbDataSource>(), app.Services.GetRequiredService<TimeProvider>(), args[1], CancellationToken.None);
-        await Console.Out.WriteLineAsync($"admin granted: user {userId}");
-        return true;
-    }
 
     public static async Task<long> GrantAsync(DbDataSource db, TimeProvider clock, string openId, CancellationToken cancellationToken)
     {

@@ -28,10 +28,10 @@ public static class InvitationsApi
 
     public static RouteGroupBuilder MapInvitations(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/v1/invitations").WithTags("Invitations").RequireAuthorization(Policies.CommunityStaff);
-        group.MapPost("/", CreateInvitation).WithName(nameof(CreateInvitation));
-        group.MapGet("/{code}/qr", GetInvitationQr).WithName(nameof(GetInvitationQr));
-        // Redeeming is for whoever was invited: anyone signed in.
+        var group = app.MapGroup("/api/v1/invitations").WithTags("Invitations");
+        // Policies add up (all must pass), so the staff-only endpoints get theirs one by one and redeeming stays open to the invited.
+        group.MapPost("/", CreateInvitation).WithName(nameof(CreateInvitation)).RequireAuthorization(Policies.CommunityStaff);
+        group.MapGet("/{code}/qr", GetInvitationQr).WithName(nameof(GetInvitationQr)).RequireAuthorization(Policies.CommunityStaff);
         group.MapPost("/{code}/redeem", RedeemInvitation).WithName(nameof(RedeemInvitation)).RequireAuthorization(Policies.SignedIn);
         return group;
     }

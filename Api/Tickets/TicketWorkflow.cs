@@ -126,13 +126,12 @@ public sealed partial class TicketWorkflow(
             && !(caller.IsAdmin || caller.StaffCommunities.Contains(communityId!.Value) || (gridId is { } g && caller.Grids.Contains(g))))
             return new TicketOutcome.Forbidden("Only grid workers and community staff of this place report by patrol, phone or on behalf of someone.");
 
-        var needsReview = false;
         var openid = await conn.ExecuteScalarAsync<string?>(new CommandDefinition(
             "SELECT openid FROM users WHERE id = @me", new { me = caller.UserId }, cancellationToken: ct));
         var check = await CheckContentAsync(openid ?? "", request.Address is null ? description : $"{description}\n{request.Address}", ct);
         if (check == ContentSuggestion.Risky)
             return new TicketOutcome.Refused("The description contains content that cannot be published. Please rephrase it.");
-        needsReview = check != ContentSuggestion.Pass;
+        var needsReview = check != ContentSuggestion.Pass;
 
         var now = clock.GetUtcNow();
         await using var transaction = await conn.BeginTransactionAsync(ct);
@@ -240,10 +239,14 @@ public sealed partial class TicketWorkflow(
         var now = clock.GetUtcNow();
         await using var connection = await db.OpenConnectionAsync(ct);
         var ticket = await TicketQueries.FindAsync(connection, ticketId, ct);
-        if (ticket is null || (caller is not null && !caller.CanSee(ticket)))
+        if (ticket is null)
+            return new TicketOutcome.NotFound();
+        var relation = caller?.RelationTo(ticket) ?? TicketCaller.System;
+        // A party member of the community was told of the ticket when it was published: when another member
+        // claims it first, the late ones hear "already in progress" (409), not "no such ticket" (404).
+        if (caller is not null && !caller.CanSee(ticket) && !relation.IsPartyMember)
             return new TicketOutcome.NotFound();
 
-        var relation = caller?.RelationTo(ticket) ?? TicketCaller.System;
         var decision = TicketRules.Decide(ticket.Facts, action, relation, now);
         switch (decision.Verdict)
         {

@@ -79,13 +79,14 @@ public static class TicketsApi
         bool? mine = null, bool? overdue = null, string? text = null, string? cursor = null, int? limit = null)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
-        TicketState? state = null;
-        if (status is not null)
+        // status=submitted or a comma-separated list (status=submitted,dispatched,open_for_claim,in_progress).
+        var states = new List<string>();
+        foreach (var code in status?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [])
         {
-            if (TicketStates.TryParse(status, out var parsed))
-                state = parsed;
+            if (TicketStates.TryParse(code, out var parsed))
+                states.Add(parsed.ToCode());
             else
-                errors["status"] = ["Unknown status."];
+                errors["status"] = [$"Unknown status '{code}'."];
         }
         long? after = null;
         if (cursor is not null)
@@ -114,7 +115,8 @@ public static class TicketsApi
             WHERE {caller.VisibilitySql()}
             """);
         if (after is not null) sql.Append(" AND t.id < @after");
-        if (state is not null) sql.Append(" AND t.status = @status");
+        if (states.Count == 1) sql.Append(" AND t.status = @status");
+        if (states.Count > 1) sql.Append(" AND t.status IN @states");
         if (categoryId is not null) sql.Append(" AND t.category_id = @categoryId");
         if (communityId is not null) sql.Append(" AND t.community_id = @communityId");
         if (gridId is not null) sql.Append(" AND t.grid_id = @gridId");
@@ -130,7 +132,8 @@ public static class TicketsApi
         {
             me = caller.UserId,
             after,
-            status = state?.ToCode(),
+            status = states.FirstOrDefault(),
+            states,
             categoryId,
             communityId,
             gridId,

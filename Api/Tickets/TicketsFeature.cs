@@ -21,7 +21,6 @@ public static class TicketsFeature
         services.AddSingleton(new UploadStorage(Path.IsPathRooted(storage.UploadsPath) ? storage.UploadsPath : Path.Combine(contentRoot, storage.UploadsPath)));
 
         // The houses feature replaces this with the real lookup.
-        services.TryAddSingleton<IHouseLookup, NoHouseLookup>();
         services.AddSingleton<NotificationWriter>();
         services.AddSingleton<TicketWorkflow>();
         services.AddSingleton<OutboxWorker>();

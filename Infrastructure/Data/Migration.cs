@@ -6,8 +6,9 @@ namespace Linli.Infrastructure.Data;
 /// <summary>One numbered SQL script embedded in this assembly (<c>Data/Migrations/NNNN_name.sql</c>).</summary>
 public sealed record Migration(int Version, string Name, string Sql)
 {
-    /// <summary>SHA-256 of the script with line endings normalised, so a checkout on Windows does not count as a change.</summary>
-    public string Checksum { get; } =
+    /// <summary>SHA-256 of the script with line endings normalised, so a checkout on Windows does not count as a change.
+    /// Computed from <see cref="Sql"/> on each read, so a copy made with <c>with { Sql = … }</c> has its own checksum.</summary>
+    public string Checksum =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Sql.Replace("\r\n", "\n", StringComparison.Ordinal))));
 
     /// <summary>

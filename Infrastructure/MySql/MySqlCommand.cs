@@ -150,7 +150,7 @@ public sealed class MySqlCommand : DbCommand
         cancellationToken.ThrowIfCancellationRequested();
 
         var writer = session.StartCommand(CommandKind.Query);
-        QueryBuilder.Write(writer, _commandText, _parameters, session.NoBackslashEscapes);
+        QueryBuilder.Write(writer, _commandText, _parameters, session.StringEscaping);
         LastInsertedId = -1;
         session.BeginCancellableCommand(CommandTimeout, cancellationToken);
         try

@@ -338,10 +338,21 @@ public sealed class MySqlDataReader : DbDataReader
 
     private async ValueTask ReadColumnsAsync(int count, bool async)
     {
-        var columns = new ColumnDefinition[count];
+        // The same statement usually returns the same columns: reuse the definitions parsed last time.
+        var cached = _session.LastColumns;
+        var columns = cached.Length == count ? cached : new ColumnDefinition[count];
         for (var i = 0; i < count; i++)
         {
             var payload = await _session.ReceiveAsync(async).ConfigureAwait(false);
+            if (i < cached.Length && cached[i].HasLayout(payload.Span))
+            {
+                columns[i] = cached[i];
+                continue;
+            }
+            if (ReferenceEquals(columns, cached))
+            {
+                columns = (ColumnDefinition[])cached.Clone();
+            }
             try
             {
                 columns[i] = ColumnDefinition.Create(payload.Span);
@@ -351,6 +362,7 @@ public sealed class MySqlDataReader : DbDataReader
                 throw _session.Malformed(e);
             }
         }
+        _session.LastColumns = columns;
         if ((_session.Capabilities & CapabilityFlags.DeprecateEof) == 0)
         {
             var eof = await _session.ReceiveAsync(async).ConfigureAwait(false);
@@ -387,7 +399,7 @@ public sealed class MySqlDataReader : DbDataReader
     private Exception CancellationFailure(MySqlException? inner)
     {
         if (TimedOut)
-            return new MySqlException(MySqlErrorCode.QueryInterrupted, "70100",
+            return new MySqlException(MySqlErrorCode.CommandTimeout, "70100",
                 $"The Command Timeout of {_session.CommandTimeoutSeconds} s expired before the statement finished; it was stopped with KILL QUERY.",
                 new TimeoutException($"Command Timeout of {_session.CommandTimeoutSeconds} s expired.", inner));
         return new OperationCanceledException("The statement was cancelled (KILL QUERY).", inner, _session.CommandToken);
@@ -592,6 +604,7 @@ public sealed class MySqlDataReader : DbDataReader
             ColumnType.Date or ColumnType.NewDate or ColumnType.DateTime or ColumnType.Timestamp => typeof(DateTime),
             ColumnType.Time => typeof(TimeSpan),
             ColumnType.Bit => typeof(ulong),
+            ColumnType.String when column.IsChar36 => typeof(Guid),
             ColumnType.Json or ColumnType.Enum or ColumnType.Set => typeof(string),
             ColumnType.Geometry => typeof(byte[]),
             ColumnType.Null => typeof(object),
@@ -619,6 +632,8 @@ public sealed class MySqlDataReader : DbDataReader
             ColumnType.Date or ColumnType.NewDate or ColumnType.DateTime or ColumnType.Timestamp => TextValues.ParseDateTime(text),
             ColumnType.Time => TextValues.ParseTimeSpan(text),
             ColumnType.Bit => TextValues.ParseBit(text),
+            // Text that is not a GUID (a CHAR(36) used for something else) comes back as the string it is.
+            ColumnType.String when column.IsChar36 => Utf8Parser.TryParse(text, out Guid guid, out var used, 'D') && used == text.Length ? guid : Encoding.UTF8.GetString(text),
             ColumnType.Null => DBNull.Value,
             ColumnType.Geometry => text.ToArray(),
             _ when IsTextual(column) && !column.IsBinary => Encoding.UTF8.GetString(text),

@@ -25,6 +25,7 @@ public static class MySqlErrorCode
     public const int ServerGone = 2006;
     public const int ConnectionLost = 2013;
     public const int SslConnectionError = 2026;
+    /// <summary>The command ran longer than its CommandTimeout and was stopped with KILL QUERY (inner TimeoutException).</summary>
     public const int CommandTimeout = 2062;
     public const int PoolTimeout = 2071;
     public const int LocalInfileRefused = 2068;

@@ -68,9 +68,14 @@ internal sealed class ConnectionPool
                 }
                 try
                 {
-                    // Reset (or at least ping) before reuse: this also finds sessions the server closed while idle.
-                    if (Settings.ConnectionReset) await idle.ResetAsync(async, cancellationToken).ConfigureAwait(false);
-                    else await idle.PingAsync(async, cancellationToken).ConfigureAwait(false);
+                    // A socket the server closed while idle (restart, its idle timeout) shows up as readable.
+                    // Over TLS unread post-handshake messages can look the same, so ask the server instead.
+                    if (!idle.LooksAlive())
+                    {
+                        if (!idle.IsSecure) throw new MySqlException(MySqlErrorCode.ServerGone, "08S01", "The idle connection was closed by the server.");
+                        await idle.PingAsync(async, cancellationToken).ConfigureAwait(false);
+                    }
+                    if (Settings.ConnectionReset) idle.DeferReset();
                     return idle;
                 }
                 catch (MySqlException)

@@ -149,6 +149,25 @@ internal sealed class PacketStream : IDisposable
         return WriteSplitAsync(segment.AsMemory(PayloadWriter.HeaderSize), async, cancellationToken);
     }
 
+    /// <summary>
+    /// Sends a complete 5-byte packet (a command without arguments, sequence 0) and then the writer's payload as a
+    /// new command (sequence 0 again) in one write: two pipelined commands.
+    /// </summary>
+    public async ValueTask WritePipelinedAsync(ReadOnlyMemory<byte> firstPacket, PayloadWriter writer, bool async, CancellationToken cancellationToken)
+    {
+        var payloadLength = writer.PayloadLength;
+        Sequence = 0;
+        if (payloadLength < MaxPacketPayload)
+        {
+            var segment = writer.WithPrefixPacket(firstPacket.Span);
+            WriteHeader(segment.AsSpan(PayloadWriter.PrefixPacketSize), payloadLength, Sequence++);
+            await WriteStreamAsync(segment.AsMemory(), async, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+        await WriteStreamAsync(firstPacket, async, cancellationToken).ConfigureAwait(false);
+        await WriteSplitAsync(writer.HeaderAndPayload.AsMemory(PayloadWriter.HeaderSize), async, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Writes a payload of any length as framed packets (used for payloads of 16 MiB and more).</summary>
     public async ValueTask WriteSplitAsync(ReadOnlyMemory<byte> payload, bool async, CancellationToken cancellationToken)
     {

@@ -11,10 +11,23 @@ namespace Linli.Infrastructure.MySql.Core;
 /// <c>@name</c> that names no parameter (a user variable such as <c>@rownum</c>).
 /// String literal rules: https://mariadb.com/kb/en/string-literals/
 /// </summary>
+/// <summary>How the server will read backslashes in string literals (sql_mode NO_BACKSLASH_ESCAPES).</summary>
+internal enum StringEscaping
+{
+    BackslashEscapes,
+    NoBackslashEscapes,
+    /// <summary>A pipelined COM_RESET_CONNECTION runs before the statement and may change the mode.</summary>
+    Unknown,
+}
+
 internal static class QueryBuilder
 {
-    public static void Write(PayloadWriter writer, string sql, MySqlParameterCollection? parameters, bool noBackslashEscapes)
+    public static void Write(PayloadWriter writer, string sql, MySqlParameterCollection? parameters, bool noBackslashEscapes) =>
+        Write(writer, sql, parameters, noBackslashEscapes ? StringEscaping.NoBackslashEscapes : StringEscaping.BackslashEscapes);
+
+    public static void Write(PayloadWriter writer, string sql, MySqlParameterCollection? parameters, StringEscaping escaping)
     {
+        var noBackslashEscapes = escaping == StringEscaping.NoBackslashEscapes;
         if (parameters is null || parameters.Count == 0)
         {
             writer.WriteUtf8(sql);
@@ -68,7 +81,7 @@ internal static class QueryBuilder
                         continue;
                     }
                     writer.WriteUtf8(sql.AsSpan(copyFrom, i - copyFrom));
-                    WriteLiteral(writer, parameter.Value, noBackslashEscapes, parameter.ParameterName);
+                    WriteLiteral(writer, parameter.Value, escaping, parameter.ParameterName);
                     i = copyFrom = nameEnd;
                     continue;
                 }
@@ -120,7 +133,10 @@ internal static class QueryBuilder
     }
 
     /// <summary>Writes <paramref name="value"/> as a literal the server reads back as exactly that value.</summary>
-    public static void WriteLiteral(PayloadWriter writer, object? value, bool noBackslashEscapes, string parameterName = "")
+    public static void WriteLiteral(PayloadWriter writer, object? value, bool noBackslashEscapes, string parameterName = "") =>
+        WriteLiteral(writer, value, noBackslashEscapes ? StringEscaping.NoBackslashEscapes : StringEscaping.BackslashEscapes, parameterName);
+
+    public static void WriteLiteral(PayloadWriter writer, object? value, StringEscaping escaping, string parameterName = "")
     {
         switch (value)
         {
@@ -128,7 +144,7 @@ internal static class QueryBuilder
                 writer.Write("NULL"u8);
                 break;
             case string s:
-                WriteString(writer, s, noBackslashEscapes);
+                WriteString(writer, s, escaping);
                 break;
             case bool b:
                 writer.WriteByte(b ? (byte)'1' : (byte)'0');
@@ -166,7 +182,9 @@ internal static class QueryBuilder
                 break;
             case float f:
                 if (!float.IsFinite(f)) throw NotFinite(parameterName, f);
-                writer.WriteUtf8(f.ToString("R", CultureInfo.InvariantCulture));
+                // Widened to double: the shortest float text (3.4028235E+38) can lie just outside FLOAT's range, while the
+                // double text is the float's exact binary value.
+                writer.WriteUtf8(((double)f).ToString("R", CultureInfo.InvariantCulture));
                 break;
             case DateTime dt:
                 WriteQuotedAscii(writer, dt.ToString("yyyy-MM-dd HH:mm:ss.ffffff", CultureInfo.InvariantCulture));
@@ -202,10 +220,10 @@ internal static class QueryBuilder
                 WriteBytes(writer, segment.AsSpan());
                 break;
             case char ch:
-                WriteString(writer, ch.ToString(), noBackslashEscapes);
+                WriteString(writer, ch.ToString(), escaping);
                 break;
             case char[] chars:
-                WriteString(writer, new string(chars), noBackslashEscapes);
+                WriteString(writer, new string(chars), escaping);
                 break;
             case Enum e:
                 WriteEnum(writer, e);
@@ -269,12 +287,28 @@ internal static class QueryBuilder
         writer.WriteByte((byte)'\'');
     }
 
+    public static void WriteString(PayloadWriter writer, string text, bool noBackslashEscapes) =>
+        WriteString(writer, text, noBackslashEscapes ? StringEscaping.NoBackslashEscapes : StringEscaping.BackslashEscapes);
+
     /// <summary>
     /// A quoted string literal. The text is UTF-8 encoded first and escaped byte by byte: bytes of multi-byte
     /// UTF-8 sequences are never ASCII, so only real quotes, backslashes and NULs are touched.
     /// </summary>
-    public static void WriteString(PayloadWriter writer, string text, bool noBackslashEscapes)
+    public static void WriteString(PayloadWriter writer, string text, StringEscaping escaping)
     {
+        if (escaping == StringEscaping.Unknown && text.AsSpan().IndexOfAny('\\', '\0') >= 0)
+        {
+            // No quoted form of a backslash reads the same in both modes; a hex literal in utf8mb4 does.
+            writer.Write("_utf8mb4 X'"u8);
+            var bytes = Encoding.UTF8.GetBytes(text);
+            var hex = writer.GetSpan(bytes.Length * 2);
+            Convert.TryToHexString(bytes, hex, out var hexLength);
+            writer.Advance(hexLength);
+            writer.WriteByte((byte)'\'');
+            return;
+        }
+        // Unknown mode without backslashes or NULs: doubling quotes is right in both modes.
+        var noBackslashEscapes = escaping != StringEscaping.BackslashEscapes;
         writer.WriteByte((byte)'\'');
         var span = writer.GetSpan(Encoding.UTF8.GetMaxByteCount(text.Length));
         var length = Encoding.UTF8.GetBytes(text, span);

@@ -27,16 +27,34 @@ internal sealed partial class ServerSession
     {
         CommandToken = cancellationToken;
         CommandTimeoutSeconds = timeoutSeconds;
-        Volatile.Write(ref _cancelState, Running);
         _killTask = null;
+        var now = Stopwatch.GetTimestamp();
+        var deadline = timeoutSeconds > 0 ? now + timeoutSeconds * Stopwatch.Frequency : long.MaxValue;
+        // The deadline is published before the command counts as running, so a timer callback that sees it running
+        // also sees its deadline.
+        Volatile.Write(ref _timeoutDeadline, deadline);
+        Interlocked.Exchange(ref _cancelState, Running);
         if (cancellationToken.CanBeCanceled)
             _callerRegistration = cancellationToken.UnsafeRegister(static s => ((ServerSession)s!).RequestKill(CancelledByCaller), this);
-        if (timeoutSeconds > 0)
+        // The timer is re-armed lazily: one still due before this deadline finds the command running and waits for
+        // the rest of it. That keeps the timer out of the per-command path.
+        if (timeoutSeconds > 0 && (Interlocked.Exchange(ref _timerArmed, 1) == 0 || Volatile.Read(ref _timerDue) > deadline))
+            ArmTimer(now, TimeSpan.FromSeconds(timeoutSeconds));
+    }
+
+    private int _timerArmed;
+    private long _timerDue;
+
+    private void ArmTimer(long now, TimeSpan dueIn)
+    {
+        Volatile.Write(ref _timerDue, now + (long)(dueIn.TotalSeconds * Stopwatch.Frequency));
+        _timeoutTimer ??= new Timer(static s => ((ServerSession)s!).OnTimeoutTimer(), this, Timeout.Infinite, Timeout.Infinite);
+        try
         {
-            var timeout = TimeSpan.FromSeconds(timeoutSeconds);
-            Volatile.Write(ref _timeoutDeadline, Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency));
-            _timeoutTimer ??= new Timer(static s => ((ServerSession)s!).OnTimeoutTimer(), this, Timeout.Infinite, Timeout.Infinite);
-            _timeoutTimer.Change(timeout, Timeout.InfiniteTimeSpan);
+            _timeoutTimer.Change(dueIn, Timeout.InfiniteTimeSpan);
+        }
+        catch (ObjectDisposedException)
+        {
         }
     }
 
@@ -45,8 +63,19 @@ internal sealed partial class ServerSession
 
     private void OnTimeoutTimer()
     {
-        // A timer callback queued for an earlier command must not kill a later one.
-        if (Stopwatch.GetTimestamp() >= Volatile.Read(ref _timeoutDeadline)) RequestKill(TimedOut);
+        Interlocked.Exchange(ref _timerArmed, 0);
+        if (Volatile.Read(ref _cancelState) != Running) return; // between commands: the next one arms the timer again
+        var deadline = Volatile.Read(ref _timeoutDeadline);
+        if (deadline == long.MaxValue) return;
+        var now = Stopwatch.GetTimestamp();
+        if (now < deadline)
+        {
+            // Due for an earlier command, or fired a little early (the timer's clock is coarser than Stopwatch).
+            if (Interlocked.Exchange(ref _timerArmed, 1) == 0)
+                ArmTimer(now, Stopwatch.GetElapsedTime(now, deadline) + TimeSpan.FromMilliseconds(1));
+            return;
+        }
+        RequestKill(TimedOut);
     }
 
     private void RequestKill(int reason)
@@ -73,7 +102,6 @@ internal sealed partial class ServerSession
     {
         _callerRegistration.Dispose();
         _callerRegistration = default;
-        _timeoutTimer?.Change(Timeout.Infinite, Timeout.Infinite);
         var state = Interlocked.Exchange(ref _cancelState, Idle);
         var kill = _killTask;
         _killTask = null;

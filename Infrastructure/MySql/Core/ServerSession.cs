@@ -49,8 +49,14 @@ internal sealed partial class ServerSession : IDisposable
     public ConnectionPool? Pool { get; set; }
     /// <summary>Set when the last command's results are not fully read; such a session cannot run another command.</summary>
     public object? ActiveReader { get; set; }
+    /// <summary>The column definitions of the last result set, reused when the next one has the same layout.</summary>
+    public ColumnDefinition[] LastColumns { get; set; } = [];
 
     public bool NoBackslashEscapes => (Status & ServerStatus.NoBackslashEscapes) != 0;
+
+    /// <summary>How the next statement's string literals will be read; unknown while a reset is pending.</summary>
+    public StringEscaping StringEscaping =>
+        _resetPending ? StringEscaping.Unknown : NoBackslashEscapes ? StringEscaping.NoBackslashEscapes : StringEscaping.BackslashEscapes;
     public bool InTransaction => (Status & ServerStatus.InTransaction) != 0;
 
     public void UpdateStatus(ServerStatus status) => Status = status;
@@ -279,7 +285,7 @@ internal sealed partial class ServerSession : IDisposable
     /// <summary>A fresh, empty payload writer for the next command; the caller sends it with <see cref="SendCommandAsync"/>.</summary>
     public PayloadWriter StartCommand(byte command)
     {
-        if (_writer.HeaderAndPayload.Array!.Length > 1024 * 1024)
+        if (_writer.Capacity > 1024 * 1024)
         {
             // Do not keep a huge buffer alive for the life of a pooled connection.
             _writer.Dispose();
@@ -290,20 +296,91 @@ internal sealed partial class ServerSession : IDisposable
         return _writer;
     }
 
-    public async ValueTask SendCommandAsync(bool async, CancellationToken cancellationToken)
+    private static readonly ReadOnlyMemory<byte> ResetConnectionPacket = new byte[] { 1, 0, 0, 0, CommandKind.ResetConnection };
+
+    /// <summary>
+    /// A pooled session handed out again is reset before its next command, in the same write as that command
+    /// (pipelined), so reuse costs no extra round trip.
+    /// </summary>
+    public void DeferReset() => _resetPending = true;
+
+    private bool _resetPending;
+
+    public ValueTask SendCommandAsync(bool async, CancellationToken cancellationToken)
     {
+        _ = cancellationToken; // a half-written command would break the session: once started, the write completes
         if (IsBroken) throw new MySqlException(MySqlErrorCode.ServerGone, "08S01", "MySQL server has gone away: this connection broke earlier and cannot be used.");
-        _packets.Sequence = 0;
         try
         {
-            await _packets.WritePayloadAsync(_writer, async, CancellationToken.None).ConfigureAwait(false);
+            if (_resetPending) return SendWithResetAsync(async);
+            _packets.Sequence = 0;
+            var write = _packets.WritePayloadAsync(_writer, async, CancellationToken.None);
+            return write.IsCompletedSuccessfully ? default : AwaitSendAsync(write);
         }
         catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException)
         {
-            IsBroken = true;
-            throw new MySqlException(MySqlErrorCode.ServerGone, "08S01", "MySQL server has gone away: sending the command failed.", e);
+            throw Gone(e);
         }
-        _ = cancellationToken;
+    }
+
+    private async ValueTask AwaitSendAsync(ValueTask write)
+    {
+        try
+        {
+            await write.ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException)
+        {
+            throw Gone(e);
+        }
+    }
+
+    private async ValueTask SendWithResetAsync(bool async)
+    {
+        _resetPending = false;
+        try
+        {
+            await _packets.WritePipelinedAsync(ResetConnectionPacket, _writer, async, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException)
+        {
+            throw Gone(e);
+        }
+        // The reset's reply (sequence 1) comes first; the command's reply starts at sequence 1 again.
+        _packets.Sequence = 1;
+        var reply = await ReceiveAsync(async).ConfigureAwait(false);
+        if (!OkPacket.IsOk(reply.Span))
+        {
+            IsBroken = true;
+            throw ErrPacket.IsErr(reply.Span)
+                ? ErrPacket.Create(reply.Span).ToException()
+                : new MySqlException(MySqlErrorCode.ConnectionLost, "08S01", "Lost connection to MySQL server: unexpected reply to COM_RESET_CONNECTION.");
+        }
+        Status = OkPacket.Create(reply.Span).Status;
+        _packets.Sequence = 1;
+    }
+
+    private MySqlException Gone(Exception e)
+    {
+        IsBroken = true;
+        return new MySqlException(MySqlErrorCode.ServerGone, "08S01", "MySQL server has gone away: sending the command failed.", e);
+    }
+
+    /// <summary>
+    /// Without a round trip: false when the server has closed the idle socket (after a restart or its idle timeout)
+    /// or sent something unasked, either of which makes the session unusable.
+    /// </summary>
+    public bool LooksAlive()
+    {
+        if (IsBroken) return false;
+        try
+        {
+            return !_socket.Poll(0, SelectMode.SelectRead);
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            return false;
+        }
     }
 
     /// <summary>An empty packet continuing the current exchange (declines a LOCAL INFILE request).</summary>
@@ -387,6 +464,7 @@ internal sealed partial class ServerSession : IDisposable
     /// <summary>COM_RESET_CONNECTION: rolls back, drops temporary tables, resets session variables; keeps the database.</summary>
     public async ValueTask ResetAsync(bool async, CancellationToken cancellationToken)
     {
+        _resetPending = false;
         StartCommand(CommandKind.ResetConnection);
         await SendCommandAsync(async, cancellationToken).ConfigureAwait(false);
         await ReadOkAsync(async).ConfigureAwait(false);

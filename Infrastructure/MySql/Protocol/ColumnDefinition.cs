@@ -17,7 +17,26 @@ internal sealed class ColumnDefinition
     public required ColumnFlags Flags { get; init; }
     public required byte Decimals { get; init; }
 
+    /// <summary>The packet this definition was parsed from, to recognise the same column in the next result set.</summary>
+    private byte[] Raw { get; init; } = [];
+
+    public bool HasLayout(ReadOnlySpan<byte> payload) => payload.SequenceEqual(Raw);
+
     public bool IsUnsigned => (Flags & ColumnFlags.Unsigned) != 0;
+
+    /// <summary>
+    /// CHAR(36) in any character set: read as a Guid, as MySqlConnector does by default (its GuidFormat=Char36),
+    /// so Dapper maps such columns to Guid properties. The column length is in bytes: characters × the charset's maximum width.
+    /// </summary>
+    public bool IsChar36 => Type == ColumnType.String && !IsBinary && ColumnLength == 36 * MaxBytesPerCharacter(CharacterSet);
+
+    // https://mariadb.com/kb/en/supported-character-sets-and-collations/ (ids of the utf8mb4 and utf8mb3 collations)
+    private static uint MaxBytesPerCharacter(ushort collation) => collation switch
+    {
+        45 or 46 or (>= 224 and <= 247) or (>= 255 and <= 323) or (>= 2048 and <= 2303) => 4,
+        33 or 76 or 83 or (>= 192 and <= 215) or 223 => 3,
+        _ => 1,
+    };
     public bool IsBinary => CharacterSet == BinaryCharacterSet;
 
     public static ColumnDefinition Create(ReadOnlySpan<byte> payload)
@@ -40,7 +59,7 @@ internal sealed class ColumnDefinition
         return new ColumnDefinition
         {
             Schema = schema, Table = table, Name = name, CharacterSet = characterSet,
-            ColumnLength = columnLength, Type = type, Flags = flags, Decimals = decimals,
+            ColumnLength = columnLength, Type = type, Flags = flags, Decimals = decimals, Raw = payload.ToArray(),
         };
     }
 }

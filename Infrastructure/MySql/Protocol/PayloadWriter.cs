@@ -6,11 +6,14 @@ namespace Linli.Infrastructure.MySql.Protocol;
 
 /// <summary>
 /// Builds one packet payload in a pooled buffer, leaving room for the 4-byte packet header in front
-/// so a payload under 16 MiB goes to the socket in a single write.
+/// so a payload under 16 MiB goes to the socket in a single write. A further 5 bytes in front can carry a whole
+/// empty-bodied command packet (COM_RESET_CONNECTION) sent in the same write.
 /// </summary>
 internal sealed class PayloadWriter : IBufferWriter<byte>, IDisposable
 {
     public const int HeaderSize = 4;
+    public const int PrefixPacketSize = 5;
+    private const int Start = PrefixPacketSize + HeaderSize;
 
     private byte[] _buffer;
     private int _position;
@@ -18,18 +21,28 @@ internal sealed class PayloadWriter : IBufferWriter<byte>, IDisposable
     public PayloadWriter(int initialCapacity = 4096)
     {
         _buffer = ArrayPool<byte>.Shared.Rent(initialCapacity);
-        _position = HeaderSize;
+        _position = Start;
     }
 
-    public int PayloadLength => _position - HeaderSize;
+    public int PayloadLength => _position - Start;
 
     /// <summary>The payload written so far (without the header slot).</summary>
-    public ReadOnlySpan<byte> Payload => _buffer.AsSpan(HeaderSize, PayloadLength);
+    public ReadOnlySpan<byte> Payload => _buffer.AsSpan(Start, PayloadLength);
 
     /// <summary>The header slot followed by the payload.</summary>
-    public ArraySegment<byte> HeaderAndPayload => new(_buffer, 0, _position);
+    public ArraySegment<byte> HeaderAndPayload => new(_buffer, PrefixPacketSize, _position - PrefixPacketSize);
 
-    public void Reset() => _position = HeaderSize;
+    /// <summary>A 5-byte packet, then the header slot and the payload.</summary>
+    public ArraySegment<byte> WithPrefixPacket(ReadOnlySpan<byte> packet)
+    {
+        if (packet.Length != PrefixPacketSize) throw new ArgumentException("The prefix packet must be 5 bytes.", nameof(packet));
+        packet.CopyTo(_buffer);
+        return new ArraySegment<byte>(_buffer, 0, _position);
+    }
+
+    public int Capacity => _buffer.Length;
+
+    public void Reset() => _position = Start;
 
     public void WriteByte(byte value)
     {

@@ -1,0 +1,55 @@
+using System.Net;
+using Linli.Api.Tests.Support;
+
+namespace Linli.Api.Tests.Hosting;
+
+/// <summary>
+/// openapi.yaml at the repository root is the contract clients build against: it must equal what the service serves.
+/// </summary>
+public class OpenApiDocumentTests
+{
+    public const string RegenerateCommand = "LINLI_WRITE_OPENAPI=1 ./test \"FullyQualifiedName~OpenApiDocumentTests\"";
+
+    [Test]
+    public async Task TheCommittedOpenApiFileEqualsTheServedDocument()
+    {
+        using var client = SharedApp.Factory.CreateClient();
+        var response = await client.GetAsync("/swagger/v1/swagger.yaml");
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        var served = Normalise(await response.Content.ReadAsStringAsync());
+        var file = Path.Combine(RepositoryRoot.Path, "openapi.yaml");
+
+        if (Environment.GetEnvironmentVariable("LINLI_WRITE_OPENAPI") == "1")
+            await File.WriteAllTextAsync(file, served);
+
+        var committed = File.Exists(file) ? Normalise(await File.ReadAllTextAsync(file)) : "";
+        Assert.That(committed == served, Is.True,
+            $"openapi.yaml differs from the document the service serves at /swagger/v1/swagger.yaml. Regenerate it with:\n  {RegenerateCommand}\n" +
+            $"First difference: {FirstDifference(committed, served)}");
+    }
+
+    [Test]
+    public async Task TheServedDocumentIsTheSameOnEveryRequest()
+    {
+        using var client = SharedApp.Factory.CreateClient();
+        var first = await client.GetStringAsync("/swagger/v1/swagger.yaml");
+        var second = await client.GetStringAsync("/swagger/v1/swagger.yaml");
+        Assert.That(second, Is.EqualTo(first));
+    }
+
+    private static string Normalise(string yaml) => yaml.Replace("\r\n", "\n", StringComparison.Ordinal).TrimEnd() + "\n";
+
+    private static string FirstDifference(string committed, string served)
+    {
+        var a = committed.Split('\n');
+        var b = served.Split('\n');
+        for (var i = 0; i < Math.Max(a.Length, b.Length); i++)
+        {
+            var left = i < a.Length ? a[i] : "(end of file)";
+            var right = i < b.Length ? b[i] : "(end of document)";
+            if (left != right)
+                return $"line {i + 1}: file has '{left}', service serves '{right}'";
+        }
+        return "none";
+    }
+}

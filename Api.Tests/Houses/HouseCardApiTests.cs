@@ -1,0 +1,135 @@
+using System.Net;
+using System.Net.Http.Json;
+using Linli.Api.Houses;
+using Linli.Api.Tests.Support;
+using Linli.Domain.Houses;
+
+namespace Linli.Api.Tests.Houses;
+
+public class HouseCardApiTests
+{
+    [Test]
+    public async Task AnAnonymousScanShowsTheBuildingTheGridWorkerAndRoomsFreeButNotTheDoor()
+    {
+        var world = await HouseWorld.CreateAsync();
+        var workerPhone = People.Phone();
+        await world.SetPhoneAsync(world.WorkerId, workerPhone);
+        var (landlordId, landlord) = await world.ResidentAsync();
+        var house = await world.HouseAsync(landlordId, rooms: 3);
+        await HouseWorld.TenancyAsync(landlord, house.Id, People.IdNumber(), room: "A");
+        await HouseWorld.TenancyAsync(landlord, house.Id, People.IdNumber(), room: "A");
+
+        var anonymous = world.Factory.CreateClient();
+        var card = await HouseWorld.ReadAsync<HouseCardDto>(await anonymous.GetAsync($"/api/v1/h/{house.Code.ToLowerInvariant()}"));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(card.Code, Is.EqualTo(house.Code));
+            Assert.That(card.Street, Is.EqualTo(house.Address.Street));
+            Assert.That(card.Building, Is.EqualTo(house.Address.Building));
+            Assert.That(card.Unit, Is.Null);
+            Assert.That(card.Door, Is.Null);
+            Assert.That(card.CommunityName, Is.EqualTo(house.CommunityName));
+            Assert.That(card.GridName, Is.EqualTo(house.GridName));
+            Assert.That(card.GridWorkers, Is.EqualTo(new[] { new GridWorkerDto("测试用户", workerPhone[..3] + "****" + workerPhone[^4..]) }));
+            Assert.That(card.RoomsFree, Is.EqualTo(2), "two tenants share room A");
+            Assert.That(card.Actions, Is.EqualTo(new[]
+            {
+                new HouseActionDto(HouseActions.ReportProblem, true, house.Code),
+                new HouseActionDto(HouseActions.RegisterSelf, true),
+            }));
+        });
+    }
+
+    [Test]
+    public async Task TheLandlordStaffAndCurrentTenantsSeeTheDoor()
+    {
+        var world = await HouseWorld.CreateAsync();
+        var (landlordId, landlord) = await world.ResidentAsync();
+        var house = await world.HouseAsync(landlordId);
+        var (tenantId, tenant) = await world.ResidentAsync();
+        var (_, stranger) = await world.ResidentAsync();
+        var response = await landlord.PostAsJsonAsync($"/api/v1/houses/{house.Id}/tenancies",
+            HouseWorld.TenantBody(People.IdNumber(), tenantUserId: tenantId), HousesApp.Json);
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Created));
+
+        var byLandlord = await HouseWorld.ReadAsync<HouseCardDto>(await landlord.GetAsync($"/api/v1/h/{house.Code}"));
+        var byWorker = await HouseWorld.ReadAsync<HouseCardDto>(await world.Worker.GetAsync($"/api/v1/h/{house.Code}"));
+        var byTenant = await HouseWorld.ReadAsync<HouseCardDto>(await tenant.GetAsync($"/api/v1/h/{house.Code}"));
+        var byStranger = await HouseWorld.ReadAsync<HouseCardDto>(await stranger.GetAsync($"/api/v1/h/{house.Code}"));
+        var byOtherWorker = await HouseWorld.ReadAsync<HouseCardDto>(await world.OtherWorker.GetAsync($"/api/v1/h/{house.Code}"));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(byLandlord.Door, Is.EqualTo(house.Address.Door));
+            Assert.That(byLandlord.Unit, Is.EqualTo(house.Address.Unit));
+            Assert.That(byLandlord.Actions.Select(a => a.Name), Is.EqualTo(new[] { HouseActions.ReportProblem, HouseActions.RegisterTenant }));
+            Assert.That(byWorker.Door, Is.EqualTo(house.Address.Door));
+            Assert.That(byWorker.Actions.Select(a => a.Name), Does.Contain(HouseActions.RegisterTenant));
+            Assert.That(byTenant.Door, Is.EqualTo(house.Address.Door));
+            Assert.That(byTenant.Actions.Select(a => a.Name), Is.EqualTo(new[] { HouseActions.ReportProblem }), "already registered here");
+            Assert.That(byStranger.Door, Is.Null);
+            Assert.That(byStranger.Actions, Is.EqualTo(new[]
+            {
+                new HouseActionDto(HouseActions.ReportProblem, false, house.Code),
+                new HouseActionDto(HouseActions.RegisterSelf, false),
+            }));
+            Assert.That(byOtherWorker.Door, Is.Null);
+        });
+    }
+
+    [Test]
+    public async Task AHouseForOwnUseOffersNoRoomAndNoSelfRegistration()
+    {
+        var world = await HouseWorld.CreateAsync();
+        var (landlordId, _) = await world.ResidentAsync();
+        var house = await world.HouseAsync(landlordId, use: HouseUse.OwnUse);
+
+        var card = await HouseWorld.ReadAsync<HouseCardDto>(await world.Factory.CreateClient().GetAsync($"/api/v1/h/{house.Code}"));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(card.RoomsFree, Is.EqualTo(0));
+            Assert.That(card.Actions.Select(a => a.Name), Is.EqualTo(new[] { HouseActions.ReportProblem }));
+        });
+    }
+
+    [TestCase("ZZZZZZZZZZ")]
+    [TestCase("not-a-code")]
+    public async Task AnUnknownOrMalformedCodeIsNotFound(string code) =>
+        Assert.That((await HousesApp.Factory.CreateClient().GetAsync($"/api/v1/h/{code}")).StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+
+    [Test]
+    public async Task ScanningIsRateLimited()
+    {
+        await using var factory = new LinliFactory(HousesApp.Settings(scanPermits: 3));
+        var world = await HouseWorld.CreateAsync(factory);
+        var (landlordId, _) = await world.ResidentAsync();
+        var house = await world.HouseAsync(landlordId);
+        var anonymous = factory.CreateClient();
+
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 4; i++)
+            statuses.Add((await anonymous.GetAsync($"/api/v1/h/{house.Code}")).StatusCode);
+
+        Assert.That(statuses, Is.EqualTo(new[] { HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.TooManyRequests }));
+    }
+
+    [Test]
+    public async Task HouseLookupFindsAHouseByItsCodeForTickets()
+    {
+        var world = await HouseWorld.CreateAsync();
+        var (landlordId, _) = await world.ResidentAsync();
+        var house = await world.HouseAsync(landlordId);
+        var lookup = world.Factory.Services.GetRequiredServiceFor<HouseLookup>();
+
+        var found = await lookup.FindByCodeAsync(house.Code.ToLowerInvariant(), CancellationToken.None);
+        var missing = await lookup.FindByCodeAsync("ZZZZZZZZZZ", CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(found, Is.EqualTo((house.Id, world.CommunityId, world.GridId)));
+            Assert.That(missing, Is.Null);
+        });
+    }
+}

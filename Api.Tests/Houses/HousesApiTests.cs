@@ -1,0 +1,249 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Dapper;
+using Linli.Api.Houses;
+using Linli.Domain.Houses;
+using Linli.Domain.Identity;
+
+namespace Linli.Api.Tests.Houses;
+
+public class HousesApiTests
+{
+    [Test]
+    public async Task StaffRegisterAHouseWithAFreshCodeAndTheLandlordGetsTheLandlordRole()
+    {
+        var world = await HouseWorld.CreateAsync();
+        var (landlordId, _) = await world.ResidentAsync();
+
+        var house = await world.HouseAsync(landlordId, rooms: 4);
+
+        await using var c = await world.Db.OpenConnectionAsync();
+        var roles = await c.QueryAsync<string>("SELECT role FROM user_roles WHERE user_id = @landlordId AND revoked_at IS NULL", new { landlordId });
+        Assert.Multiple(() =>
+        {
+            Assert.That(HouseCode.Normalise(house.Code), Is.EqualTo(house.Code));
+            Assert.That(house.Landlord?.UserId, Is.EqualTo(landlordId));
+            Assert.That(house.Rooms, Is.EqualTo(4));
+            Assert.That(house.RoomsFree, Is.EqualTo(4));
+            Assert.That(house.Use, Is.EqualTo(HouseUse.Rental));
+            Assert.That(roles, Is.EquivalentTo(new[] { Roles.Landlord }));
+        });
+    }
+
+    [Test]
+    public async Task ASecondHouseOfTheSameLandlordKeepsOneLandlordRole()
+    {
+        var world = await HouseWorld.CreateAsync();
+        var (landlordId, _) = await world.ResidentAsync();
+
+        await world.HouseAsync(landlordId);
+        await world.HouseAsync(landlordId);
+
+        await using var c = await world.Db.OpenConnectionAsync();
+        Assert.That(await c.ExecuteScalarAsync<long>(
+            "SELECT COUNT(*) FROM user_roles WHERE user_id = @landlordId AND role = 'landlord' AND revoked_at IS NULL", new { landlordId }), Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task AGridWorkerRegistersHousesOnlyInTheirOwnGrid()
+    {
+        var world = await HouseWorld.CreateAsync();
+        var (landlordId, _) = await world.ResidentAsync();
+
+        var own = await world.Worker.PostAsJsonAsync("/api/v1/houses", HouseWorld.HouseBody(world.CommunityId, world.GridId, landlordId), HousesApp.Json);
+        var other = await world.Worker.PostAsJsonAsync("/api/v1/houses", HouseWorld.HouseBody(world.CommunityId, world.OtherGridId, landlordId), HousesApp.Json);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(own.StatusCode, Is.EqualTo(HttpStatusCode.Created));
+            Assert.That(other.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
+        });
+    }
+
+    [Test]
+    public async Task AResidentCannotRegisterAHouse()
+    {
+        var world = await HouseWorld.CreateAsync();
+        var (userId, resident) = await world.ResidentAsync();
+
+        var response = await resident.PostAsJsonAsync("/api/v1/houses", HouseWorld.HouseBody(world.CommunityId, world.GridId, userId), HousesApp.Json);
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
+    }
+
+    [Test]
+    public async Task MissingAndWrongFieldsAreNamed()
+    {
+        var world = await HouseWorld.CreateAsync();
+        var otherCommunity = await world.Data.CommunityAsync();
+        var otherGrid = await world.Data.GridAsync(otherCommunity);
+
+        var empty = await world.Staff.PostAsJsonAsync("/api/v1/houses", new { communityId = world.CommunityId }, HousesApp.Json);
+        var wrongGrid = await world.Staff.PostAsJsonAsync("/api/v1/houses",
+            HouseWorld.HouseBody(world.CommunityId, otherGrid, null, landlordPhone: "12"), HousesApp.Json);
+
+        var emptyErrors = await Errors(empty);
+        var wrongGridErrors = await Errors(wrongGrid);
+        Assert.Multiple(() =>
+        {
+            Assert.That(empty.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+            Assert.That(emptyErrors, Is.SupersetOf(new[] { "gridId", "street", "building", "door", "rooms", "use", "landlordId" }));
+            Assert.That(wrongGrid.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+            Assert.That(wrongGridErrors, Does.Contain("gridId"));
+        });
+    }
+
+    [Test]
+    public async Task ALandlordGivenByPhoneIsAttachedWhenThatPhoneSignsIn()
+    {
+        var world = await HouseWorld.CreateAsync();
+        var phone = People.Phone();
+        var house = await world.HouseAsync(landlordId: null, landlordPhone: "+86 " + phone);
+        Assert.Multiple(() =>
+        {
+            Assert.That(house.Landlord, Is.Null);
+            Assert.That(house.PendingLandlordPhone, Is.EqualTo(phone[..3] + "****" + phone[^4..]));
+        });
+
+        var (userId, client) = await world.ResidentAsync();
+        await world.SetPhoneAsync(userId, phone);
+        var page = await HouseWorld.ReadAsync<HousePage>(await client.GetAsync("/api/v1/houses"));
+
+        await using var c = await world.Db.OpenConnectionAsync();
+        Assert.Multiple(async () =>
+        {
+            Assert.That(page.Items.Select(h => h.Id), Is.EqualTo(new[] { house.Id }));
+            Assert.That(page.Items[0].Landlord?.UserId, Is.EqualTo(userId));
+            Assert.That(page.Items[0].PendingLandlordPhone, Is.Null);
+            Assert.That(await c.ExecuteScalarAsync<long>(
+                "SELECT COUNT(*) FROM user_roles WHERE user_id = @userId AND role = 'landlord' AND revoked_at IS NULL", new { userId }), Is.EqualTo(1));
+        });
+    }
+
+    [Test]
+    public async Task PhoneBindingAttachesWaitingHousesThroughPendingLandlords()
+    {
+        var world = await HouseWorld.CreateAsync();
+        var phone = People.Phone();
+        var house = await world.HouseAsync(landlordId: null, landlordPhone: phone);
+        var (userId, _) = await world.ResidentAsync();
+        await world.SetPhoneAsync(userId, phone);
+
+        var attached = await world.Factory.Services.GetRequiredServiceFor<PendingLandlords>()
+            .AttachPendingLandlordsAsync(userId, world.Protector.Hash(phone), CancellationToken.None);
+
+        var read = await HouseWorld.ReadAsync<HouseDto>(await world.Staff.GetAsync($"/api/v1/houses/{house.Id}"));
+        Assert.Multiple(() =>
+        {
+            Assert.That(attached, Is.EqualTo(1));
+            Assert.That(read.Landlord?.UserId, Is.EqualTo(userId));
+        });
+    }
+
+    [Test]
+    public async Task ALandlordSeesTheirOwnHousesAndNotAnotherLandlords()
+    {
+        var world = await HouseWorld.CreateAsync();
+        var (aId, a) = await world.ResidentAsync();
+        var (bId, _) = await world.ResidentAsync();
+        var aHouse = await world.HouseAsync(aId);
+        var bHouse = await world.HouseAsync(bId);
+
+        var list = await HouseWorld.ReadAsync<HousePage>(await a.GetAsync("/api/v1/houses"));
+        var own = await a.GetAsync($"/api/v1/houses/{aHouse.Id}");
+        var others = await a.GetAsync($"/api/v1/houses/{bHouse.Id}");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(list.Items.Select(h => h.Id), Is.EqualTo(new[] { aHouse.Id }));
+            Assert.That(own.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            Assert.That(others.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+        });
+    }
+
+    [Test]
+    public async Task AGridWorkerListsOnlyTheHousesOfTheirGrids()
+    {
+        var world = await HouseWorld.CreateAsync();
+        var (landlordId, _) = await world.ResidentAsync();
+        var mine = await world.HouseAsync(landlordId);
+        var other = await world.HouseAsync(landlordId, gridId: world.OtherGridId);
+
+        var workerList = await HouseWorld.ReadAsync<HousePage>(await world.Worker.GetAsync($"/api/v1/houses?communityId={world.CommunityId}"));
+        var staffList = await HouseWorld.ReadAsync<HousePage>(await world.Staff.GetAsync($"/api/v1/houses?communityId={world.CommunityId}"));
+        var otherRead = await world.Worker.GetAsync($"/api/v1/houses/{other.Id}");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(workerList.Items.Select(h => h.Id), Is.EqualTo(new[] { mine.Id }));
+            Assert.That(staffList.Items.Select(h => h.Id), Is.EqualTo(new[] { mine.Id, other.Id }));
+            Assert.That(otherRead.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+        });
+    }
+
+    [Test]
+    public async Task ListsArePagedByKeysetAndFilteredByCodeOrAddress()
+    {
+        var world = await HouseWorld.CreateAsync();
+        var (landlordId, _) = await world.ResidentAsync();
+        var houses = new[] { await world.HouseAsync(landlordId), await world.HouseAsync(landlordId), await world.HouseAsync(landlordId) };
+
+        var first = await HouseWorld.ReadAsync<HousePage>(await world.Staff.GetAsync($"/api/v1/houses?communityId={world.CommunityId}&limit=2"));
+        var second = await HouseWorld.ReadAsync<HousePage>(await world.Staff.GetAsync($"/api/v1/houses?communityId={world.CommunityId}&limit=2&after={first.NextAfter}"));
+        var byCode = await HouseWorld.ReadAsync<HousePage>(await world.Staff.GetAsync($"/api/v1/houses?q={houses[1].Code.ToLowerInvariant()}"));
+        var byBuilding = await HouseWorld.ReadAsync<HousePage>(await world.Staff.GetAsync(
+            $"/api/v1/houses?communityId={world.CommunityId}&q={Uri.EscapeDataString(houses[2].Address.Building)}"));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(first.Items.Select(h => h.Id), Is.EqualTo(houses.Take(2).Select(h => h.Id)));
+            Assert.That(second.Items.Select(h => h.Id), Is.EqualTo(new[] { houses[2].Id }));
+            Assert.That(second.NextAfter, Is.Null);
+            Assert.That(byCode.Items.Select(h => h.Id), Is.EqualTo(new[] { houses[1].Id }));
+            Assert.That(byBuilding.Items.Select(h => h.Id), Is.EqualTo(new[] { houses[2].Id }));
+        });
+    }
+
+    [Test]
+    public async Task StaffChangeAHouseButItsLandlordCannot()
+    {
+        var world = await HouseWorld.CreateAsync();
+        var (landlordId, landlord) = await world.ResidentAsync();
+        var (newLandlordId, _) = await world.ResidentAsync();
+        var house = await world.HouseAsync(landlordId);
+        var body = new
+        {
+            gridId = world.OtherGridId, street = "船房村", building = "9号楼", unit = (string?)null, door = "902",
+            rooms = 6, use = HouseUse.OwnUse, landlordId = newLandlordId,
+        };
+
+        var byLandlord = await landlord.PutAsJsonAsync($"/api/v1/houses/{house.Id}", body, HousesApp.Json);
+        var updated = await HouseWorld.ReadAsync<HouseDto>(await world.Staff.PutAsJsonAsync($"/api/v1/houses/{house.Id}", body, HousesApp.Json));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(byLandlord.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
+            Assert.That(updated.GridId, Is.EqualTo(world.OtherGridId));
+            Assert.That(updated.Address, Is.EqualTo(new AddressDto("船房村", "9号楼", null, "902")));
+            Assert.That(updated.Use, Is.EqualTo(HouseUse.OwnUse));
+            Assert.That(updated.RoomsFree, Is.EqualTo(0), "only rental houses have rooms free");
+            Assert.That(updated.Landlord?.UserId, Is.EqualTo(newLandlordId));
+            Assert.That(updated.Code, Is.EqualTo(house.Code), "the code stays on the door");
+        });
+    }
+
+    internal static async Task<IReadOnlyList<string>> Errors(HttpResponseMessage response)
+    {
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return json.RootElement.TryGetProperty("errors", out var errors)
+            ? errors.EnumerateObject().Select(p => p.Name).ToList()
+            : [];
+    }
+}
+
+internal static class ServiceProviderExtensions
+{
+    public static T GetRequiredServiceFor<T>(this IServiceProvider services) where T : notnull =>
+        Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<T>(services);
+}

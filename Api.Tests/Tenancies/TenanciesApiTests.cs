@@ -1,0 +1,328 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Dapper;
+using Linli.Api.Tenancies;
+using Linli.Api.Tests.Houses;
+using Linli.Domain.Houses;
+using Linli.Domain.Identity;
+using Linli.Domain.People;
+
+namespace Linli.Api.Tests.Tenancies;
+
+public class TenanciesApiTests
+{
+    [Test]
+    public async Task ALandlordRegistersATenantWhoIsShownMasked()
+    {
+        var world = await HouseWorld.CreateAsync();
+        var (landlordId, landlord) = await world.ResidentAsync();
+        var house = await world.HouseAsync(landlordId);
+        var number = People.IdNumber();
+        var phone = People.Phone();
+
+        var tenancy = await HouseWorld.TenancyAsync(landlord, house.Id, number, phone, "B");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(tenancy.Status, Is.EqualTo(TenancyStatus.Active));
+            Assert.That(tenancy.DocumentNumber, Is.EqualTo(number[..6] + "********" + number[^4..]));
+            Assert.That(tenancy.Phone, Is.EqualTo(phone[..3] + "****" + phone[^4..]));
+            Assert.That(tenancy.Room, Is.EqualTo("B"));
+            Assert.That(tenancy.MoveInDate, Is.EqualTo(new DateOnly(2026, 3, 1)));
+        });
+    }
+
+    [TestCase("110105194912310021", Description = "wrong check digit")]
+    [TestCase("11010519491231002", Description = "wrong length")]
+    [TestCase("53010220010229001X", Description = "impossible birth date")]
+    public async Task AnInvalidIdentityNumberIsRefusedWithTheFieldNamed(string number)
+    {
+        var world = await HouseWorld.CreateAsync();
+        var (landlordId, landlord) = await world.ResidentAsync();
+        var house = await world.HouseAsync(landlordId);
+
+        var response = await landlord.PostAsJsonAsync($"/api/v1/houses/{house.Id}/tenancies", HouseWorld.TenantBody(number), HousesApp.Json);
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+            Assert.That(await HousesApiTests.Errors(response), Is.EqualTo(new[] { "documentNumber" }));
+        });
+    }
+
+    [Test]
+    public async Task APassportHolderIsRegisteredWithTheirPassport()
+    {
+        var world = await HouseWorld.CreateAsync();
+        var (landlordId, landlord) = await world.ResidentAsync();
+        var house = await world.HouseAsync(landlordId);
+
+        var response = await landlord.PostAsJsonAsync($"/api/v1/houses/{house.Id}/tenancies",
+            HouseWorld.TenantBody("e12345678", type: DocumentType.Passport, name: "John Smith"), HousesApp.Json);
+        var tenancy = await HouseWorld.ReadAsync<TenancyDto>(response, HttpStatusCode.Created);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(tenancy.DocumentType, Is.EqualTo(DocumentType.Passport));
+            Assert.That(tenancy.DocumentNumber, Is.EqualTo("*******78"));
+        });
+    }
+
+    [Test]
+    public async Task ASecondOpenTenancyOfTheSamePersonInTheSameHouseIsAConflict()
+    {
+        var world = await HouseWorld.CreateAsync();
+        var (landlordId, landlord) = await world.ResidentAsync();
+        var house = await world.HouseAsync(landlordId);
+        var number = People.IdNumber();
+        await HouseWorld.TenancyAsync(landlord, house.Id, number);
+
+        // Typed in lower case and with spaces: still the same person.
+        var again = await landlord.PostAsJsonAsync($"/api/v1/houses/{house.Id}/tenancies",
+            HouseWorld.TenantBody(" " + number.ToLowerInvariant() + " ", room: "C"), HousesApp.Json);
+
+        using var problem = JsonDocument.Parse(await again.Content.ReadAsStringAsync());
+        Assert.Multiple(() =>
+        {
+            Assert.That(again.StatusCode, Is.EqualTo(HttpStatusCode.Conflict));
+            Assert.That(problem.RootElement.GetProperty("currentStatus").GetString(), Is.EqualTo("active"));
+        });
+    }
+
+    [Test]
+    public async Task AfterMovingOutThePersonCanRentTheHouseAgain()
+    {
+        var world = await HouseWorld.CreateAsync();
+        var (landlordId, landlord) = await world.ResidentAsync();
+        var house = await world.HouseAsync(landlordId);
+        var number = People.IdNumber();
+        var first = await HouseWorld.TenancyAsync(landlord, house.Id, number);
+
+        var moved = await HouseWorld.ReadAsync<TenancyDto>(
+            await landlord.PostAsJsonAsync($"/api/v1/tenancies/{first.Id}/move-out", new { date = "2026-06-30" }, HousesApp.Json));
+        var movedAgain = await landlord.PostAsJsonAsync($"/api/v1/tenancies/{first.Id}/move-out", new { date = "2026-07-01" }, HousesApp.Json);
+        var second = await HouseWorld.TenancyAsync(landlord, house.Id, number);
+        var history = await HouseWorld.ReadAsync<List<TenancyDto>>(await landlord.GetAsync($"/api/v1/houses/{house.Id}/tenancies"));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(moved.Status, Is.EqualTo(TenancyStatus.MovedOut));
+            Assert.That(moved.MoveOutDate, Is.EqualTo(new DateOnly(2026, 6, 30)));
+            Assert.That(movedAgain.StatusCode, Is.EqualTo(HttpStatusCode.Conflict));
+            Assert.That(history.Select(t => (t.Id, t.Status)), Is.EqualTo(new[] { (second.Id, TenancyStatus.Active), (first.Id, TenancyStatus.MovedOut) }));
+        });
+    }
+
+    [Test]
+    public async Task AMoveOutBeforeTheMoveInIsRefused()
+    {
+        var world = await HouseWorld.CreateAsync();
+        var (landlordId, landlord) = await world.ResidentAsync();
+        var house = await world.HouseAsync(landlordId);
+        var tenancy = await HouseWorld.TenancyAsync(landlord, house.Id, People.IdNumber());
+
+        var response = await landlord.PostAsJsonAsync($"/api/v1/tenancies/{tenancy.Id}/move-out", new { date = "2026-02-01" }, HousesApp.Json);
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+            Assert.That(await HousesApiTests.Errors(response), Is.EqualTo(new[] { "date" }));
+        });
+    }
+
+    [Test]
+    public async Task ATenantsOwnRegistrationWaitsForTheLandlordWhoConfirmsIt()
+    {
+        var world = await HouseWorld.CreateAsync();
+        var (landlordId, landlord) = await world.ResidentAsync();
+        var house = await world.HouseAsync(landlordId);
+        var (tenantId, tenant) = await world.ResidentAsync();
+
+        var pending = await HouseWorld.ReadAsync<TenancyDto>(await tenant.PostAsJsonAsync(
+            $"/api/v1/h/{house.Code}/tenancies", HouseWorld.TenantBody(People.IdNumber(), tenantUserId: 999_999_999), HousesApp.Json), HttpStatusCode.Created);
+        var houseWhilePending = await HouseWorld.ReadAsync<Linli.Api.Houses.HouseDto>(await landlord.GetAsync($"/api/v1/houses/{house.Id}"));
+        var byTenant = await tenant.PostAsync($"/api/v1/tenancies/{pending.Id}/confirm", null);
+        var confirmed = await HouseWorld.ReadAsync<TenancyDto>(await landlord.PostAsync($"/api/v1/tenancies/{pending.Id}/confirm", null));
+        var twice = await landlord.PostAsync($"/api/v1/tenancies/{pending.Id}/decline", null);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(pending.Status, Is.EqualTo(TenancyStatus.Pending));
+            Assert.That(pending.TenantUserId, Is.EqualTo(tenantId), "the tenant is the caller, whatever the body says");
+            Assert.That(houseWhilePending.RoomsFree, Is.EqualTo(3), "a pending registration takes no room");
+            Assert.That(byTenant.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
+            Assert.That(confirmed.Status, Is.EqualTo(TenancyStatus.Active));
+            Assert.That(twice.StatusCode, Is.EqualTo(HttpStatusCode.Conflict));
+        });
+    }
+
+    [Test]
+    public async Task ALandlordDeclinesASelfRegistration()
+    {
+        var world = await HouseWorld.CreateAsync();
+        var (landlordId, landlord) = await world.ResidentAsync();
+        var house = await world.HouseAsync(landlordId);
+        var (_, tenant) = await world.ResidentAsync();
+        var number = People.IdNumber();
+
+        var pending = await HouseWorld.ReadAsync<TenancyDto>(await tenant.PostAsJsonAsync(
+            $"/api/v1/h/{house.Code}/tenancies", HouseWorld.TenantBody(number), HousesApp.Json), HttpStatusCode.Created);
+        var declined = await HouseWorld.ReadAsync<TenancyDto>(await landlord.PostAsync($"/api/v1/tenancies/{pending.Id}/decline", null));
+        var retry = await tenant.PostAsJsonAsync($"/api/v1/h/{house.Code}/tenancies", HouseWorld.TenantBody(number), HousesApp.Json);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(declined.Status, Is.EqualTo(TenancyStatus.Declined));
+            Assert.That(retry.StatusCode, Is.EqualTo(HttpStatusCode.Created), "a declined registration is closed: the tenant may try again");
+        });
+    }
+
+    [Test]
+    public async Task LandlordACannotSeeOrRegisterLandlordBsTenants()
+    {
+        var world = await HouseWorld.CreateAsync();
+        var (aId, a) = await world.ResidentAsync();
+        var (bId, b) = await world.ResidentAsync();
+        await world.HouseAsync(aId);
+        var bHouse = await world.HouseAsync(bId);
+        var bTenancy = await HouseWorld.TenancyAsync(b, bHouse.Id, People.IdNumber());
+
+        var list = await a.GetAsync($"/api/v1/houses/{bHouse.Id}/tenancies");
+        var register = await a.PostAsJsonAsync($"/api/v1/houses/{bHouse.Id}/tenancies", HouseWorld.TenantBody(People.IdNumber()), HousesApp.Json);
+        var moveOut = await a.PostAsJsonAsync($"/api/v1/tenancies/{bTenancy.Id}/move-out", new { date = "2026-06-30" }, HousesApp.Json);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(list.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+            Assert.That(register.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+            Assert.That(moveOut.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+        });
+    }
+
+    [Test]
+    public async Task AGridWorkerSeesTenantsOnlyInTheirGrids()
+    {
+        var world = await HouseWorld.CreateAsync();
+        var (landlordId, landlord) = await world.ResidentAsync();
+        var house = await world.HouseAsync(landlordId);
+        await HouseWorld.TenancyAsync(landlord, house.Id, People.IdNumber());
+
+        var own = await world.Worker.GetAsync($"/api/v1/houses/{house.Id}/tenancies");
+        var other = await world.OtherWorker.GetAsync($"/api/v1/houses/{house.Id}/tenancies");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(own.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            Assert.That(other.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+        });
+    }
+
+    [Test]
+    public async Task StaffFindEveryHouseAPersonRentedWithinTheirScope()
+    {
+        var world = await HouseWorld.CreateAsync();
+        var (landlordId, landlord) = await world.ResidentAsync();
+        var first = await world.HouseAsync(landlordId);
+        var second = await world.HouseAsync(landlordId);
+        var elsewhere = await world.HouseAsync(landlordId, gridId: world.OtherGridId);
+        var number = People.IdNumber();
+        var old = await HouseWorld.TenancyAsync(landlord, first.Id, number);
+        await landlord.PostAsJsonAsync($"/api/v1/tenancies/{old.Id}/move-out", new { date = "2026-05-31" }, HousesApp.Json);
+        await HouseWorld.TenancyAsync(landlord, second.Id, number);
+        await HouseWorld.TenancyAsync(landlord, elsewhere.Id, number);
+
+        var byStaff = await HouseWorld.ReadAsync<TenancyLookupDto>(await world.Staff.GetAsync($"/api/v1/tenancies/lookup?documentNumber={number}"));
+        var byWorker = await HouseWorld.ReadAsync<TenancyLookupDto>(await world.Worker.GetAsync($"/api/v1/tenancies/lookup?documentNumber={number}"));
+        var byLandlord = await landlord.GetAsync($"/api/v1/tenancies/lookup?documentNumber={number}");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(byStaff.Houses.Select(h => h.HouseId), Is.EquivalentTo(new[] { first.Id, second.Id, elsewhere.Id }));
+            Assert.That(byStaff.Houses.Single(h => h.HouseId == first.Id).MoveOutDate, Is.EqualTo(new DateOnly(2026, 5, 31)));
+            Assert.That(byStaff.DocumentNumber, Is.EqualTo(Masking.IdentityNumber(number)));
+            Assert.That(byWorker.Houses.Select(h => h.HouseId), Is.EquivalentTo(new[] { first.Id, second.Id }));
+            Assert.That(byLandlord.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
+        });
+    }
+
+    [Test]
+    public async Task AFullNumberIsReadOnlyWithAReasonAndEachReadIsAudited()
+    {
+        var world = await HouseWorld.CreateAsync();
+        var (landlordId, landlord) = await world.ResidentAsync();
+        var house = await world.HouseAsync(landlordId);
+        var number = People.IdNumber();
+        var phone = People.Phone();
+        var tenancy = await HouseWorld.TenancyAsync(landlord, house.Id, number, phone);
+
+        var noReason = await world.Worker.GetAsync($"/api/v1/tenancies/{tenancy.Id}/document");
+        var byLandlord = await landlord.GetAsync($"/api/v1/tenancies/{tenancy.Id}/document?reason=curious");
+        var byOtherWorker = await world.OtherWorker.GetAsync($"/api/v1/tenancies/{tenancy.Id}/document?reason=curious");
+        var read = await world.Worker.GetAsync($"/api/v1/tenancies/{tenancy.Id}/document?reason={Uri.EscapeDataString("派出所核查流动人口")}");
+        var document = await HouseWorld.ReadAsync<TenancyDocumentDto>(read);
+        await world.Worker.GetAsync($"/api/v1/tenancies/{tenancy.Id}/document?reason=second");
+
+        var audit = await HouseWorld.ReadAsync<List<AuditEntryDto>>(await world.Admin.GetAsync($"/api/v1/tenancies/document-reads?tenancyId={tenancy.Id}"));
+        var auditByStaff = await world.Staff.GetAsync($"/api/v1/tenancies/document-reads?tenancyId={tenancy.Id}");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(noReason.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+            Assert.That(byLandlord.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
+            Assert.That(byOtherWorker.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+            Assert.That(document.DocumentNumber, Is.EqualTo(number));
+            Assert.That(document.Phone, Is.EqualTo(phone));
+            Assert.That(read.Headers.CacheControl?.NoStore, Is.True);
+            Assert.That(audit.Select(a => (a.ActorId, a.SubjectId, a.Reason)),
+                Is.EqualTo(new[] { (world.WorkerId, tenancy.Id, "second"), (world.WorkerId, tenancy.Id, "派出所核查流动人口") }));
+            Assert.That(audit.All(a => a.Action == "tenancy.document_read"), Is.True);
+            Assert.That(auditByStaff.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
+        });
+    }
+
+    [Test]
+    public async Task NoTableHoldsAPlaintextIdentityNumberOrPhone()
+    {
+        var world = await HouseWorld.CreateAsync();
+        var (landlordId, landlord) = await world.ResidentAsync();
+        var landlordPhone = People.Phone();
+        var house = await world.HouseAsync(landlordId: null, landlordPhone: landlordPhone);
+        var (staffLandlordId, _) = await world.ResidentAsync();
+        var other = await world.HouseAsync(staffLandlordId);
+        var numbers = new[] { People.IdNumber(), People.IdNumber() };
+        var phones = new[] { People.Phone(), People.Phone() };
+        await HouseWorld.TenancyAsync(world.Staff, house.Id, numbers[0], phones[0]);
+        await HouseWorld.TenancyAsync(world.Staff, other.Id, numbers[1], phones[1]);
+        var (tenantId, tenant) = await world.ResidentAsync();
+        var selfNumber = People.IdNumber();
+        var selfPhone = People.Phone();
+        await tenant.PostAsJsonAsync($"/api/v1/h/{house.Code}/tenancies", HouseWorld.TenantBody(selfNumber, selfPhone), HousesApp.Json);
+        await world.Worker.GetAsync($"/api/v1/tenancies/lookup?documentNumber={numbers[0]}");
+
+        var needles = numbers.Append(selfNumber).Concat(phones).Append(selfPhone).Append(landlordPhone).ToList();
+        await using var c = await world.Db.OpenConnectionAsync();
+        var columns = (await c.QueryAsync<(string Table, string Column)>("""
+            SELECT table_name, column_name FROM information_schema.columns
+            WHERE table_schema = DATABASE() ORDER BY table_name, ordinal_position
+            """)).ToList();
+        var found = new List<string>();
+        foreach (var (table, column) in columns)
+        {
+            foreach (var needle in needles)
+            {
+                // Every column as bytes: text, numbers and blobs alike.
+                var hits = await c.ExecuteScalarAsync<long>(
+                    $"SELECT COUNT(*) FROM `{table}` WHERE INSTR(CAST(`{column}` AS BINARY), CAST(@needle AS BINARY)) > 0", new { needle });
+                if (hits > 0)
+                    found.Add($"{table}.{column}");
+            }
+        }
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(columns.Select(x => x.Table).Distinct(), Is.SupersetOf(new[] { "houses", "tenancies", "users", "audit_log" }));
+            Assert.That(found, Is.Empty);
+        });
+    }
+}

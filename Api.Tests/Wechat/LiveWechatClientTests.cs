@@ -1,0 +1,259 @@
+using System.Data.Common;
+using System.Net;
+using System.Net.Sockets;
+using Dapper;
+using Linli.Api.Auth;
+using Linli.Api.Tests.Support;
+using Linli.Infrastructure.Crypto;
+using Linli.Infrastructure.Wechat;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Linli.Api.Tests.Wechat;
+
+/// <summary>The Live client end to end against <see cref="FakeWechatServer"/>; the access token is kept in the test database.</summary>
+public class LiveWechatClientTests
+{
+    private FakeWechatServer _server = null!;
+    private string _appId = null!;
+
+    [SetUp]
+    public async Task StartFakeWechat()
+    {
+        _appId = TestData.Unique("wx");
+        _server = await FakeWechatServer.StartAsync(_appId);
+    }
+
+    [TearDown]
+    public async Task StopFakeWechat() => await _server.DisposeAsync();
+
+    private LiveWechatClient Client(Action<WechatOptions>? configure = null, TimeProvider? clock = null, Uri? baseAddress = null)
+    {
+        var services = SharedApp.Factory.Services;
+        var options = new WechatOptions
+        {
+            Mode = WechatMode.Live, AppId = _appId, AppSecret = FakeWechatServer.AppSecret, BaseAddress = baseAddress ?? _server.BaseAddress,
+            TimeoutSeconds = 5, BusyRetryDelayMilliseconds = 10,
+        };
+        configure?.Invoke(options);
+        var store = new WechatAccessTokenStore(services.GetRequiredService<DbDataSource>(), services.GetRequiredService<FieldProtector>(),
+            clock ?? TimeProvider.System, Options.Create(options), NullLogger<WechatAccessTokenStore>.Instance);
+        var http = new HttpClient { BaseAddress = options.BaseAddress, Timeout = Timeout.InfiniteTimeSpan };
+        return new LiveWechatClient(http, Options.Create(options), store, NullLogger<LiveWechatClient>.Instance);
+    }
+
+    private static int StatusOf(WechatException e) => WechatExceptionHandler.StatusFor(e).Status;
+
+    [Test]
+    public async Task Code2SessionGivesTheOpenIdAndKeepsTheSessionKeyServerSide()
+    {
+        var session = await Client().Code2SessionAsync("code-alice", CancellationToken.None);
+        Assert.Multiple(() =>
+        {
+            Assert.That(session.OpenId, Is.EqualTo("o-alice"));
+            Assert.That(session.SessionKey, Is.EqualTo(FakeWechatServer.SessionKey));
+        });
+    }
+
+    [TestCase(WechatErrors.InvalidCode, 401)]
+    [TestCase(WechatErrors.CodeUsed, 401)]
+    [TestCase(WechatErrors.HighRiskUser, 403)]
+    [TestCase(WechatErrors.TooFrequent, 429)]
+    [TestCase(40013, 502)]
+    public void EachErrcodeBecomesItsStatus(int errCode, int status)
+    {
+        _server.Script("jscode2session", errCode);
+        var e = Assert.ThrowsAsync<WechatException>(() => Client().Code2SessionAsync("code-bob", CancellationToken.None))!;
+        Assert.Multiple(() =>
+        {
+            Assert.That(e.ErrCode, Is.EqualTo(errCode));
+            Assert.That(StatusOf(e), Is.EqualTo(status));
+            Assert.That(_server.Calls("jscode2session"), Is.EqualTo(1), "only -1 and token errors are retried");
+        });
+    }
+
+    [Test]
+    public async Task ACodeUsedTwiceIsRejectedAs401()
+    {
+        var client = Client();
+        await client.Code2SessionAsync("code-carol", CancellationToken.None);
+        var e = Assert.ThrowsAsync<WechatException>(() => client.Code2SessionAsync("code-carol", CancellationToken.None))!;
+        Assert.Multiple(() =>
+        {
+            Assert.That(e.ErrCode, Is.EqualTo(WechatErrors.CodeUsed));
+            Assert.That(StatusOf(e), Is.EqualTo(401));
+        });
+    }
+
+    [Test]
+    public async Task SystemBusyIsRetriedWithBackoff()
+    {
+        _server.Script("jscode2session", -1, -1);
+        var session = await Client().Code2SessionAsync("code-dave", CancellationToken.None);
+        Assert.Multiple(() =>
+        {
+            Assert.That(session.OpenId, Is.EqualTo("o-dave"));
+            Assert.That(_server.Calls("jscode2session"), Is.EqualTo(3));
+        });
+    }
+
+    [Test]
+    public void SystemBusyThatLastsBeyondTheRetriesIsA502()
+    {
+        _server.Script("jscode2session", -1, -1, -1);
+        var e = Assert.ThrowsAsync<WechatException>(() => Client(o => o.BusyRetries = 2).Code2SessionAsync("code-erin", CancellationToken.None))!;
+        Assert.Multiple(() =>
+        {
+            Assert.That(e.ErrCode, Is.EqualTo(-1));
+            Assert.That(StatusOf(e), Is.EqualTo(502));
+            Assert.That(_server.Calls("jscode2session"), Is.EqualTo(3));
+        });
+    }
+
+    [Test]
+    public async Task TheAccessTokenIsFetchedOnceAndReused()
+    {
+        var client = Client();
+        await client.GetPhoneNumberAsync("phone-1", CancellationToken.None);
+        await client.CheckTextAsync("o-x", "你好", 2, CancellationToken.None);
+        await Client().GetUnlimitedQrCodeAsync("h=1", "pages/index/index", CancellationToken.None); // a second instance: from the database
+        Assert.That(_server.Calls("stable_token"), Is.EqualTo(1));
+    }
+
+    [TestCase(WechatErrors.InvalidAccessToken)]
+    [TestCase(WechatErrors.ExpiredAccessToken)]
+    public async Task ARejectedAccessTokenIsReplacedOnceAndTheCallRepeated(int errCode)
+    {
+        var client = Client();
+        await client.GetPhoneNumberAsync("phone-1", CancellationToken.None);
+        _server.Script("getuserphonenumber", errCode);
+        var phone = await client.GetPhoneNumberAsync("phone-2", CancellationToken.None);
+        Assert.Multiple(() =>
+        {
+            Assert.That(phone, Is.EqualTo(FakeWechatServer.PhoneNumber));
+            Assert.That(_server.Calls("stable_token"), Is.EqualTo(2));
+            Assert.That(_server.ForceRefreshFlags, Is.EqualTo(new[] { false, true }), "the replacement is forced");
+        });
+    }
+
+    [Test]
+    public async Task ATokenWechatExpiredEarlyIsReplaced()
+    {
+        var client = Client();
+        await client.GetPhoneNumberAsync("phone-1", CancellationToken.None);
+        _server.ExpireAllTokens();
+        Assert.That(await client.GetPhoneNumberAsync("phone-2", CancellationToken.None), Is.EqualTo(FakeWechatServer.PhoneNumber));
+        Assert.That(_server.Calls("stable_token"), Is.EqualTo(2));
+    }
+
+    [Test]
+    public async Task ATokenRejectedAgainAfterReplacementIsA502()
+    {
+        var client = Client();
+        await client.GetPhoneNumberAsync("phone-1", CancellationToken.None);
+        _server.Script("getuserphonenumber", WechatErrors.InvalidAccessToken, WechatErrors.InvalidAccessToken);
+        var e = Assert.ThrowsAsync<WechatException>(() => client.GetPhoneNumberAsync("phone-2", CancellationToken.None))!;
+        Assert.Multiple(() =>
+        {
+            Assert.That(StatusOf(e), Is.EqualTo(502));
+            Assert.That(_server.Calls("stable_token"), Is.EqualTo(2), "refreshed once, not in a loop");
+        });
+    }
+
+    [Test]
+    public async Task TheAccessTokenIsRefreshedAheadOfItsExpiry()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var client = Client(o => o.AccessTokenRefreshAheadSeconds = 300, clock);
+        await client.GetPhoneNumberAsync("phone-1", CancellationToken.None);
+        clock.Advance(TimeSpan.FromSeconds(7200 - 301));
+        await client.GetPhoneNumberAsync("phone-2", CancellationToken.None);
+        Assert.That(_server.Calls("stable_token"), Is.EqualTo(1), "still well within its lifetime");
+        clock.Advance(TimeSpan.FromSeconds(2));
+        await client.GetPhoneNumberAsync("phone-3", CancellationToken.None);
+        Assert.That(_server.Calls("stable_token"), Is.EqualTo(2), "replaced before WeChat would reject it");
+    }
+
+    [Test]
+    public async Task TheStoredAccessTokenIsEncrypted()
+    {
+        await Client().GetPhoneNumberAsync("phone-1", CancellationToken.None);
+        await using var connection = await SharedApp.Factory.Services.GetRequiredService<DbDataSource>().OpenConnectionAsync();
+        var cipher = await connection.ExecuteScalarAsync<byte[]>("SELECT token_cipher FROM wechat_access_tokens WHERE app_id = @_appId", new { _appId });
+        Assert.That(System.Text.Encoding.UTF8.GetString(cipher!), Does.Not.Contain("fake-token-"));
+    }
+
+    [Test]
+    public void AWechatThatNeverAnswersIsA503AtTheDeadline()
+    {
+        _server.Hanging["jscode2session"] = 0;
+        var e = Assert.ThrowsAsync<WechatException>(() => Client(o => o.TimeoutSeconds = 1).Code2SessionAsync("code-frank", CancellationToken.None))!;
+        Assert.Multiple(() =>
+        {
+            Assert.That(e.IsUnavailable, Is.True);
+            Assert.That(StatusOf(e), Is.EqualTo(503));
+        });
+    }
+
+    [Test]
+    public void AWechatThatCannotBeReachedIsA503()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop(); // nothing listens there now: connections are refused
+        var e = Assert.ThrowsAsync<WechatException>(() => Client(baseAddress: new Uri($"http://127.0.0.1:{port}/")).Code2SessionAsync("code-gina", CancellationToken.None))!;
+        Assert.That(StatusOf(e), Is.EqualTo(503));
+    }
+
+    [Test]
+    public async Task MiniProgramCodesComeBackAsTheImageWechatSent()
+    {
+        var image = await Client().GetUnlimitedQrCodeAsync("h=42", "pages/house/index", CancellationToken.None);
+        Assert.That(image.Take(2), Is.EqualTo(new byte[] { 0xFF, 0xD8 }));
+    }
+
+    [Test]
+    public void AMiniProgramCodeErrorIsA502()
+    {
+        var e = Assert.ThrowsAsync<WechatException>(() => Client().GetUnlimitedQrCodeAsync(new string('x', 40), "pages/house/index", CancellationToken.None))!;
+        Assert.Multiple(() =>
+        {
+            Assert.That(e.ErrCode, Is.EqualTo(40169));
+            Assert.That(StatusOf(e), Is.EqualTo(502));
+        });
+    }
+
+    [Test]
+    public async Task SubscribeMessagesAreSentInWechatsFormat()
+    {
+        await Client().SendSubscribeMessageAsync(new SubscribeMessage("o-henry", "tmpl-1", "pages/ticket/index?id=7",
+            new Dictionary<string, string> { ["thing1"] = "路灯不亮", ["phrase2"] = "已派单" }), CancellationToken.None);
+        var sent = _server.SentMessages.Single();
+        Assert.Multiple(() =>
+        {
+            Assert.That(sent["touser"]!.GetValue<string>(), Is.EqualTo("o-henry"));
+            Assert.That(sent["template_id"]!.GetValue<string>(), Is.EqualTo("tmpl-1"));
+            Assert.That(sent["page"]!.GetValue<string>(), Is.EqualTo("pages/ticket/index?id=7"));
+            Assert.That(sent["data"]!["thing1"]!["value"]!.GetValue<string>(), Is.EqualTo("路灯不亮"));
+        });
+    }
+
+    [TestCase("楼道灯坏了", ContentSuggestion.Pass)]
+    [TestCase("有点可疑的内容", ContentSuggestion.Review)]
+    [TestCase("网上赌博", ContentSuggestion.Risky)]
+    public async Task TextChecksUseVersion2AndReadTheSuggestion(string content, ContentSuggestion expected)
+    {
+        var result = await Client().CheckTextAsync("o-ivy", content, 2, CancellationToken.None);
+        var sent = _server.SecurityChecks.Single();
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.Suggestion, Is.EqualTo(expected));
+            Assert.That(sent["version"]!.GetValue<int>(), Is.EqualTo(2));
+            Assert.That(sent["openid"]!.GetValue<string>(), Is.EqualTo("o-ivy"));
+            Assert.That(sent["scene"]!.GetValue<int>(), Is.EqualTo(2));
+        });
+    }
+}

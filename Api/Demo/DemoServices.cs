@@ -1,0 +1,16 @@
+using Linli.Api.Hosting;
+
+namespace Linli.Api.Demo;
+
+public static class DemoServices
+{
+    public static IServiceCollection AddLinliDemo(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddSingleton<IDemoSeeder, CoreDemoSeeder>();
+        services.AddSingleton<DemoSeeding>();
+        services.AddSingleton<IHostCommand>(sp => sp.GetRequiredService<DemoSeeding>());
+        if (configuration.GetValue<bool>("Demo:PrintSignIn"))
+            services.AddHostedService<DemoBanner>();
+        return services;
+    }
+}

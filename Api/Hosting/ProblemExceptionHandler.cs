@@ -1,0 +1,64 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Linli.Api.Hosting;
+
+/// <summary>
+/// Turns the known exceptions (those in ApiExceptions.cs, and bad requests) into their ProblemDetails.
+/// Anything else falls through to handlers features register (e.g. WeChat failures) and finally to the
+/// exception handler middleware, which logs it and answers a 500 problem carrying only the trace id.
+/// </summary>
+public sealed class ProblemExceptionHandler(IProblemDetailsService problems) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        if (exception is OperationCanceledException && httpContext.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away; nobody is left to read a response.
+            httpContext.Response.StatusCode = 499;
+            return true;
+        }
+        if (ToProblem(exception) is not { } problem)
+            return false;
+        httpContext.Response.StatusCode = problem.Status!.Value;
+        return await problems.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = httpContext,
+            ProblemDetails = problem,
+            Exception = exception,
+        });
+    }
+
+    internal static ProblemDetails? ToProblem(Exception exception) => exception switch
+    {
+        ValidationException e => new HttpValidationProblemDetails(e.Errors) { Status = StatusCodes.Status400BadRequest },
+        NotFoundException e => Problem(StatusCodes.Status404NotFound, e.Message),
+        ForbiddenException e => Problem(StatusCodes.Status403Forbidden, e.Message),
+        ConflictException e => WithExtensions(Problem(StatusCodes.Status409Conflict, e.Message), e.Extensions),
+        BadHttpRequestException { InnerException: JsonException json } => InvalidJson(json),
+        BadHttpRequestException e => Problem(e.StatusCode, e.Message),
+        _ => null,
+    };
+
+    /// <summary>Names the field whose JSON could not be read, without echoing its value (it may be personal data).</summary>
+    private static HttpValidationProblemDetails InvalidJson(JsonException json)
+    {
+        var whole = json.Path is null or "$";
+        var field = whole ? "body" : json.Path!.StartsWith("$.", StringComparison.Ordinal) ? json.Path[2..] : json.Path;
+        var message = whole ? "The request body is not valid JSON for this operation." : "The value is not valid for this field.";
+        return new HttpValidationProblemDetails(new Dictionary<string, string[]> { [field] = [message] })
+        {
+            Status = StatusCodes.Status400BadRequest,
+        };
+    }
+
+    private static ProblemDetails Problem(int status, string detail) => new() { Status = status, Detail = detail };
+
+    private static ProblemDetails WithExtensions(ProblemDetails problem, IReadOnlyDictionary<string, object?> extensions)
+    {
+        foreach (var (key, value) in extensions)
+            problem.Extensions[key] = value;
+        return problem;
+    }
+}

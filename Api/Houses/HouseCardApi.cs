@@ -1,0 +1,96 @@
+using System.Data.Common;
+using System.Security.Claims;
+using Dapper;
+using Linli.Domain.Houses;
+using Linli.Domain.People;
+using Linli.Infrastructure.Crypto;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Linli.Api.Houses;
+
+/// <summary>
+/// What a scanned house code opens (<c>/api/v1/h/{code}</c>): the house's public card. Anyone may scan,
+/// signed in or not, so the endpoint is rate limited and shows no more than the door frame does.
+/// </summary>
+public static class HouseCardApi
+{
+    public const string RateLimitPolicy = "house-scan";
+
+    public static RouteGroupBuilder MapHouseCard(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/v1/h").WithTags("Houses").RequireRateLimiting(RateLimitPolicy);
+        group.MapGet("/{code}", GetHouseCard).WithName(nameof(GetHouseCard)).AllowAnonymous();
+        return group;
+    }
+
+    private sealed class CardRow
+    {
+        public long Id { get; init; }
+        public string Code { get; init; } = "";
+        public long GridId { get; init; }
+        public string CommunityName { get; init; } = "";
+        public string GridName { get; init; } = "";
+        public string Street { get; init; } = "";
+        public string Building { get; init; } = "";
+        public string? Unit { get; init; }
+        public string Door { get; init; } = "";
+        public string HouseUse { get; init; } = "";
+        public long RoomsFree { get; init; }
+        public long Manages { get; init; }
+        public long IsLandlord { get; init; }
+        public long IsTenant { get; init; }
+        public long HasOpenTenancy { get; init; }
+    }
+
+    private sealed record WorkerRow(string? Nickname, byte[]? PhoneCipher);
+
+    private static async Task<Results<Ok<HouseCardDto>, NotFound>> GetHouseCard(
+        string code, ClaimsPrincipal user, DbDataSource db, FieldProtector protector, CancellationToken ct)
+    {
+        var normalised = HouseCode.Normalise(code);
+        if (normalised is null)
+            return TypedResults.NotFound();
+        var caller = Caller.From(user);
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var house = await connection.QuerySingleOrDefaultAsync<CardRow>(new CommandDefinition($$"""
+            SELECT h.id AS Id, h.code AS Code, h.grid_id AS GridId, c.name AS CommunityName, g.name AS GridName,
+                   h.street AS Street, h.building AS Building, h.unit AS Unit, h.door AS Door, h.house_use AS HouseUse,
+                   CAST(CASE WHEN h.house_use = 'rental'
+                        THEN GREATEST(h.rooms - (SELECT COUNT(DISTINCT t.room) FROM tenancies t WHERE t.house_id = h.id AND t.status = 'active'), 0)
+                        ELSE 0 END AS SIGNED) AS RoomsFree,
+                   CAST(@me <> 0 AND {{Scope.ManagesHouse}} AS SIGNED) AS Manages,
+                   CAST(@me <> 0 AND h.landlord_id <=> @me AS SIGNED) AS IsLandlord,
+                   CAST(EXISTS (SELECT 1 FROM tenancies t WHERE t.house_id = h.id AND t.tenant_user_id = @me AND t.status = 'active') AS SIGNED) AS IsTenant,
+                   CAST(EXISTS (SELECT 1 FROM tenancies t WHERE t.house_id = h.id AND t.tenant_user_id = @me AND t.status IN ('pending', 'active')) AS SIGNED) AS HasOpenTenancy
+            FROM houses h
+            JOIN communities c ON c.id = h.community_id
+            JOIN grids g ON g.id = h.grid_id
+            WHERE h.code = @code
+            """, new { code = normalised, caller.Me, caller.Admin }, cancellationToken: ct));
+        if (house is null)
+            return TypedResults.NotFound();
+
+        var workers = (await connection.QueryAsync<WorkerRow>(new CommandDefinition("""
+            SELECT u.nickname AS Nickname, u.phone_cipher AS PhoneCipher
+            FROM user_roles ur JOIN users u ON u.id = ur.user_id
+            WHERE ur.grid_id = @gridId AND ur.role = 'grid_worker' AND ur.revoked_at IS NULL
+            ORDER BY ur.id
+            """, new { gridId = house.GridId }, cancellationToken: ct)))
+            .Select(w => new GridWorkerDto(w.Nickname, w.PhoneCipher is null ? null : Masking.Phone(protector.Decrypt(w.PhoneCipher))))
+            .ToList();
+
+        var insider = house.Manages != 0 || house.IsLandlord != 0 || house.IsTenant != 0;
+        var use = DbEnum.Parse<HouseUse>(house.HouseUse);
+        var anonymous = !caller.IsSignedIn;
+        var actions = new List<HouseActionDto> { new(HouseActions.ReportProblem, anonymous, house.Code) };
+        if (house.Manages != 0 || house.IsLandlord != 0)
+            actions.Add(new HouseActionDto(HouseActions.RegisterTenant, false));
+        else if (use == HouseUse.Rental && house.HasOpenTenancy == 0)
+            actions.Add(new HouseActionDto(HouseActions.RegisterSelf, anonymous));
+
+        return TypedResults.Ok(new HouseCardDto(
+            house.Code, house.CommunityName, house.GridName, house.Street, house.Building,
+            insider ? house.Unit : null, insider ? house.Door : null,
+            workers, use, (int)house.RoomsFree, actions));
+    }
+}

@@ -1,0 +1,57 @@
+using Linli.Domain.Houses;
+
+namespace Linli.Api.Houses;
+
+public sealed record AddressDto(string Street, string Building, string? Unit, string Door);
+
+/// <summary>The landlord as staff see them: the phone is masked.</summary>
+public sealed record LandlordDto(long UserId, string? Nickname, string? Phone);
+
+/// <summary>
+/// A house. <see cref="PendingLandlordPhone"/> (masked) is set while the landlord is known only by phone and
+/// has not signed in with it yet. <see cref="RoomsFree"/> counts only for rental houses.
+/// </summary>
+public sealed record HouseDto(
+    long Id, string Code, long CommunityId, string CommunityName, long GridId, string GridName,
+    AddressDto Address, LandlordDto? Landlord, string? PendingLandlordPhone,
+    int Rooms, int RoomsFree, HouseUse Use, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+
+/// <summary>A page of houses; pass <see cref="NextAfter"/> as <c>after</c> for the next one (null: this was the last).</summary>
+public sealed record HousePage(IReadOnlyList<HouseDto> Items, long? NextAfter);
+
+/// <summary>
+/// Registers a house. The landlord is either an existing user (<see cref="LandlordId"/>) or a phone number
+/// (<see cref="LandlordPhone"/>) that attaches when its owner signs in and binds that phone.
+/// </summary>
+public sealed record CreateHouseRequest(
+    long? CommunityId, long? GridId, string? Street, string? Building, string? Unit, string? Door,
+    long? LandlordId, string? LandlordPhone, int? Rooms, HouseUse? Use);
+
+/// <summary>Replaces a house's details. Leaving both landlord fields empty keeps the current landlord.</summary>
+public sealed record UpdateHouseRequest(
+    long? GridId, string? Street, string? Building, string? Unit, string? Door,
+    long? LandlordId, string? LandlordPhone, int? Rooms, HouseUse? Use);
+
+/// <summary>A grid worker on a house card: the name and a masked phone, enough to know whom to call at the office.</summary>
+public sealed record GridWorkerDto(string? Name, string? Phone);
+
+/// <summary>
+/// What the caller may do from a scanned code: <c>report_problem</c> (pre-fills <see cref="HouseCode"/>),
+/// <c>register_tenant</c> (landlord and staff), <c>register_self</c> (a tenant moving in).
+/// </summary>
+public sealed record HouseActionDto(string Name, bool RequiresSignIn, string? HouseCode = null);
+
+/// <summary>
+/// The public card a scan shows. The address stops at the building; <see cref="Unit"/> and <see cref="Door"/>
+/// are shown only to the landlord, staff of the house's grid and its current tenants.
+/// </summary>
+public sealed record HouseCardDto(
+    string Code, string CommunityName, string GridName, string Street, string Building, string? Unit, string? Door,
+    IReadOnlyList<GridWorkerDto> GridWorkers, HouseUse Use, int RoomsFree, IReadOnlyList<HouseActionDto> Actions);
+
+public static class HouseActions
+{
+    public const string ReportProblem = "report_problem";
+    public const string RegisterTenant = "register_tenant";
+    public const string RegisterSelf = "register_self";
+}

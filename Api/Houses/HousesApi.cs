@@ -1,0 +1,353 @@
+using System.Data.Common;
+using System.Security.Claims;
+using Dapper;
+using Linli.Api.Auth;
+using Linli.Domain.Houses;
+using Linli.Domain.People;
+using Linli.Infrastructure.Crypto;
+using Linli.Infrastructure.Qr;
+using Linli.Infrastructure.Wechat;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Linli.Api.Houses;
+
+/// <summary>
+/// Rental houses and their codes (一房一码): staff register houses and print their codes; landlords see theirs;
+/// anyone may scan a code (<see cref="HouseCardApi"/>).
+/// </summary>
+public static class HousesApi
+{
+    public static RouteGroupBuilder MapHouses(this IEndpointRouteBuilder app)
+    {
+        // Landlords read their houses whatever roles their token carries: scope is in every query.
+        var group = app.MapGroup("/api/v1/houses").WithTags("Houses").RequireAuthorization(Policies.SignedIn);
+        group.MapPost("/", CreateHouse).WithName(nameof(CreateHouse)).RequireAuthorization(Policies.GridStaff);
+        group.MapGet("/", ListHouses).WithName(nameof(ListHouses));
+        group.MapGet("/{id:long}", GetHouse).WithName(nameof(GetHouse));
+        group.MapPut("/{id:long}", UpdateHouse).WithName(nameof(UpdateHouse)).RequireAuthorization(Policies.GridStaff);
+        group.MapGet("/{id:long}/qrcode.png", GetHouseQrCode).WithName(nameof(GetHouseQrCode));
+
+        app.MapGet("/api/v1/grids/{id:long}/qrcodes.pdf", GetGridQrSheet).WithName(nameof(GetGridQrSheet))
+            .WithTags("Houses").RequireAuthorization(Policies.GridStaff);
+
+        app.MapHouseCard();
+        return group;
+    }
+
+    private const int MaxRooms = 500;
+
+    private static async Task<Results<Created<HouseDto>, ValidationProblem, ProblemHttpResult>> CreateHouse(
+        CreateHouseRequest body, ClaimsPrincipal user, DbDataSource db, FieldProtector protector, TimeProvider clock, CancellationToken ct)
+    {
+        var caller = Caller.From(user);
+        var v = new Validation();
+        var communityId = v.Required("communityId", body.CommunityId);
+        var gridId = v.Required("gridId", body.GridId);
+        var address = ValidateAddress(v, body.Street, body.Building, body.Unit, body.Door);
+        var rooms = ValidateRooms(v, body.Rooms);
+        var use = v.Required("use", body.Use);
+        if (body.LandlordId is null && string.IsNullOrWhiteSpace(body.LandlordPhone))
+            v.Add("landlordId", "Give the landlord as an existing user (landlordId) or a phone number (landlordPhone).");
+        if (!v.IsValid)
+            return TypedResults.ValidationProblem(v.Errors);
+
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var grid = await FindGridAsync(connection, caller, gridId, ct);
+        if (grid is null || grid.CommunityId != communityId)
+        {
+            v.Add("gridId", "No such grid in this community.");
+            return TypedResults.ValidationProblem(v.Errors);
+        }
+        if (grid.Manages == 0)
+            return Forbidden("Only the community's staff and the grid's workers register houses here.");
+
+        var now = clock.GetUtcNow();
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        var landlord = await ResolveLandlordAsync(connection, transaction, protector, v, body.LandlordId, body.LandlordPhone, ct);
+        if (!v.IsValid)
+            return TypedResults.ValidationProblem(v.Errors);
+
+        var code = await UnusedCodeAsync(connection, transaction, ct);
+        var id = await connection.ExecuteScalarAsync<long>(new CommandDefinition("""
+            INSERT INTO houses (code, community_id, grid_id, street, building, unit, door, landlord_id,
+                                pending_landlord_phone_cipher, pending_landlord_phone_hash, rooms, house_use, created_by, created_at, updated_at)
+            VALUES (@code, @communityId, @gridId, @Street, @Building, @Unit, @Door, @LandlordId,
+                    @PendingCipher, @PendingHash, @rooms, @use, @me, @now, @now);
+            SELECT LAST_INSERT_ID();
+            """, new
+        {
+            code, communityId, gridId, address.Street, address.Building, address.Unit, address.Door,
+            landlord.LandlordId, landlord.PendingCipher, landlord.PendingHash,
+            rooms, use = DbEnum.Name(use), me = caller.Me, now = now.UtcDateTime,
+        }, transaction, cancellationToken: ct));
+        if (landlord.LandlordId is { } landlordId)
+            await PendingLandlords.GrantLandlordAsync(connection, transaction, landlordId, caller.Me, now, ct);
+        await transaction.CommitAsync(ct);
+
+        var house = await ReadHouseAsync(connection, caller, id, ct);
+        return TypedResults.Created($"/api/v1/houses/{id}", house!.ToDto(protector));
+    }
+
+    private static async Task<Results<Ok<HousePage>, ValidationProblem>> ListHouses(
+        long? communityId, long? gridId, long? landlordId, string? q, long? after, int? limit,
+        ClaimsPrincipal user, DbDataSource db, FieldProtector protector, PendingLandlords pending, CancellationToken ct)
+    {
+        var take = limit ?? 50;
+        if (take is < 1 or > 200)
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["limit"] = ["Between 1 and 200."] });
+        var caller = Caller.From(user);
+        await pending.AttachForUserAsync(caller.Me, ct);
+
+        var query = string.IsNullOrWhiteSpace(q) ? null : q.Trim();
+        await using var connection = await db.OpenConnectionAsync(ct);
+        // Keyset pagination on the primary key; a community or grid filter walks ix_houses_community / ix_houses_grid.
+        var rows = (await connection.QueryAsync<HouseRow>(new CommandDefinition($$"""
+            SELECT {{HouseRow.Columns}}
+            {{HouseRow.From}}
+            WHERE {{Scope.ReadsHouse}}
+              AND (@communityId IS NULL OR h.community_id = @communityId)
+              AND (@gridId IS NULL OR h.grid_id = @gridId)
+              AND (@landlordId IS NULL OR h.landlord_id = @landlordId)
+              AND (@query IS NULL OR h.code = @code OR CONCAT_WS(' ', h.street, h.building, h.unit, h.door) LIKE @like)
+              AND h.id > @after
+            ORDER BY h.id
+            LIMIT @take
+            """, new
+        {
+            caller.Me, caller.Admin, communityId, gridId, landlordId, query,
+            code = HouseCode.Normalise(query) ?? "", like = query is null ? null : "%" + EscapeLike(query) + "%",
+            after = after ?? 0, take = take + 1,
+        }, cancellationToken: ct))).ToList();
+
+        var more = rows.Count > take;
+        var page = rows.Take(take).Select(r => r.ToDto(protector)).ToList();
+        return TypedResults.Ok(new HousePage(page, more ? page[^1].Id : null));
+    }
+
+    private static async Task<Results<Ok<HouseDto>, NotFound>> GetHouse(
+        long id, ClaimsPrincipal user, DbDataSource db, FieldProtector protector, PendingLandlords pending, CancellationToken ct)
+    {
+        var caller = Caller.From(user);
+        await pending.AttachForUserAsync(caller.Me, ct);
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var house = await ReadHouseAsync(connection, caller, id, ct);
+        return house is null ? TypedResults.NotFound() : TypedResults.Ok(house.ToDto(protector));
+    }
+
+    private static async Task<Results<Ok<HouseDto>, NotFound, ValidationProblem, ProblemHttpResult>> UpdateHouse(
+        long id, UpdateHouseRequest body, ClaimsPrincipal user, DbDataSource db, FieldProtector protector, TimeProvider clock, CancellationToken ct)
+    {
+        var caller = Caller.From(user);
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var house = await ReadHouseAsync(connection, caller, id, ct);
+        if (house is null)
+            return TypedResults.NotFound();
+        if (!house.CallerManages)
+            return Forbidden("Only the community's staff and the grid's workers change a house.");
+
+        var v = new Validation();
+        var gridId = v.Required("gridId", body.GridId);
+        var address = ValidateAddress(v, body.Street, body.Building, body.Unit, body.Door);
+        var rooms = ValidateRooms(v, body.Rooms);
+        var use = v.Required("use", body.Use);
+        if (!v.IsValid)
+            return TypedResults.ValidationProblem(v.Errors);
+        if (gridId != house.GridId)
+        {
+            var grid = await FindGridAsync(connection, caller, gridId, ct);
+            if (grid is null || grid.CommunityId != house.CommunityId)
+            {
+                v.Add("gridId", "No such grid in the house's community.");
+                return TypedResults.ValidationProblem(v.Errors);
+            }
+            if (grid.Manages == 0)
+                return Forbidden("You can move a house only into a grid you manage.");
+        }
+
+        var now = clock.GetUtcNow();
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        var changesLandlord = body.LandlordId is not null || !string.IsNullOrWhiteSpace(body.LandlordPhone);
+        var landlord = changesLandlord
+            ? await ResolveLandlordAsync(connection, transaction, protector, v, body.LandlordId, body.LandlordPhone, ct)
+            : default;
+        if (!v.IsValid)
+            return TypedResults.ValidationProblem(v.Errors);
+
+        await connection.ExecuteAsync(new CommandDefinition("""
+            UPDATE houses
+            SET grid_id = @gridId, street = @Street, building = @Building, unit = @Unit, door = @Door,
+                rooms = @rooms, house_use = @use, updated_at = @now,
+                landlord_id = IF(@changesLandlord, @LandlordId, landlord_id),
+                pending_landlord_phone_cipher = IF(@changesLandlord, @PendingCipher, pending_landlord_phone_cipher),
+                pending_landlord_phone_hash = IF(@changesLandlord, @PendingHash, pending_landlord_phone_hash)
+            WHERE id = @id
+            """, new
+        {
+            id, gridId, address.Street, address.Building, address.Unit, address.Door, rooms, use = DbEnum.Name(use),
+            now = now.UtcDateTime, changesLandlord, landlord.LandlordId, landlord.PendingCipher, landlord.PendingHash,
+        }, transaction, cancellationToken: ct));
+        if (landlord.LandlordId is { } landlordId)
+            await PendingLandlords.GrantLandlordAsync(connection, transaction, landlordId, caller.Me, now, ct);
+        await transaction.CommitAsync(ct);
+
+        var updated = await ReadHouseAsync(connection, caller, id, ct);
+        return TypedResults.Ok(updated!.ToDto(protector));
+    }
+
+    private static async Task<Results<FileContentHttpResult, NotFound, ProblemHttpResult>> GetHouseQrCode(
+        long id, ClaimsPrincipal user, DbDataSource db, HouseQrImages images, CancellationToken ct)
+    {
+        var caller = Caller.From(user);
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var house = await ReadHouseAsync(connection, caller, id, ct);
+        if (house is null)
+            return TypedResults.NotFound();
+        try
+        {
+            var image = await images.PngAsync(house.Id, house.Code, ct);
+            return TypedResults.File(image, HouseQrImages.ContentType(image));
+        }
+        catch (WechatException e)
+        {
+            return WechatProblem(e);
+        }
+    }
+
+    private static async Task<Results<FileContentHttpResult, NotFound, ProblemHttpResult>> GetGridQrSheet(
+        long id, ClaimsPrincipal user, DbDataSource db, HouseQrImages images, CancellationToken ct)
+    {
+        var caller = Caller.From(user);
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var grid = await FindGridAsync(connection, caller, id, ct);
+        if (grid is null)
+            return TypedResults.NotFound();
+        if (grid.Manages == 0)
+            return Forbidden("Only the community's staff and the grid's workers print its codes.");
+
+        // Sorted as a grid worker walks the grid: street, building, unit, door.
+        var houses = (await connection.QueryAsync<HouseRow>(new CommandDefinition($$"""
+            SELECT {{HouseRow.Columns}}
+            {{HouseRow.From}}
+            WHERE h.grid_id = @id
+            ORDER BY h.street, h.building, h.unit, h.door, h.id
+            """, new { id, caller.Me, caller.Admin }, cancellationToken: ct))).ToList();
+
+        var entries = new List<HouseSheetEntry>(houses.Count);
+        try
+        {
+            foreach (var h in houses)
+            {
+                entries.Add(images.UsesWechat
+                    ? new HouseSheetEntry(h.Code, h.FullAddress, null, await images.PngAsync(h.Id, h.Code, ct))
+                    : new HouseSheetEntry(h.Code, h.FullAddress, images.Options.LinkFor(h.Code), null));
+            }
+        }
+        catch (WechatException e)
+        {
+            return WechatProblem(e);
+        }
+
+        try
+        {
+            var pdf = HouseSheetPdf.Render($"{grid.CommunityName} {grid.Name}", entries, images.Options);
+            return TypedResults.File(pdf, "application/pdf", $"grid-{id}-qrcodes.pdf");
+        }
+        catch (Exception e) when (e is PdfLicenseMissingException or FileNotFoundException)
+        {
+            return TypedResults.Problem(title: "Printable sheets are not configured.", detail: e.Message,
+                statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+    }
+
+    internal static ProblemHttpResult Forbidden(string detail) =>
+        TypedResults.Problem(title: "Not in your scope.", detail: detail, statusCode: StatusCodes.Status403Forbidden);
+
+    private static ProblemHttpResult WechatProblem(WechatException e) =>
+        e.IsUnavailable
+            ? TypedResults.Problem(title: "WeChat did not answer.", detail: "Try again in a minute.", statusCode: StatusCodes.Status503ServiceUnavailable)
+            : TypedResults.Problem(title: "WeChat refused the mini-program code.", detail: $"WeChat errcode {e.ErrCode}.",
+                statusCode: StatusCodes.Status502BadGateway);
+
+    internal static async Task<HouseRow?> ReadHouseAsync(DbConnection connection, Caller caller, long id, CancellationToken ct) =>
+        await connection.QuerySingleOrDefaultAsync<HouseRow>(new CommandDefinition($$"""
+            SELECT {{HouseRow.Columns}}
+            {{HouseRow.From}}
+            WHERE h.id = @id AND {{Scope.ReadsHouse}}
+            """, new { id, caller.Me, caller.Admin }, cancellationToken: ct));
+
+    private sealed class GridRow
+    {
+        public long Id { get; init; }
+        public long CommunityId { get; init; }
+        public string Name { get; init; } = "";
+        public string CommunityName { get; init; } = "";
+        public long Manages { get; init; }
+    }
+
+    private static async Task<GridRow?> FindGridAsync(DbConnection connection, Caller caller, long gridId, CancellationToken ct) =>
+        await connection.QuerySingleOrDefaultAsync<GridRow>(new CommandDefinition($$"""
+            SELECT g.id AS Id, g.community_id AS CommunityId, g.name AS Name, c.name AS CommunityName,
+                   CAST({{Scope.ManagesGrid}} AS SIGNED) AS Manages
+            FROM grids g JOIN communities c ON c.id = g.community_id
+            WHERE g.id = @gridId
+            """, new { gridId, caller.Me, caller.Admin }, cancellationToken: ct));
+
+    private sealed record Address(string Street, string Building, string? Unit, string Door);
+
+    private static Address ValidateAddress(Validation v, string? street, string? building, string? unit, string? door) => new(
+        v.Text("street", street, 100), v.Text("building", building, 50), v.OptionalText("unit", unit, 50), v.Text("door", door, 50));
+
+    private static int ValidateRooms(Validation v, int? rooms)
+    {
+        var value = v.Required("rooms", rooms);
+        if (rooms is < 0 or > MaxRooms)
+            v.Add("rooms", $"Between 0 and {MaxRooms}.");
+        return value;
+    }
+
+    private readonly record struct Landlord(long? LandlordId, byte[]? PendingCipher, byte[]? PendingHash);
+
+    /// <summary>
+    /// An existing user by id, or a phone: the user who bound that phone if there is one, otherwise the
+    /// phone is kept (encrypted, hashed) until its owner signs in.
+    /// </summary>
+    private static async Task<Landlord> ResolveLandlordAsync(DbConnection connection, DbTransaction transaction, FieldProtector protector,
+        Validation v, long? landlordId, string? landlordPhone, CancellationToken ct)
+    {
+        if (landlordId is { } id)
+        {
+            var exists = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
+                "SELECT id FROM users WHERE id = @id", new { id }, transaction, cancellationToken: ct));
+            if (exists is null)
+                v.Add("landlordId", "No such user.");
+            return new Landlord(id, null, null);
+        }
+        var phone = PhoneNumber.Normalise(landlordPhone ?? "");
+        if (PhoneNumber.Problem(phone) is { } problem)
+        {
+            v.Add("landlordPhone", problem);
+            return default;
+        }
+        var hash = protector.Hash(phone);
+        var userId = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
+            "SELECT id FROM users WHERE phone_hash = @hash ORDER BY id LIMIT 1", new { hash }, transaction, cancellationToken: ct));
+        return userId is not null ? new Landlord(userId, null, null) : new Landlord(null, protector.Encrypt(phone), hash);
+    }
+
+    /// <summary>A fresh random code; a collision (about one in 10^11 per house at Chuanfang's size) just draws again.</summary>
+    private static async Task<string> UnusedCodeAsync(DbConnection connection, DbTransaction transaction, CancellationToken ct)
+    {
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            var code = HouseCode.New();
+            var taken = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
+                "SELECT id FROM houses WHERE code = @code", new { code }, transaction, cancellationToken: ct));
+            if (taken is null)
+                return code;
+        }
+        throw new InvalidOperationException("Five random house codes in a row were taken: the generator is broken.");
+    }
+
+    private static string EscapeLike(string text) =>
+        text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);
+}

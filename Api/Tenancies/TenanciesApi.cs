@@ -1,0 +1,306 @@
+using System.Data.Common;
+using System.Security.Claims;
+using Dapper;
+using Linli.Api.Auth;
+using Linli.Api.Houses;
+using Linli.Domain.Houses;
+using Linli.Domain.People;
+using Linli.Infrastructure.Audit;
+using Linli.Infrastructure.Crypto;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Linli.Api.Tenancies;
+
+/// <summary>
+/// Tenants registered against houses (以房管人): by the landlord or staff, or by the tenant scanning the
+/// house code (then the landlord confirms). Staff find every house a person rented (以人找房).
+/// </summary>
+public static class TenanciesApi
+{
+    public static RouteGroupBuilder MapTenancies(this IEndpointRouteBuilder app)
+    {
+        var houses = app.MapGroup("/api/v1/houses/{houseId:long}/tenancies").WithTags("Tenancies").RequireAuthorization(Policies.SignedIn);
+        houses.MapPost("/", RegisterTenancy).WithName(nameof(RegisterTenancy));
+        houses.MapGet("/", ListHouseTenancies).WithName(nameof(ListHouseTenancies));
+
+        // A tenant registering themselves from a scanned code: rate limited like the card itself.
+        app.MapPost("/api/v1/h/{code}/tenancies", RegisterSelf).WithName(nameof(RegisterSelf)).WithTags("Tenancies")
+            .RequireAuthorization(Policies.SignedIn).RequireRateLimiting(HouseCardApi.RateLimitPolicy);
+
+        var group = app.MapGroup("/api/v1/tenancies").WithTags("Tenancies").RequireAuthorization(Policies.SignedIn);
+        group.MapPost("/{id:long}/confirm", ConfirmTenancy).WithName(nameof(ConfirmTenancy));
+        group.MapPost("/{id:long}/decline", DeclineTenancy).WithName(nameof(DeclineTenancy));
+        group.MapPost("/{id:long}/move-out", MoveOut).WithName(nameof(MoveOut));
+        group.MapGet("/lookup", LookupByDocument).WithName(nameof(LookupByDocument)).RequireAuthorization(Policies.GridStaff);
+        group.MapGet("/{id:long}/document", ReadDocument).WithName(nameof(ReadDocument)).RequireAuthorization(Policies.GridStaff);
+        group.MapGet("/document-reads", ListDocumentReads).WithName(nameof(ListDocumentReads)).RequireAuthorization(Policies.Admin);
+        return group;
+    }
+
+    // Registration dates are China's calendar dates: "today" is today in Beijing time.
+    private static DateOnly Today(TimeProvider clock) => DateOnly.FromDateTime(clock.GetUtcNow().ToOffset(TimeSpan.FromHours(8)).DateTime);
+
+    private static async Task<Results<Created<TenancyDto>, NotFound, ValidationProblem, ProblemHttpResult>> RegisterTenancy(
+        long houseId, RegisterTenancyRequest body, ClaimsPrincipal user, DbDataSource db, FieldProtector protector, TimeProvider clock, CancellationToken ct)
+    {
+        var caller = Caller.From(user);
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var house = await HousesApi.ReadHouseAsync(connection, caller, houseId, ct);
+        if (house is null)
+            return TypedResults.NotFound();
+        if (!house.CallerManages && house.LandlordId != caller.Me)
+            return HousesApi.Forbidden("Only the landlord and the staff of the house's grid register its tenants.");
+        return await RegisterAsync(connection, protector, clock, caller, house.Id, body, body.TenantUserId, TenancyStatus.Active, ct);
+    }
+
+    private static async Task<Results<Created<TenancyDto>, NotFound, ValidationProblem, ProblemHttpResult>> RegisterSelf(
+        string code, RegisterTenancyRequest body, ClaimsPrincipal user, DbDataSource db, FieldProtector protector, TimeProvider clock, CancellationToken ct)
+    {
+        var caller = Caller.From(user);
+        var normalised = HouseCode.Normalise(code);
+        if (normalised is null)
+            return TypedResults.NotFound();
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var houseId = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
+            "SELECT id FROM houses WHERE code = @code", new { code = normalised }, cancellationToken: ct));
+        if (houseId is null)
+            return TypedResults.NotFound();
+        // The tenant is the caller, whatever the body says; the landlord confirms or declines.
+        return await RegisterAsync(connection, protector, clock, caller, houseId.Value, body, caller.Me, TenancyStatus.Pending, ct);
+    }
+
+    private static async Task<Results<Created<TenancyDto>, NotFound, ValidationProblem, ProblemHttpResult>> RegisterAsync(
+        DbConnection connection, FieldProtector protector, TimeProvider clock, Caller caller, long houseId,
+        RegisterTenancyRequest body, long? tenantUserId, TenancyStatus status, CancellationToken ct)
+    {
+        var v = new Validation();
+        var name = v.Text("name", body.Name, 64);
+        var type = v.Required("documentType", body.DocumentType);
+        var number = IdentityDocument.Normalise(body.DocumentNumber ?? "");
+        if (number.Length == 0)
+            v.Add("documentNumber", "Required.");
+        else if (body.DocumentType is not null && IdentityDocument.Problem(type, number, Today(clock)) is { } documentProblem)
+            v.Add("documentNumber", documentProblem);
+        var phone = PhoneNumber.Normalise(body.Phone ?? "");
+        if (PhoneNumber.Problem(phone) is { } phoneProblem)
+            v.Add("phone", phoneProblem);
+        var room = v.Text("room", body.Room, 32);
+        var moveIn = v.Required("moveInDate", body.MoveInDate);
+        if (body.MoveInDate is { } date && date < new DateOnly(1950, 1, 1))
+            v.Add("moveInDate", "Not a plausible move-in date.");
+        if (tenantUserId is { } userId && await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
+                "SELECT id FROM users WHERE id = @userId", new { userId }, cancellationToken: ct)) is null)
+            v.Add("tenantUserId", "No such user.");
+        if (!v.IsValid)
+            return TypedResults.ValidationProblem(v.Errors);
+
+        var documentHash = protector.Hash(number);
+        var typeName = DbEnum.Name(type);
+        // ux_tenancies_open makes a second open tenancy impossible; this look-up (on the same key) lets us say so clearly.
+        const string openSql = "SELECT status FROM tenancies WHERE open_key = CONCAT(@houseId, ':', @typeName, ':', HEX(@documentHash))";
+        var open = await connection.ExecuteScalarAsync<string?>(new CommandDefinition(openSql, new { houseId, typeName, documentHash }, cancellationToken: ct));
+        if (open is not null)
+            return OpenTenancyConflict(open);
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        long id;
+        try
+        {
+            id = await connection.ExecuteScalarAsync<long>(new CommandDefinition("""
+                INSERT INTO tenancies (house_id, tenant_name, document_type, document_cipher, document_hash, phone_cipher, phone_hash,
+                                       room, move_in_date, tenant_user_id, status, registered_by, created_at, updated_at)
+                VALUES (@houseId, @name, @typeName, @documentCipher, @documentHash, @phoneCipher, @phoneHash,
+                        @room, @moveIn, @tenantUserId, @status, @me, @now, @now);
+                SELECT LAST_INSERT_ID();
+                """, new
+            {
+                houseId, name, typeName, documentCipher = protector.Encrypt(number), documentHash,
+                phoneCipher = protector.Encrypt(phone), phoneHash = protector.Hash(phone), room,
+                moveIn = moveIn.ToDateTime(TimeOnly.MinValue), tenantUserId, status = DbEnum.Name(status), caller.Me, now,
+            }, cancellationToken: ct));
+        }
+        catch (DbException)
+        {
+            // Lost a race with a simultaneous registration of the same person: the unique key refused ours.
+            open = await connection.ExecuteScalarAsync<string?>(new CommandDefinition(openSql, new { houseId, typeName, documentHash }, cancellationToken: ct));
+            if (open is null)
+                throw;
+            return OpenTenancyConflict(open);
+        }
+        var row = await ReadTenancyAsync(connection, caller, id, ct);
+        return TypedResults.Created($"/api/v1/tenancies/{id}", row!.ToDto(protector));
+    }
+
+    private static ProblemHttpResult OpenTenancyConflict(string status) =>
+        TypedResults.Problem(title: "This person already has an open tenancy in this house.",
+            detail: $"The existing tenancy is {status}.", statusCode: StatusCodes.Status409Conflict,
+            extensions: new Dictionary<string, object?> { ["currentStatus"] = status });
+
+    private static async Task<Results<Ok<IReadOnlyList<TenancyDto>>, NotFound, ProblemHttpResult>> ListHouseTenancies(
+        long houseId, ClaimsPrincipal user, DbDataSource db, FieldProtector protector, CancellationToken ct)
+    {
+        var caller = Caller.From(user);
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var house = await HousesApi.ReadHouseAsync(connection, caller, houseId, ct);
+        if (house is null)
+            return TypedResults.NotFound();
+        if (!house.CallerManages && house.LandlordId != caller.Me)
+            return HousesApi.Forbidden("Only the landlord and the staff of the house's grid see its tenants.");
+        // Current and past, newest first, on ix_tenancies_house.
+        var rows = await connection.QueryAsync<TenancyRow>(new CommandDefinition($$"""
+            SELECT {{TenancyRow.Columns}}
+            FROM tenancies t JOIN houses h ON h.id = t.house_id
+            WHERE t.house_id = @houseId
+            ORDER BY t.id DESC
+            """, new { houseId, caller.Me, caller.Admin }, cancellationToken: ct));
+        return TypedResults.Ok<IReadOnlyList<TenancyDto>>(rows.Select(r => r.ToDto(protector)).ToList());
+    }
+
+    private static Task<Results<Ok<TenancyDto>, NotFound, ProblemHttpResult>> ConfirmTenancy(
+        long id, ClaimsPrincipal user, DbDataSource db, FieldProtector protector, TimeProvider clock, CancellationToken ct) =>
+        DecideAsync(id, TenancyStatus.Active, user, db, protector, clock, ct);
+
+    private static Task<Results<Ok<TenancyDto>, NotFound, ProblemHttpResult>> DeclineTenancy(
+        long id, ClaimsPrincipal user, DbDataSource db, FieldProtector protector, TimeProvider clock, CancellationToken ct) =>
+        DecideAsync(id, TenancyStatus.Declined, user, db, protector, clock, ct);
+
+    /// <summary>The landlord (or staff) answers a tenant's own registration: pending → active or declined.</summary>
+    private static async Task<Results<Ok<TenancyDto>, NotFound, ProblemHttpResult>> DecideAsync(
+        long id, TenancyStatus decision, ClaimsPrincipal user, DbDataSource db, FieldProtector protector, TimeProvider clock, CancellationToken ct)
+    {
+        var caller = Caller.From(user);
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var tenancy = await ReadTenancyAsync(connection, caller, id, ct);
+        if (tenancy is null)
+            return TypedResults.NotFound();
+        if (!tenancy.CallerKeepsHouse)
+            return HousesApi.Forbidden("Only the landlord and the staff of the house's grid confirm or decline a registration.");
+        // The status guard in the WHERE makes a double click (or two landlords' phones) answer once.
+        var changed = await connection.ExecuteAsync(new CommandDefinition("""
+            UPDATE tenancies SET status = @decision, decided_by = @me, decided_at = @now, updated_at = @now
+            WHERE id = @id AND status = 'pending'
+            """, new { id, decision = DbEnum.Name(decision), caller.Me, now = clock.GetUtcNow().UtcDateTime }, cancellationToken: ct));
+        if (changed == 0)
+            return StateConflict("Only a pending registration can be confirmed or declined.", tenancy.Status);
+        var updated = await ReadTenancyAsync(connection, caller, id, ct);
+        return TypedResults.Ok(updated!.ToDto(protector));
+    }
+
+    private static async Task<Results<Ok<TenancyDto>, NotFound, ValidationProblem, ProblemHttpResult>> MoveOut(
+        long id, MoveOutRequest body, ClaimsPrincipal user, DbDataSource db, FieldProtector protector, TimeProvider clock, CancellationToken ct)
+    {
+        var caller = Caller.From(user);
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var tenancy = await ReadTenancyAsync(connection, caller, id, ct);
+        if (tenancy is null)
+            return TypedResults.NotFound();
+        if (!tenancy.CallerKeepsHouse && tenancy.TenantUserId != caller.Me)
+            return HousesApi.Forbidden("Only the landlord, the staff of the house's grid and the tenant record a move-out.");
+        if (body.Date is not { } date)
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["date"] = ["Required."] });
+        if (date < DateOnly.FromDateTime(tenancy.MoveInDate))
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["date"] = ["Not before the move-in date."] });
+        var changed = await connection.ExecuteAsync(new CommandDefinition("""
+            UPDATE tenancies SET status = 'moved_out', move_out_date = @date, updated_at = @now
+            WHERE id = @id AND status = 'active'
+            """, new { id, date = date.ToDateTime(TimeOnly.MinValue), now = clock.GetUtcNow().UtcDateTime }, cancellationToken: ct));
+        if (changed == 0)
+            return StateConflict("Only an active tenancy can end with a move-out.", tenancy.Status);
+        var updated = await ReadTenancyAsync(connection, caller, id, ct);
+        return TypedResults.Ok(updated!.ToDto(protector));
+    }
+
+    private static ProblemHttpResult StateConflict(string title, string status) =>
+        TypedResults.Problem(title: title, detail: $"The tenancy is {status}.", statusCode: StatusCodes.Status409Conflict,
+            extensions: new Dictionary<string, object?> { ["currentStatus"] = status });
+
+    private static async Task<Results<Ok<TenancyLookupDto>, ValidationProblem>> LookupByDocument(
+        string? documentNumber, ClaimsPrincipal user, DbDataSource db, FieldProtector protector, CancellationToken ct)
+    {
+        var number = IdentityDocument.Normalise(documentNumber ?? "");
+        if (number.Length == 0)
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["documentNumber"] = ["Required."] });
+        var caller = Caller.From(user);
+        await using var connection = await db.OpenConnectionAsync(ct);
+        // ix_tenancies_document finds the person's tenancies; scope keeps staff to their communities and grids.
+        var rows = await connection.QueryAsync<RentedRow>(new CommandDefinition($$"""
+            SELECT t.id AS TenancyId, h.id AS HouseId, h.code AS HouseCode, c.name AS CommunityName, g.name AS GridName,
+                   CONCAT_WS(' ', h.street, h.building, h.unit, h.door) AS Address, t.tenant_name AS TenantName, t.room AS Room,
+                   t.move_in_date AS MoveInDate, t.move_out_date AS MoveOutDate, t.status AS Status
+            FROM tenancies t
+            JOIN houses h ON h.id = t.house_id
+            JOIN communities c ON c.id = h.community_id
+            JOIN grids g ON g.id = h.grid_id
+            WHERE t.document_hash = @hash AND t.status IN ('active', 'moved_out') AND {{Scope.ManagesHouse}}
+            ORDER BY t.move_in_date DESC, t.id DESC
+            """, new { hash = protector.Hash(number), caller.Me, caller.Admin }, cancellationToken: ct));
+        return TypedResults.Ok(new TenancyLookupDto(Masking.IdentityNumber(number), rows.Select(r => r.ToDto()).ToList()));
+    }
+
+    private sealed class RentedRow
+    {
+        public long TenancyId { get; init; }
+        public long HouseId { get; init; }
+        public string HouseCode { get; init; } = "";
+        public string CommunityName { get; init; } = "";
+        public string GridName { get; init; } = "";
+        public string Address { get; init; } = "";
+        public string TenantName { get; init; } = "";
+        public string Room { get; init; } = "";
+        public DateTime MoveInDate { get; init; }
+        public DateTime? MoveOutDate { get; init; }
+        public string Status { get; init; } = "";
+
+        public RentedHouseDto ToDto() => new(TenancyId, HouseId, HouseCode, CommunityName, GridName, Address, TenantName, Room,
+            DateOnly.FromDateTime(MoveInDate), MoveOutDate is { } m ? DateOnly.FromDateTime(m) : null, DbEnum.Parse<TenancyStatus>(Status));
+    }
+
+    /// <summary>
+    /// The one way to see a full identity number and phone: staff of the house's community or grid, with a
+    /// reason, and an audit row written in the same transaction (no row, no number).
+    /// </summary>
+    private static async Task<Results<Ok<TenancyDocumentDto>, NotFound, ValidationProblem>> ReadDocument(
+        long id, string? reason, ClaimsPrincipal user, HttpContext http, DbDataSource db, FieldProtector protector, TimeProvider clock, CancellationToken ct)
+    {
+        var why = reason?.Trim() ?? "";
+        if (why.Length is < 2 or > 500)
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["reason"] = ["Say why you need the full number (2–500 characters)."] });
+        var caller = Caller.From(user);
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        var row = await connection.QuerySingleOrDefaultAsync<TenancyRow>(new CommandDefinition($$"""
+            SELECT {{TenancyRow.Columns}}
+            FROM tenancies t JOIN houses h ON h.id = t.house_id
+            WHERE t.id = @id AND {{Scope.ManagesHouse}}
+            """, new { id, caller.Me, caller.Admin }, transaction, cancellationToken: ct));
+        if (row is null)
+            return TypedResults.NotFound();
+        await AuditLog.WriteAsync(connection, transaction, caller.Me, AuditActions.TenancyDocumentRead, "tenancy", id, why, clock.GetUtcNow(), ct);
+        await transaction.CommitAsync(ct);
+
+        http.Response.Headers.CacheControl = "no-store";
+        return TypedResults.Ok(new TenancyDocumentDto(id, DbEnum.Parse<DocumentType>(row.DocumentType),
+            protector.Decrypt(row.DocumentCipher), protector.Decrypt(row.PhoneCipher)));
+    }
+
+    private static async Task<Results<Ok<IReadOnlyList<AuditEntryDto>>, ValidationProblem>> ListDocumentReads(
+        long? tenancyId, long? before, int? limit, DbDataSource db, CancellationToken ct)
+    {
+        var take = limit ?? 100;
+        if (take is < 1 or > 500)
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["limit"] = ["Between 1 and 500."] });
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var entries = await AuditLog.ReadAsync(connection, "tenancy", tenancyId, before, take, ct);
+        return TypedResults.Ok<IReadOnlyList<AuditEntryDto>>(entries
+            .Select(e => new AuditEntryDto(e.Id, e.ActorId, e.Action, e.SubjectType, e.SubjectId, e.Reason, HouseRow.Utc(e.At)))
+            .ToList());
+    }
+
+    /// <summary>A tenancy the caller may see: its house's landlord or staff, or the tenant themself.</summary>
+    private static async Task<TenancyRow?> ReadTenancyAsync(DbConnection connection, Caller caller, long id, CancellationToken ct) =>
+        await connection.QuerySingleOrDefaultAsync<TenancyRow>(new CommandDefinition($$"""
+            SELECT {{TenancyRow.Columns}}
+            FROM tenancies t JOIN houses h ON h.id = t.house_id
+            WHERE t.id = @id AND ({{Scope.ReadsHouse}} OR t.tenant_user_id = @me)
+            """, new { id, caller.Me, caller.Admin }, cancellationToken: ct));
+}

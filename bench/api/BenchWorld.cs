@@ -1,0 +1,124 @@
+using System.Data.Common;
+using System.Globalization;
+using System.Text;
+using Dapper;
+
+namespace Linli.Bench;
+
+/// <summary>The bench community, its people, and the SQL the API runs, sent straight through the driver.</summary>
+public sealed class BenchWorld
+{
+    private const string CommunityName = "基准测试社区";
+    private readonly DbDataSource _db;
+
+    private BenchWorld(DbDataSource db) => _db = db;
+
+    public long CommunityId { get; private set; }
+    public long GridId { get; private set; }
+    public long CategoryId { get; private set; }
+    public long ResidentId { get; private set; }
+    public long StaffId { get; private set; }
+
+    public static async Task<BenchWorld> SetUpAsync(DbDataSource db)
+    {
+        var world = new BenchWorld(db);
+        await using var c = await db.OpenConnectionAsync();
+        var now = DateTime.UtcNow;
+        await c.ExecuteAsync("""
+            INSERT IGNORE INTO communities (name, street_office, created_at, updated_at) VALUES (@CommunityName, '基准街道', @now, @now)
+            """, new { CommunityName, now });
+        world.CommunityId = await c.ExecuteScalarAsync<long>("SELECT id FROM communities WHERE name = @CommunityName", new { CommunityName });
+        await c.ExecuteAsync("""
+            INSERT IGNORE INTO grids (community_id, name, created_at, updated_at) VALUES (@CommunityId, '基准网格', @now, @now)
+            """, new { world.CommunityId, now });
+        world.GridId = await c.ExecuteScalarAsync<long>("SELECT id FROM grids WHERE community_id = @CommunityId AND name = '基准网格'", new { world.CommunityId });
+        world.CategoryId = await c.ExecuteScalarAsync<long>("SELECT id FROM ticket_categories WHERE name = '设施维修'");
+        foreach (var openid in new[] { "bench-resident", "bench-staff" })
+            await c.ExecuteAsync("INSERT IGNORE INTO users (openid, nickname, created_at, updated_at) VALUES (@openid, @openid, @now, @now)", new { openid, now });
+        world.ResidentId = await c.ExecuteScalarAsync<long>("SELECT id FROM users WHERE openid = 'bench-resident'");
+        world.StaffId = await c.ExecuteScalarAsync<long>("SELECT id FROM users WHERE openid = 'bench-staff'");
+        await c.ExecuteAsync("""
+            INSERT IGNORE INTO user_roles (user_id, role, community_id, granted_at) VALUES (@StaffId, 'community_staff', @CommunityId, @now)
+            """, new { world.StaffId, world.CommunityId, now });
+        return world;
+    }
+
+    /// <summary>
+    /// Adds tickets until the community has <paramref name="size"/>: mostly closed, as a long-lived community's are,
+    /// with one in ten in each open state. Values are generated here, so they are written as literals in big batches.
+    /// </summary>
+    public async Task<long> TopUpAsync(long size)
+    {
+        await using var c = await _db.OpenConnectionAsync();
+        var have = await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM tickets WHERE community_id = @CommunityId", new { CommunityId });
+        string[] statuses = ["closed", "closed", "closed", "closed", "closed", "closed", "submitted", "dispatched", "open_for_claim", "in_progress"];
+        var created = DateTime.UtcNow.AddDays(-30).ToString("yyyy-MM-dd HH:mm:ss.ffffff", CultureInfo.InvariantCulture);
+        const int batch = 2000;
+        var salt = Guid.NewGuid().ToString("N")[..6];
+        for (var next = have; next < size; next += batch)
+        {
+            var sql = new StringBuilder("""
+                INSERT INTO tickets (number, category_id, community_id, grid_id, description, channel, submitter_id, status,
+                                     needs_review, version, created_at, updated_at) VALUES
+                """);
+            var end = Math.Min(size, next + batch);
+            for (var i = next; i < end; i++)
+            {
+                if (i > next) sql.Append(',');
+                sql.Append(CultureInfo.InvariantCulture,
+                    $"('B{salt}-{i}',{CategoryId},{CommunityId},{GridId},'种子数据：第{i}号诉求','mini_program',{ResidentId},'{statuses[i % statuses.Length]}',0,0,'{created}','{created}')");
+            }
+            await c.ExecuteAsync(sql.ToString(), commandTimeout: 600);
+        }
+        return await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM tickets WHERE community_id = @CommunityId", new { CommunityId });
+    }
+
+    /// <summary>A cursor nine tenths of the way down the community's tickets (newest first).</summary>
+    public async Task<long> DeepCursorAsync(long size)
+    {
+        await using var c = await _db.OpenConnectionAsync();
+        return await c.ExecuteScalarAsync<long>(
+            "SELECT id FROM tickets WHERE community_id = @CommunityId ORDER BY id LIMIT 1 OFFSET @offset",
+            new { CommunityId, offset = size / 10 });
+    }
+
+    /// <summary>The report transaction of TicketWorkflow.CreateAsync, statement for statement.</summary>
+    public async Task SubmitThroughDriverAsync(long i)
+    {
+        var now = DateTime.UtcNow;
+        var key = Guid.NewGuid().ToString("N");
+        await using var c = await _db.OpenConnectionAsync();
+        await using var tx = await c.BeginTransactionAsync();
+        await c.ExecuteAsync("""
+            INSERT IGNORE INTO ticket_idempotency (user_id, idempotency_key, ticket_id, created_at) VALUES (@ResidentId, @key, NULL, @now)
+            """, new { ResidentId, key, now }, tx);
+        var day = DateTime.UtcNow.AddHours(8).Date;
+        await c.ExecuteAsync("INSERT INTO ticket_number_counters (day, n) VALUES (@day, 1) ON DUPLICATE KEY UPDATE n = n + 1", new { day }, tx);
+        var n = await c.ExecuteScalarAsync<int>("SELECT n FROM ticket_number_counters WHERE day = @day", new { day }, tx);
+        var id = await c.ExecuteScalarAsync<long>("""
+            INSERT INTO tickets (number, category_id, community_id, grid_id, description, channel, submitter_id, needs_review, status, version, created_at, updated_at)
+            VALUES (@number, @CategoryId, @CommunityId, NULL, @description, 'mini_program', @ResidentId, 0, 'submitted', 0, @now, @now);
+            SELECT LAST_INSERT_ID();
+            """, new { number = $"S-{day:yyyyMMdd}-{n}", CategoryId, CommunityId, description = $"基准测试：路灯不亮 #{i}", ResidentId, now }, tx);
+        await c.ExecuteAsync("UPDATE ticket_idempotency SET ticket_id = @id WHERE user_id = @ResidentId AND idempotency_key = @key", new { id, ResidentId, key }, tx);
+        await c.ExecuteAsync("""
+            INSERT INTO ticket_events (ticket_id, actor_id, actor_role, action, from_status, to_status, is_internal, created_at)
+            VALUES (@id, @ResidentId, 'resident', 'report', NULL, 'submitted', 0, @now)
+            """, new { id, ResidentId, now }, tx);
+        await tx.CommitAsync();
+    }
+
+    /// <summary>The list SELECT that TicketsApi.ListTickets runs for community staff with these filters.</summary>
+    public async Task<int> ListThroughDriverAsync(long? after)
+    {
+        await using var c = await _db.OpenConnectionAsync();
+        var rows = await c.QueryAsync($"""
+            SELECT t.id, t.number, t.status, t.category_id, c.name AS category_name, t.community_id, t.grid_id,
+                   t.description, t.channel, t.due_at, t.created_at, t.updated_at
+            FROM tickets t
+            JOIN ticket_categories c ON c.id = t.category_id
+            WHERE (t.submitter_id = @me OR t.handler_user_id = @me OR t.community_id IN (SELECT ur.community_id FROM user_roles ur WHERE ur.user_id = @me AND ur.role = 'community_staff' AND ur.revoked_at IS NULL)){(after is null ? "" : " AND t.id < @after")} AND t.status IN @states AND t.community_id = @CommunityId ORDER BY t.id DESC LIMIT @take
+            """, new { me = StaffId, after, states = new[] { "submitted", "dispatched", "open_for_claim", "in_progress" }, CommunityId, take = 21 });
+        return rows.Count();
+    }
+}

@@ -1,0 +1,153 @@
+// The tickets benchmark (issue 5). Not a test: it prints numbers for people to read.
+// For each size it tops the bench community up to that many tickets, then measures, at N connections:
+//   submit   POST /api/v1/tickets with fresh Idempotency-Keys  vs  the same transaction through the driver
+//   list     a community's open tickets, first page and a deep cursor  vs  the same SELECT through the driver
+// and ends with: submit_ratio=<api p50 / sql p50> list_ratio=<api p50 / sql p50> list_growth=<api list p50 at the largest size / at the smallest>.
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Dapper;
+using Linli.Bench;
+using Linli.Infrastructure.MySql;
+
+var options = Options.Parse(args);
+DefaultTypeMap.MatchNamesWithUnderscores = true;
+var db = new MySqlDataSource(options.Connection);
+var world = await BenchWorld.SetUpAsync(db);
+using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = options.Connections, PooledConnectionLifetime = Timeout.InfiniteTimeSpan })
+{
+    BaseAddress = new Uri(options.ApiUrl),
+    Timeout = TimeSpan.FromSeconds(30),
+};
+var residentToken = Jwt.Issue(options.SigningKey, world.ResidentId, "resident");
+var staffToken = Jwt.Issue(options.SigningKey, world.StaffId, "community_staff");
+
+Console.WriteLine($"connections={options.Connections} seconds={options.Seconds} api={options.ApiUrl}");
+var results = new Dictionary<(int Size, string Name), Stats>();
+foreach (var size in options.Sizes)
+{
+    var seeded = await world.TopUpAsync(size);
+    Console.WriteLine($"-- {seeded:N0} tickets in the bench community");
+    var deepCursor = await world.DeepCursorAsync(size);
+    var listPath = $"/api/v1/tickets?communityId={world.CommunityId}&status=submitted,dispatched,open_for_claim,in_progress&limit=20";
+
+    var runs = new (string Name, Func<long, Task<bool>> Op)[]
+    {
+        ("submit_api", async i =>
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/tickets")
+            {
+                Content = JsonContent.Create(new { categoryId = world.CategoryId, description = $"基准测试：路灯不亮 #{i}", communityId = world.CommunityId }),
+            };
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", residentToken);
+            request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString("N"));
+            using var response = await http.SendAsync(request);
+            return response.IsSuccessStatusCode;
+        }),
+        ("submit_sql", async i => { await world.SubmitThroughDriverAsync(i); return true; }),
+        ("list_first_api", async _ => await GetOk(listPath)),
+        ("list_first_sql", async _ => { await world.ListThroughDriverAsync(null); return true; }),
+        ("list_deep_api", async _ => await GetOk($"{listPath}&cursor={deepCursor}")),
+        ("list_deep_sql", async _ => { await world.ListThroughDriverAsync(deepCursor); return true; }),
+    };
+    foreach (var (name, op) in runs)
+    {
+        await Load.RunAsync(options.Connections, TimeSpan.FromSeconds(1), op); // warm-up
+        var stats = await Load.RunAsync(options.Connections, TimeSpan.FromSeconds(options.Seconds), op);
+        results[(size, name)] = stats;
+        Console.WriteLine($"size={size} {name,-15} rps={stats.Rps,9:F1} p50={stats.P50,8:F2}ms p99={stats.P99,8:F2}ms errors={stats.Errors}");
+    }
+}
+
+var small = options.Sizes.Min();
+var large = options.Sizes.Max();
+double Ratio(string api, string sql) => results[(large, api)].P50 / results[(large, sql)].P50;
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+    $"submit_ratio={Ratio("submit_api", "submit_sql"):F2} list_ratio={Ratio("list_first_api", "list_first_sql"):F2} " +
+    $"list_growth={results[(large, "list_first_api")].P50 / results[(small, "list_first_api")].P50:F2}"));
+return 0;
+
+async Task<bool> GetOk(string path)
+{
+    using var request = new HttpRequestMessage(HttpMethod.Get, path);
+    request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", staffToken);
+    using var response = await http.SendAsync(request);
+    return response.IsSuccessStatusCode;
+}
+
+sealed record Options(string ApiUrl, string Connection, string SigningKey, int[] Sizes, int Seconds, int Connections)
+{
+    public static Options Parse(string[] args)
+    {
+        string Get(string name, string? fallback)
+        {
+            var i = Array.IndexOf(args, name);
+            return i >= 0 && i + 1 < args.Length ? args[i + 1]
+                : fallback ?? throw new ArgumentException($"{name} is required.");
+        }
+        return new Options(
+            Get("--api", "http://127.0.0.1:5199"),
+            Get("--db", Environment.GetEnvironmentVariable("LINLI_BENCH_CONNECTION")),
+            Get("--jwt-key", Environment.GetEnvironmentVariable("LINLI_BENCH_JWT_KEY")),
+            Get("--sizes", "10000,1000000").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray(),
+            int.Parse(Get("--seconds", "10"), CultureInfo.InvariantCulture),
+            int.Parse(Get("--connections", "64"), CultureInfo.InvariantCulture));
+    }
+}
+
+sealed record Stats(double Rps, double P50, double P99, long Errors);
+
+/// <summary>A closed-loop load generator: N workers, each sending its next request when the last one answered.</summary>
+static class Load
+{
+    public static async Task<Stats> RunAsync(int connections, TimeSpan duration, Func<long, Task<bool>> op)
+    {
+        long counter = 0, errors = 0;
+        var clock = Stopwatch.StartNew();
+        var workers = Enumerable.Range(0, connections).Select(_ => Task.Run(async () =>
+        {
+            var latencies = new List<double>();
+            while (clock.Elapsed < duration)
+            {
+                var started = Stopwatch.GetTimestamp();
+                bool ok;
+                try { ok = await op(Interlocked.Increment(ref counter)); }
+                catch (Exception) { ok = false; }
+                latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                if (!ok) Interlocked.Increment(ref errors);
+            }
+            return latencies;
+        })).ToList();
+        var all = (await Task.WhenAll(workers)).SelectMany(l => l).Order().ToArray();
+        var elapsed = clock.Elapsed.TotalSeconds;
+        double At(double q) => all.Length == 0 ? double.NaN : all[Math.Min(all.Length - 1, (int)(q * all.Length))];
+        return new Stats(all.Length / elapsed, At(0.50), At(0.99), errors);
+    }
+}
+
+/// <summary>An HS256 access token shaped like AccessTokenIssuer's (sub + role, issuer linli, audience linli-miniprogram).</summary>
+static class Jwt
+{
+    public static string Issue(string signingKey, long userId, string role)
+    {
+        static string B64(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var header = B64(JsonSerializer.SerializeToUtf8Bytes(new { alg = "HS256", typ = "JWT" }));
+        var payload = B64(JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object>
+        {
+            ["sub"] = userId.ToString(CultureInfo.InvariantCulture),
+            ["role"] = role,
+            ["iss"] = "linli",
+            ["aud"] = "linli-miniprogram",
+            ["nbf"] = now - 60,
+            ["iat"] = now,
+            ["exp"] = now + 6 * 3600,
+        }));
+        var signature = B64(HMACSHA256.HashData(Encoding.UTF8.GetBytes(signingKey), Encoding.ASCII.GetBytes($"{header}.{payload}")));
+        return $"{header}.{payload}.{signature}";
+    }
+}

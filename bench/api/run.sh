@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# The tickets benchmark: a private MariaDB, the API in Release on its own port, then bench/api.
+#   bench/api/run.sh                         sizes 10000 and 1000000, 10 s per measurement, 64 connections
+#   bench/api/run.sh --sizes 1000,10000 --seconds 3
+# Needs no load tool: bench/api drives HTTP with its own closed-loop client (wrk and hey are not on these machines).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+instance="${LINLI_BENCH_DB_INSTANCE:-bench}"
+port="${LINLI_BENCH_DB_PORT:-3419}"
+api_port="${LINLI_BENCH_API_PORT:-5199}"
+password="linli-bench-only-pw"
+key="bench-only-signing-key-0123456789-abcdefghijklmnop"
+
+scripts/db.sh start "$instance" "$port" linli_bench linli "$password"
+connection="Server=127.0.0.1;Port=$port;Database=linli_bench;User ID=linli;Password=$password"
+dotnet build Api/Api.csproj -c Release -nologo -clp:ErrorsOnly
+dotnet build bench/api/Bench.csproj -c Release -nologo -clp:ErrorsOnly
+
+# From its output folder, so that appsettings(.Development).json are the content root's.
+root="$(pwd)"
+(cd Api/bin/Release/net10.0 && exec env ASPNETCORE_ENVIRONMENT=Development ConnectionStrings__Main="$connection" Jwt__SigningKey="$key" \
+  Tickets__RunWorkers=false Logging__LogLevel__Default=Warning Storage__UploadsPath="$root/.data/bench-uploads" \
+  dotnet Api.dll --urls "http://127.0.0.1:$api_port") > ".data/bench-api.log" 2>&1 &
+api=$!
+trap 'kill "$api" 2>/dev/null; wait "$api" 2>/dev/null; scripts/db.sh stop "$instance"' EXIT
+ready=0
+for _ in $(seq 1 90); do
+  if curl -fs "http://127.0.0.1:$api_port/health/ready" >/dev/null 2>&1; then ready=1; break; fi
+  kill -0 "$api" 2>/dev/null || break
+  sleep 1
+done
+[ "$ready" = 1 ] || { echo "the API did not become ready; see .data/bench-api.log" >&2; exit 1; }
+
+LINLI_BENCH_CONNECTION="$connection" LINLI_BENCH_JWT_KEY="$key" \
+  dotnet bench/api/bin/Release/net10.0/Linli.Bench.Api.dll --api "http://127.0.0.1:$api_port" "$@"
