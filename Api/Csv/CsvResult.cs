@@ -1,16 +1,16 @@
-using System.Reflection;
 using System.Text;
-using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.Net.Http.Headers;
 
 namespace Linli.Api.Csv;
 
 /// <summary>
 /// A CSV download: <c>text/csv; charset=utf-8</c>, UTF-8 with a byte order mark, a header row, then the rows.
-/// Endpoints return it when the caller sends <c>Accept: text/csv</c> (see <see cref="Accepts"/>).
+/// Endpoints return it when the caller sends <c>Accept: text/csv</c> (see <see cref="Accepts"/>). It adds no
+/// OpenAPI metadata of its own: an endpoint that also answers JSON keeps its JSON schema for 200, and says
+/// in its description that CSV is available.
 /// </summary>
 public sealed class CsvResult(string fileName, IReadOnlyList<string> header, IAsyncEnumerable<IReadOnlyList<string?>> rows)
-    : IResult, IEndpointMetadataProvider
+    : IResult
 {
     public const string ContentType = "text/csv; charset=utf-8";
 
@@ -53,7 +53,4 @@ public sealed class CsvResult(string fileName, IReadOnlyList<string> header, IAs
             yield return row;
         await Task.CompletedTask;
     }
-
-    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) =>
-        builder.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status200OK, typeof(string), ["text/csv"]));
 }

@@ -20,13 +20,22 @@ public static class TicketStatsApi
     public static RouteGroupBuilder MapTicketStats(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1/stats/tickets").WithTags("Stats").RequireAuthorization(Policies.CommunityStaff);
-        group.MapGet("/", TicketStats).WithName(nameof(TicketStats));
-        group.MapGet("/by-community", TicketStatsByCommunity).WithName(nameof(TicketStatsByCommunity));
-        group.MapGet("/by-grid", TicketStatsByGrid).WithName(nameof(TicketStatsByGrid));
-        group.MapGet("/by-category", TicketStatsByCategory).WithName(nameof(TicketStatsByCategory));
-        group.MapGet("/by-department", TicketStatsByDepartment).WithName(nameof(TicketStatsByDepartment));
-        group.MapGet("/by-party-member", TicketStatsByPartyMember).WithName(nameof(TicketStatsByPartyMember));
-        group.MapGet("/export", TicketListExport).WithName(nameof(TicketListExport));
+        const string csv = " Send `Accept: text/csv` for the same figures as a CSV download (UTF-8 with BOM).";
+        group.MapGet("/", TicketStats).WithName(nameof(TicketStats))
+            .WithDescription("Ticket figures over China dates from–to (inclusive), with day, week (from Monday) or month buckets." + csv);
+        group.MapGet("/by-community", TicketStatsByCommunity).WithName(nameof(TicketStatsByCommunity))
+            .WithDescription("The figures per community." + csv);
+        group.MapGet("/by-grid", TicketStatsByGrid).WithName(nameof(TicketStatsByGrid))
+            .WithDescription("The figures per grid; tickets without a grid form one row with a null id." + csv);
+        group.MapGet("/by-category", TicketStatsByCategory).WithName(nameof(TicketStatsByCategory))
+            .WithDescription("The figures per ticket category." + csv);
+        group.MapGet("/by-department", TicketStatsByDepartment).WithName(nameof(TicketStatsByDepartment))
+            .WithDescription("The figures per department handling (or dispatched) the ticket; none forms one row with a null id." + csv);
+        group.MapGet("/by-party-member", TicketStatsByPartyMember).WithName(nameof(TicketStatsByPartyMember))
+            .WithDescription("The figures per party member, over the tickets each claimed last." + csv);
+        group.MapGet("/export", TicketListExport).WithName(nameof(TicketListExport))
+            .WithDescription("The tickets received in the range as a CSV download (UTF-8 with BOM), times in China Standard Time.")
+            .Produces<string>(StatusCodes.Status200OK, "text/csv");
         return group;
     }
 
