@@ -163,7 +163,8 @@ public sealed class TicketStatsQueries(DbDataSource db, TimeProvider clock)
     /// <summary>
     /// One row per ticket in scope: its group key and the facts the figures need. The timeline is joined once
     /// (ix_ticket_events_ticket_action covers it) and folded per ticket; the ticket's own columns come from
-    /// ix_tickets_stats without touching the table. Only the fragments below are ever interpolated.
+    /// ix_tickets_stats without touching the table, and grouping in that index's order (community, received, id)
+    /// spares the server a sort. Only the fragments below are ever interpolated.
     /// </summary>
     private static string Facts(StatsScope scope, TicketDimension dimension, StatsBucket bucket)
     {
@@ -204,7 +205,7 @@ public sealed class TicketStatsQueries(DbDataSource db, TimeProvider clock)
             LEFT JOIN ticket_events e
                    ON e.ticket_id = t.id AND e.action IN ('dispatch', 'publish', 'take', 'accept', 'claim', 'resolve')
             WHERE {string.Join(" AND ", where)}
-            GROUP BY t.id
+            GROUP BY t.community_id, t.created_at, t.id
             {(dimension == TicketDimension.PartyMember ? "HAVING k IS NOT NULL" : "")}
             """;
     }

@@ -12,7 +12,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 // Usage: dotnet run -c Release -- "<connection string>" [runs]
 
 var connectionString = args.Length > 0 ? args[0] : throw new ArgumentException("Pass the bench database's connection string.");
-var runs = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 7;
+var runs = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 15;
 var db = new MySqlDataSource(connectionString);
 
 await Seeding.EnsureAsync(db);
@@ -44,7 +44,8 @@ var cases = new (string Name, TicketDimension Dimension, StatsBucket Bucket)[]
     ("GET /stats/tickets/by-party-member", TicketDimension.PartyMember, StatsBucket.Day),
 };
 
-Console.WriteLine($"{"figures (one community, one year)",-40} {"median ms",10} {"max ms",8}   (warm, {runs} runs)");
+// The minimum is the best estimate of the cost on an idle machine; median and max show what sharing it costs.
+Console.WriteLine($"{"figures (one community, one year)",-40} {"min ms",8} {"median ms",10} {"max ms",8}   (warm, {runs} runs)");
 foreach (var (name, dimension, bucket) in cases)
 {
     var result = await queries.ComputeAsync(scope, dimension, bucket, CancellationToken.None); // warm-up
@@ -58,7 +59,7 @@ foreach (var (name, dimension, bucket) in cases)
         times.Add(watch.Elapsed.TotalMilliseconds);
     }
     times.Sort();
-    Console.WriteLine($"{name,-40} {times[times.Count / 2],10:F1} {times[^1],8:F1}   groups={result.Groups.Count} received={result.Totals.Counts.Received}");
+    Console.WriteLine($"{name,-40} {times[0],8:F1} {times[times.Count / 2],10:F1} {times[^1],8:F1}   groups={result.Groups.Count} received={result.Totals.Counts.Received}");
 }
 
 internal static class Seeding
