@@ -11,7 +11,7 @@ public static class HousesServices
         services.AddSingleton<HouseQrImages>();
         services.AddSingleton<PendingLandlords>();
         services.AddSingleton<HouseLookup>();
-        // Tickets reported from a scanned code resolve the house here (the tickets feature only TryAdds a stand-in).
+        // Tickets reported from a scanned code resolve the house here.
         services.AddSingleton<Linli.Api.Tickets.IHouseLookup>(sp => sp.GetRequiredService<HouseLookup>());
         return services;
     }
