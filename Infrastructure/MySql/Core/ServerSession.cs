@@ -51,6 +51,8 @@ internal sealed partial class ServerSession : IDisposable
     public object? ActiveReader { get; set; }
     /// <summary>The column definitions of the last result set, reused when the next one has the same layout.</summary>
     public ColumnDefinition[] LastColumns { get; set; } = [];
+    /// <summary>ChangeDatabase ran: a reset would not undo it, so the pool discards the session.</summary>
+    public bool DatabaseChanged { get; set; }
 
     public bool NoBackslashEscapes => (Status & ServerStatus.NoBackslashEscapes) != 0;
 
@@ -96,7 +98,13 @@ internal sealed partial class ServerSession : IDisposable
             DisposeQuietly(session, socket);
             throw;
         }
-        catch (Exception e) when (e is SocketException or IOException or ObjectDisposedException or AuthenticationException)
+        catch (AuthenticationException e)
+        {
+            DisposeQuietly(session, socket);
+            throw new MySqlException(MySqlErrorCode.SslConnectionError, "08001",
+                $"SSL connection error with MySQL server on {settings.Host}:{settings.Port} (SslMode={settings.SslMode}): {e.Message}", e);
+        }
+        catch (Exception e) when (e is SocketException or IOException or ObjectDisposedException)
         {
             DisposeQuietly(session, socket);
             throw new MySqlException(MySqlErrorCode.UnableToConnect, "08001",
@@ -107,6 +115,11 @@ internal sealed partial class ServerSession : IDisposable
             DisposeQuietly(session, socket);
             throw new MySqlException(MySqlErrorCode.UnableToConnect, "08S01",
                 $"The server at {settings.Host}:{settings.Port} sent an invalid handshake: {e.Message}", e);
+        }
+        catch
+        {
+            DisposeQuietly(session, socket);
+            throw;
         }
     }
 
@@ -254,32 +267,61 @@ internal sealed partial class ServerSession : IDisposable
     private async Task StartTlsAsync(bool async, CancellationToken cancellationToken)
     {
         var mode = Settings.SslMode;
-        X509Certificate2? ca = Settings.SslCa is null ? null : X509CertificateLoader.LoadCertificateFromFile(Settings.SslCa);
+        using var ca = LoadCertificateAuthority();
+        string? rejection = null;
         var options = new SslClientAuthenticationOptions
         {
             TargetHost = Settings.Host,
             EnabledSslProtocols = SslProtocols.None, // the OS default: TLS 1.2 and 1.3
-            RemoteCertificateValidationCallback = (_, certificate, chain, errors) => ValidateServerCertificate(mode, ca, certificate, errors),
+            RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
+                (rejection = ValidateServerCertificate(mode, ca, certificate, errors)) is null,
         };
         var ssl = new SslStream(_packets.Stream, leaveInnerStreamOpen: false);
-        if (async) await ssl.AuthenticateAsClientAsync(options, cancellationToken).ConfigureAwait(false);
-        else ssl.AuthenticateAsClient(options);
+        try
+        {
+            if (async) await ssl.AuthenticateAsClientAsync(options, cancellationToken).ConfigureAwait(false);
+            else ssl.AuthenticateAsClient(options);
+        }
+        catch (AuthenticationException e) when (rejection is not null)
+        {
+            throw new AuthenticationException($"the server certificate was rejected: {rejection}", e);
+        }
         _packets.ReplaceStream(ssl);
         IsSecure = true;
     }
 
-    private static bool ValidateServerCertificate(MySqlSslMode mode, X509Certificate2? ca, X509Certificate? certificate, SslPolicyErrors errors)
+    private X509Certificate2? LoadCertificateAuthority()
     {
-        if (mode is MySqlSslMode.Preferred or MySqlSslMode.Required) return true;
-        if (certificate is null) return false;
-        if (mode == MySqlSslMode.VerifyFull && (errors & SslPolicyErrors.RemoteCertificateNameMismatch) != 0) return false;
-        if (ca is null) return (errors & ~SslPolicyErrors.RemoteCertificateNameMismatch) == SslPolicyErrors.None;
+        if (Settings.SslCa is null) return null;
+        try
+        {
+            return X509CertificateLoader.LoadCertificateFromFile(Settings.SslCa);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)
+        {
+            throw new MySqlException(MySqlErrorCode.SslConnectionError, "08001", $"SslCa \"{Settings.SslCa}\" could not be read as a certificate: {e.Message}", e);
+        }
+    }
+
+    /// <summary>Null when the certificate is acceptable for the mode, else why not.</summary>
+    private static string? ValidateServerCertificate(MySqlSslMode mode, X509Certificate2? ca, X509Certificate? certificate, SslPolicyErrors errors)
+    {
+        if (mode is MySqlSslMode.Preferred or MySqlSslMode.Required) return null;
+        if (certificate is null) return "the server sent no certificate";
+        if (mode == MySqlSslMode.VerifyFull && (errors & SslPolicyErrors.RemoteCertificateNameMismatch) != 0)
+            return "its name does not match the Server in the connection string (SslMode=VerifyFull)";
+        if (ca is null)
+            return (errors & ~SslPolicyErrors.RemoteCertificateNameMismatch) == SslPolicyErrors.None
+                ? null
+                : $"it does not chain to a trusted root ({errors}); give the CA with SslCa";
         using var chain = new X509Chain();
         chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
         chain.ChainPolicy.CustomTrustStore.Add(ca);
         chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
         using var serverCertificate = new X509Certificate2(certificate);
-        return chain.Build(serverCertificate);
+        return chain.Build(serverCertificate)
+            ? null
+            : $"it does not chain to the SslCa certificate ({string.Join(", ", chain.ChainStatus.Select(status => status.StatusInformation.Trim()))})";
     }
 
     /// <summary>A fresh, empty payload writer for the next command; the caller sends it with <see cref="SendCommandAsync"/>.</summary>
