@@ -18,7 +18,7 @@ public class DemoSeedingTests
         var first = await seeding.SeedAsync(CancellationToken.None);
         var second = await seeding.SeedAsync(CancellationToken.None);
 
-        Assert.That(first, Does.Contain("core"));
+        Assert.That(first, Is.EquivalentTo(new[] { "core", "houses", "party-members" }));
         Assert.That(second, Is.Empty);
         await using var db = database.CreateDataSource();
         await using var c = await db.OpenConnectionAsync();
@@ -33,6 +33,11 @@ public class DemoSeedingTests
                 SELECT COUNT(*) FROM user_roles r JOIN users u ON u.id = r.user_id JOIN grids g ON g.id = r.grid_id
                 WHERE u.openid = 'sim-chuanfang-grid' AND r.role = 'grid_worker' AND g.community_id = r.community_id AND g.name = '第一网格'
                 """), Is.EqualTo(1));
+            Assert.That(await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM houses WHERE house_use = 'rental' AND landlord_id IS NOT NULL"), Is.EqualTo(12));
+            Assert.That(await c.ExecuteScalarAsync<long>("SELECT COUNT(DISTINCT code) FROM houses"), Is.EqualTo(12));
+            Assert.That(await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM tenancies WHERE status = 'active'"), Is.EqualTo(4));
+            Assert.That(await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM ticket_categories"), Is.EqualTo(10));
+            Assert.That(await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM party_members WHERE status = 'confirmed' AND show_badge = 1"), Is.EqualTo(2));
             foreach (var role in Roles.All.Where(r => r != Roles.Resident))
                 Assert.That(await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM user_roles WHERE role = @role", new { role }), Is.GreaterThan(0), role);
         });

@@ -143,4 +143,56 @@ public class CommandTests
             Assert.That(byPosition, Is.EqualTo("x?y"));
         });
     }
+
+    [Test]
+    public async Task CancellingWhileReadingAHugeResultStopsAndLeavesTheConnectionUsable()
+    {
+        await using var connection = await DriverDb.OpenAsync();
+        using var cancel = new CancellationTokenSource();
+        var read = 0;
+
+        Assert.ThrowsAsync(Is.InstanceOf<OperationCanceledException>(), async () =>
+        {
+            await using var command = DriverDb.Command(connection, "SELECT a.seq, b.seq FROM seq_1_to_100000 a JOIN seq_1_to_1000 b");
+            await using var reader = await command.ExecuteReaderAsync(cancel.Token);
+            while (await reader.ReadAsync(cancel.Token))
+            {
+                if (++read == 1000)
+                    await cancel.CancelAsync();
+            }
+        });
+
+        Assert.That(await connection.ExecuteScalarAsync<int>("SELECT 11"), Is.EqualTo(11), "the connection answers the next command");
+    }
+
+    [Test]
+    public async Task ExecuteScalarOfAnEmptyResultIsNull()
+    {
+        await using var connection = await DriverDb.OpenAsync();
+        await using var command = DriverDb.Command(connection, "SELECT 1 FROM DUAL WHERE 1 = 0");
+
+        Assert.That(await command.ExecuteScalarAsync(), Is.Null);
+    }
+
+    [TestCase(IsolationLevel.ReadCommitted, true)]
+    [TestCase(IsolationLevel.RepeatableRead, false)]
+    public async Task TheTransactionsIsolationLevelIsApplied(IsolationLevel level, bool seesLaterCommit)
+    {
+        await using var table = await DriverDb.TableAsync("id INT PRIMARY KEY", "ci");
+        await using var reader = await DriverDb.OpenAsync();
+        await using var writer = await DriverDb.OpenAsync();
+        await writer.ExecuteAsync($"INSERT INTO {table} VALUES (1)");
+        await using var transaction = await reader.BeginTransactionAsync(level);
+        var before = await reader.ExecuteScalarAsync<long>($"SELECT COUNT(*) FROM {table}", transaction: transaction);
+
+        await writer.ExecuteAsync($"INSERT INTO {table} VALUES (2)");
+        var after = await reader.ExecuteScalarAsync<long>($"SELECT COUNT(*) FROM {table}", transaction: transaction);
+        await transaction.CommitAsync();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(before, Is.EqualTo(1));
+            Assert.That(after, Is.EqualTo(seesLaterCommit ? 2 : 1));
+        });
+    }
 }

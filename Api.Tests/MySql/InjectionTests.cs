@@ -1,5 +1,6 @@
 using System.Text;
 using Dapper;
+using Linli.Infrastructure.MySql;
 
 namespace Linli.Api.Tests.MySql;
 
@@ -162,6 +163,50 @@ public class InjectionTests
         var back = await connection.QuerySingleAsync<(string A, string B)>("SELECT @a AS a, @b AS b", new { a = "@b", b = "@a'@b" });
 
         Assert.That(back, Is.EqualTo(("@b", "@a'@b")));
+    }
+
+    [TestCase("SET NAMES gbk")]
+    [TestCase("set names 'gbk'")]
+    [TestCase("SET CHARACTER SET gbk")]
+    [TestCase("SET character_set_client = gbk")]
+    [TestCase("SET SESSION character_set_client = 'big5'")]
+    [TestCase("SET @@character_set_client = sjis")]
+    [TestCase("SET time_zone = '+00:00', character_set_client = gbk")]
+    public async Task SwitchingTheClientCharacterSetAwayFromUtf8mb4CannotOpenAnEscapeHole(string sql)
+    {
+        // Under GBK the UTF-8 bytes of 縗 end in a lead byte that swallows the escaping backslash of a following quote.
+        await using var table = await DriverDb.TableAsync("id INT PRIMARY KEY, v VARCHAR(100) NOT NULL", "cs");
+        await using var connection = await DriverDb.OpenAsync("Pooling=false");
+        try
+        {
+            await DriverDb.ExecuteAsync(connection, sql);
+        }
+        catch (NotSupportedException)
+        {
+            // refused: the connection stays utf8mb4
+        }
+        catch (MySqlException)
+        {
+            // refused by the server
+        }
+
+        const string value = "縗' OR 1=1 -- \\";
+        Exception? failure = null;
+        try
+        {
+            await connection.ExecuteAsync($"INSERT INTO {table} (id, v) VALUES (1, @v)", new { v = value });
+        }
+        catch (Exception e) when (e is NotSupportedException or MySqlException)
+        {
+            failure = e;
+        }
+        await using var check = await DriverDb.OpenAsync();
+        var stored = (await check.QueryAsync<string>($"SELECT v FROM {table}")).ToList();
+
+        Assert.That(stored, failure is null ? Is.EqualTo(new[] { value }) : Is.Empty,
+            $"either the value is stored exactly or the statement is refused; never anything else. Stored: "
+            + string.Join(", ", stored.Select(v => Convert.ToHexString(System.Text.Encoding.UTF8.GetBytes(v))))
+            + $"; error: {failure?.Message}");
     }
 
     private static string Printable(string s)

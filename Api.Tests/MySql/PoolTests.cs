@@ -22,13 +22,13 @@ public class PoolTests
             using var done = new CancellationTokenSource();
             var sampler = Task.Run(async () =>
             {
-                while (!done.IsCancellationRequested)
+                do
                 {
                     var count = await observer.ExecuteScalarAsync<long>(
                         "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE DB = @schema", new { schema });
                     peak = Math.Max(peak, count);
                     await Task.Delay(10);
-                }
+                } while (!done.IsCancellationRequested);
             });
 
             var results = await Task.WhenAll(Enumerable.Range(0, 400).Select(i => Task.Run(async () =>
@@ -251,6 +251,49 @@ public class PoolTests
     }
 
     [Test]
+    public async Task ClearAllPoolsClosesIdleConnectionsOfEveryPool()
+    {
+        await using var first = await DriverDb.SchemaAsync();
+        await using var second = await DriverDb.SchemaAsync();
+        await using var observer = await DriverDb.OpenAsync("Pooling=false");
+        await using (var a = await DriverDb.OpenAsync($"Database={first}"))
+        await using (var b = await DriverDb.OpenAsync($"Database={second}"))
+            await Task.WhenAll(a.ExecuteAsync("DO 1"), b.ExecuteAsync("DO 1"));
+
+        MySqlConnection.ClearAllPools();
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(await WaitForConnectionsAsync(observer, first.Name, 0), Is.Zero);
+            Assert.That(await WaitForConnectionsAsync(observer, second.Name, 0), Is.Zero);
+        });
+        await using var afterwards = await DriverDb.OpenAsync($"Database={first}");
+        Assert.That(await afterwards.ExecuteScalarAsync<int>("SELECT 1"), Is.EqualTo(1), "the pool opens new connections after clearing");
+    }
+
+    [Test]
+    public async Task AFailedOpenDoesNotSpoilThePool()
+    {
+        await using var schema = await DriverDb.SchemaAsync();
+        var settings = $"Maximum Pool Size=1;Database={schema}";
+        await using var observer = await DriverDb.OpenAsync("Pooling=false");
+        await observer.ExecuteAsync($"DROP DATABASE {schema}");
+
+        var missing = Assert.ThrowsAsync<MySqlException>(async () =>
+        {
+            await using var connection = await DriverDb.OpenAsync(settings);
+        });
+        await observer.ExecuteAsync($"CREATE DATABASE {schema}");
+        await using var next = await DriverDb.OpenAsync(settings);
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(missing!.Number, Is.EqualTo(MySqlErrorCode.UnknownDatabase));
+            Assert.That(await next.ExecuteScalarAsync<int>("SELECT 1"), Is.EqualTo(1), "the only slot of the pool was given back");
+        });
+    }
+
+    [Test]
     public async Task ANonPooledConnectionClosesItsServerConnection()
     {
         await using var schema = await DriverDb.SchemaAsync();
@@ -286,11 +329,11 @@ public class PoolTests
         await using var schema = await DriverDb.SchemaAsync();
         var settings = $"Maximum Pool Size=5;Minimum Pool Size=1;Connection Idle Timeout=1;Database={schema}";
         await using var observer = await DriverDb.OpenAsync("Pooling=false");
+        long pooled;
         await using (var a = await DriverDb.OpenAsync(settings))
         await using (var b = await DriverDb.OpenAsync(settings))
         await using (var c = await DriverDb.OpenAsync(settings))
-            await Task.WhenAll(a.ExecuteAsync("DO 1"), b.ExecuteAsync("DO 1"), c.ExecuteAsync("DO 1"));
-        var pooled = await CountConnectionsAsync(observer, schema.Name);
+            pooled = await CountConnectionsAsync(observer, schema.Name);
 
         var afterIdle = await WaitForConnectionsAsync(observer, schema.Name, 1);
         await using var again = await DriverDb.OpenAsync(settings);

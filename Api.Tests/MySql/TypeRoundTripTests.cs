@@ -204,10 +204,13 @@ public class TypeRoundTripTests
         await using var reader = await command.ExecuteReaderAsync();
         Assert.That(await reader.ReadAsync(), Is.True);
         var back = reader.GetFieldValue<DateTimeOffset>(0);
+        await reader.DisposeAsync();
+        var viaDapper = await connection.QuerySingleAsync<DateTimeOffset>($"SELECT v FROM {table}");
 
         Assert.Multiple(() =>
         {
             Assert.That(stored, Is.EqualTo("2024-05-06 04:34:56.123456"));
+            Assert.That(viaDapper, Is.EqualTo(written), "through Dapper");
             Assert.That(back, Is.EqualTo(written));
             Assert.That(back.Offset, Is.EqualTo(TimeSpan.Zero));
         });
@@ -302,6 +305,7 @@ public class TypeRoundTripTests
             Amount = -12345.678901m,
             Ratio = 0.1 + 0.2,
             At = new DateTime(1900, 1, 1, 1, 2, 3).AddTicks(4_567_890),
+            Stamp = new DateTimeOffset(2025, 12, 31, 23, 59, 59, TimeSpan.Zero).AddTicks(1_000_010),
             Day = new DateOnly(1000, 1, 1),
             Clock = new TimeOnly(23, 59, 59, 999),
             Duration = -new TimeSpan(838, 59, 59),
@@ -313,14 +317,14 @@ public class TypeRoundTripTests
         };
         await using var table = await DriverDb.TableAsync("""
             id BIGINT PRIMARY KEY, counter BIGINT UNSIGNED NOT NULL, small SMALLINT NOT NULL, amount DECIMAL(65,30) NOT NULL,
-            ratio DOUBLE NOT NULL, at DATETIME(6) NOT NULL, day DATE NOT NULL, clock TIME(6) NOT NULL, duration TIME(6) NOT NULL,
+            ratio DOUBLE NOT NULL, at DATETIME(6) NOT NULL, stamp DATETIME(6) NOT NULL, day DATE NOT NULL, clock TIME(6) NOT NULL, duration TIME(6) NOT NULL,
             name VARCHAR(100) NOT NULL, data BLOB NOT NULL, flag BOOL NOT NULL, priority INT NOT NULL, missing VARCHAR(10) NULL
             """);
         await using var connection = await DriverDb.OpenAsync();
 
         await connection.ExecuteAsync($"""
-            INSERT INTO {table} (id, counter, small, amount, ratio, at, day, clock, duration, name, data, flag, priority, missing)
-            VALUES (@Id, @Counter, @Small, @Amount, @Ratio, @At, @Day, @Clock, @Duration, @Name, @Data, @Flag, @Priority, @Missing)
+            INSERT INTO {table} (id, counter, small, amount, ratio, at, stamp, day, clock, duration, name, data, flag, priority, missing)
+            VALUES (@Id, @Counter, @Small, @Amount, @Ratio, @At, @Stamp, @Day, @Clock, @Duration, @Name, @Data, @Flag, @Priority, @Missing)
             """, written);
         var back = await connection.QuerySingleAsync<EveryType>($"SELECT * FROM {table}");
 
@@ -335,6 +339,7 @@ public class TypeRoundTripTests
         public decimal Amount { get; init; }
         public double Ratio { get; init; }
         public DateTime At { get; init; }
+        public DateTimeOffset Stamp { get; init; }
         public DateOnly Day { get; init; }
         public TimeOnly Clock { get; init; }
         public TimeSpan Duration { get; init; }
@@ -345,15 +350,15 @@ public class TypeRoundTripTests
         public string? Missing { get; init; }
 
         public bool Equals(EveryType? other) =>
-            other is not null && (Id, Counter, Small, Amount, Ratio, At, Day, Clock, Duration, Name, Flag, Priority, Missing)
-                .Equals((other.Id, other.Counter, other.Small, other.Amount, other.Ratio, other.At, other.Day, other.Clock,
+            other is not null && (Id, Counter, Small, Amount, Ratio, At, Stamp, Day, Clock, Duration, Name, Flag, Priority, Missing)
+                .Equals((other.Id, other.Counter, other.Small, other.Amount, other.Ratio, other.At, other.Stamp, other.Day, other.Clock,
                     other.Duration, other.Name, other.Flag, other.Priority, other.Missing))
             && Data.AsSpan().SequenceEqual(other.Data);
 
         public override int GetHashCode() => Id.GetHashCode();
 
         public override string ToString() => string.Join(" | ", Id, Counter, Small, Amount.ToString(CultureInfo.InvariantCulture),
-            Ratio.ToString("R", CultureInfo.InvariantCulture), At.ToString("O"), Day, Clock.ToString("O"), Duration, Name,
+            Ratio.ToString("R", CultureInfo.InvariantCulture), At.ToString("O"), Stamp.ToString("O"), Day, Clock.ToString("O"), Duration, Name,
             Convert.ToHexString(Data), Flag, Priority, Missing ?? "NULL");
     }
 

@@ -165,7 +165,8 @@ public sealed partial class TicketWorkflow(
             communityId,
             gridId,
             houseId,
-            houseCode = houseId is null ? null : request.HouseCode!.Trim(),
+            // Stored as printed on the house (upper case), whatever case the phone sent.
+            houseCode = houseId is null ? null : Linli.Domain.Houses.HouseCode.Normalise(request.HouseCode),
             address = request.Address?.Trim(),
             latitude = request.Location is { } l1 ? (decimal?)Math.Round((decimal)l1.Latitude, 6) : null,
             longitude = request.Location is { } l2 ? (decimal?)Math.Round((decimal)l2.Longitude, 6) : null,

@@ -148,6 +148,7 @@ public sealed class MySqlCommand : DbCommand
             throw new InvalidOperationException("This connection already has an open DataReader; close it before running another command.");
         if (string.IsNullOrWhiteSpace(_commandText)) throw new InvalidOperationException("The CommandText is empty.");
         cancellationToken.ThrowIfCancellationRequested();
+        CharacterSetGuard.Check(_commandText);
 
         var writer = session.StartCommand(CommandKind.Query);
         QueryBuilder.Write(writer, _commandText, _parameters, session.StringEscaping);

@@ -8,6 +8,8 @@ namespace Linli.Infrastructure.MySql;
 /// <summary>A connection to MySQL or MariaDB; pooled by default (one pool per normalised connection string).</summary>
 public sealed class MySqlConnection : DbConnection
 {
+    static MySqlConnection() => DapperTypeHandlers.Register();
+
     private string _connectionString = "";
     private ConnectionState _state = ConnectionState.Closed;
 
@@ -52,6 +54,10 @@ public sealed class MySqlConnection : DbConnection
 
     private ConnectionSettings ParseSettings() => Settings = ConnectionSettings.Parse(_connectionString);
 
+    /// <summary>
+    /// Opens (or takes from the pool) a session. The handshake and every command afterwards use the blocking socket
+    /// API; only the TCP connect itself (with its Connect Timeout) runs the asynchronous path and is waited for.
+    /// </summary>
     public override void Open() => OpenAsync(async: false, CancellationToken.None).GetAwaiter().GetResult();
 
     public override Task OpenAsync(CancellationToken cancellationToken) => OpenAsync(async: true, cancellationToken);
@@ -156,6 +162,8 @@ public sealed class MySqlConnection : DbConnection
     {
         var session = Session ?? throw new InvalidOperationException("The connection is not open.");
         session.ExecuteAsync($"USE `{databaseName.Replace("`", "``", StringComparison.Ordinal)}`", async: false, CancellationToken.None).RunSync();
+        // COM_RESET_CONNECTION keeps the current database on MariaDB, so this session must not be pooled again.
+        session.DatabaseChanged = true;
         _database = databaseName;
     }
 

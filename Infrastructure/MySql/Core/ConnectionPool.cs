@@ -100,7 +100,7 @@ internal sealed class ConnectionPool
     {
         try
         {
-            if (session.IsBroken || session.ActiveReader is not null || !IsReusable(session))
+            if (session.IsBroken || session.ActiveReader is not null || session.DatabaseChanged || !IsReusable(session))
             {
                 session.Dispose();
                 return;

@@ -51,6 +51,8 @@ internal sealed partial class ServerSession : IDisposable
     public object? ActiveReader { get; set; }
     /// <summary>The column definitions of the last result set, reused when the next one has the same layout.</summary>
     public ColumnDefinition[] LastColumns { get; set; } = [];
+    /// <summary>ChangeDatabase ran: a reset would not undo it, so the pool discards the session.</summary>
+    public bool DatabaseChanged { get; set; }
 
     public bool NoBackslashEscapes => (Status & ServerStatus.NoBackslashEscapes) != 0;
 
