@@ -41,4 +41,20 @@ public class RateLimitTests
         for (var i = 0; i < 3; i++)
             Assert.That((await client.GetAsync("/signed-in-only")).StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
     }
+
+    [Test]
+    public async Task AnEndpointWithItsOwnPolicyIsLimitedByThatPolicyAlone()
+    {
+        await using var app = await ProbeApp.StartAsync(new Dictionary<string, string?>
+        {
+            ["RateLimits:Anonymous:PermitLimit"] = "1",
+            ["RateLimits:SignIn:PermitLimit"] = "3",
+            ["RateLimits:SignIn:WindowSeconds"] = "3600",
+        });
+        using var client = app.CreateClient();
+
+        for (var i = 0; i < 3; i++)
+            Assert.That((await client.GetAsync("/probe/limited")).StatusCode, Is.EqualTo(HttpStatusCode.OK), $"request {i + 1}");
+        Assert.That((await client.GetAsync("/probe/limited")).StatusCode, Is.EqualTo(HttpStatusCode.TooManyRequests));
+    }
 }

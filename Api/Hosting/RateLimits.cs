@@ -14,7 +14,7 @@ namespace Linli.Api.Hosting;
 /// </summary>
 public static class RateLimits
 {
-    /// <summary>Endpoints anyone may call without signing in. Applied to all of them already (the global limiter); the name is for documents and tests.</summary>
+    /// <summary>Endpoints anyone may call without signing in. Applied to all of them already (the global limiter); naming it also applies it to a signed-in endpoint.</summary>
     public const string Anonymous = "anonymous";
     /// <summary>Sign-in: each attempt costs a WeChat call, so it is the tightest.</summary>
     public const string SignIn = "sign-in";
@@ -39,11 +39,13 @@ public static class RateLimits
         return services.AddRateLimiter(options =>
         {
             // Every endpoint that allows anonymous callers gets the Anonymous limit without having to ask;
-            // a feature adds a tighter named policy on top (sign-in, house scans).
+            // one that names a policy (sign-in) gets that policy instead, so no request counts twice.
             options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
-                context.GetEndpoint()?.Metadata.GetMetadata<IAllowAnonymous>() is null
-                    ? RateLimitPartition.GetNoLimiter("")
-                    : ByClient(context, s => s.Anonymous));
+                context.GetEndpoint()?.Metadata is { } metadata
+                && metadata.GetMetadata<IAllowAnonymous>() is not null
+                && metadata.GetMetadata<EnableRateLimitingAttribute>() is null
+                    ? ByClient(context, s => s.Anonymous)
+                    : RateLimitPartition.GetNoLimiter(""));
             options.AddPolicy(Anonymous, context => ByClient(context, s => s.Anonymous));
             options.AddPolicy(SignIn, context => ByClient(context, s => s.SignIn));
             options.OnRejected = Reject;
