@@ -147,12 +147,16 @@ public class QueryBuilderTests
     [TestCase("SET CHARACTER SET sjis")]
     [TestCase("SELECT 1; SET SESSION character_set_client = gbk")]
     [TestCase("SET @@character_set_client='gbk'")]
+    [TestCase("SET time_zone = '+00:00', character_set_client = gbk")]
+    [TestCase("SET /*x*/ NAMES gbk")]
+    [TestCase("SET @@session.character_set_connection := big5")]
     public void SwitchingTheClientCharacterSetAwayFromUtf8Mb4IsRefused(string sql)
     {
         Assert.Throws<NotSupportedException>(() => CharacterSetGuard.Check(sql));
     }
 
     [TestCase("SET NAMES utf8mb4")]
+    [TestCase("SET character_set_client = DEFAULT")]
     [TestCase("SELECT name, char_length(name) FROM t WHERE names = 'SET NAMES'")]
     public void Utf8Mb4AndOrdinaryStatementsPassTheCharacterSetGuard(string sql)
     {

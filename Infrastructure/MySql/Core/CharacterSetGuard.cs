@@ -17,13 +17,15 @@ internal static partial class CharacterSetGuard
         foreach (Match match in CharacterSetChange().Matches(sql))
         {
             var charset = match.Groups["charset"].Value;
-            if (!charset.Equals("utf8mb4", StringComparison.OrdinalIgnoreCase))
+            if (!charset.Equals("utf8mb4", StringComparison.OrdinalIgnoreCase) && !charset.Equals("default", StringComparison.OrdinalIgnoreCase))
                 throw new NotSupportedException(
                     $"This driver escapes parameters for a utf8mb4 connection only; changing the client character set to \"{charset}\" is refused.");
         }
     }
 
-    [GeneratedRegex("""\bSET\s+(?:(?:SESSION|LOCAL|@@SESSION\.|@@LOCAL\.|@@)\s*)?(?:NAMES|CHARACTER\s+SET|CHARSET|character_set_client\s*(?:=|:=)|character_set_connection\s*(?:=|:=))\s*['"`]?(?<charset>\w+)""",
-        RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    // SET [comments] NAMES x | CHARACTER SET x | CHARSET x, or an assignment to a client-side character set variable
+    // anywhere (it may be one item of a longer SET list). "DEFAULT" is the server's utf8mb4.
+    [GeneratedRegex("""(?:\bSET(?:\s|/\*.*?\*/)+(?:NAMES|CHARACTER\s+SET|CHARSET)|\bcharacter_set_(?:client|connection|results)\s*:?=)\s*['"`]?(?<charset>\w+)""",
+        RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Singleline)]
     private static partial Regex CharacterSetChange();
 }
