@@ -42,4 +42,16 @@ public class EndpointAuthorizationTests
         // The innermost (last) policy is the one that decides the role; the group's sign-in comes first.
         Assert.That(match.Metadata.GetOrderedMetadata<IAuthorizeData>()[^1].Policy, Is.EqualTo(policy));
     }
+
+    [Test]
+    public void SignInIsRateLimitedTightly()
+    {
+        var login = Endpoints().Single(e => Describe(e) == "POST /api/v1/auth/wechat-login");
+        var refresh = Endpoints().Single(e => Describe(e) == "POST /api/v1/auth/refresh");
+        Assert.Multiple(() =>
+        {
+            Assert.That(login.Metadata.GetMetadata<Microsoft.AspNetCore.RateLimiting.EnableRateLimitingAttribute>()?.PolicyName, Is.EqualTo(Linli.Api.Hosting.RateLimits.SignIn));
+            Assert.That(refresh.Metadata.GetMetadata<Microsoft.AspNetCore.RateLimiting.EnableRateLimitingAttribute>()?.PolicyName, Is.EqualTo(Linli.Api.Hosting.RateLimits.Anonymous));
+        });
+    }
 }

@@ -16,7 +16,11 @@ public class ProblemDetailsTests
     [OneTimeSetUp]
     public async Task Start()
     {
-        _app = await ProbeApp.StartAsync(new Dictionary<string, string?> { ["RateLimits:SignIn:PermitLimit"] = "1000000" });
+        _app = await ProbeApp.StartAsync(new Dictionary<string, string?>
+        {
+            ["RateLimits:SignIn:PermitLimit"] = "1000000",
+            ["RateLimits:Anonymous:PermitLimit"] = "1000000",
+        });
         _client = _app.CreateClient();
     }
 

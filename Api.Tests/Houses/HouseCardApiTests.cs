@@ -121,15 +121,40 @@ public class HouseCardApiTests
         var world = await HouseWorld.CreateAsync();
         var (landlordId, _) = await world.ResidentAsync();
         var house = await world.HouseAsync(landlordId);
-        var lookup = world.Factory.Services.GetRequiredServiceFor<HouseLookup>();
+        var lookup = world.Factory.Services.GetRequiredServiceFor<Linli.Api.Tickets.IHouseLookup>();
 
         var found = await lookup.FindByCodeAsync(house.Code.ToLowerInvariant(), CancellationToken.None);
         var missing = await lookup.FindByCodeAsync("ZZZZZZZZZZ", CancellationToken.None);
 
         Assert.Multiple(() =>
         {
+            Assert.That(lookup, Is.InstanceOf<HouseLookup>());
             Assert.That(found, Is.EqualTo((house.Id, world.CommunityId, world.GridId)));
             Assert.That(missing, Is.Null);
+        });
+    }
+}
+
+public class ReportingFromAHouseCodeTests
+{
+    [Test]
+    public async Task AProblemReportedFromAScannedCodeLandsInTheHousesCommunityAndGrid()
+    {
+        var w = await Linli.Api.Tests.Tickets.TicketWorld.CreateAsync();
+        var otherGrid = await w.Data.GridAsync(w.CommunityId);
+        var world = await HouseWorld.CreateAsync(w.Factory);
+        var (landlordId, _) = await world.ResidentAsync();
+        var house = await world.HouseAsync(landlordId, gridId: world.GridId);
+
+        var response = await w.PostReportAsync(w.Resident.Client,
+            new { categoryId = await w.CategoryIdAsync(), description = "出租屋消防通道堵塞", houseCode = house.Code.ToLowerInvariant(), gridId = otherGrid });
+        var ticket = await response.Content.ReadFromJsonAsync<Linli.Api.Tickets.TicketDto>(Linli.Api.Tests.Tickets.TicketsApp.Json);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Created));
+            Assert.That(ticket!.CommunityId, Is.EqualTo(world.CommunityId));
+            Assert.That(ticket.GridId, Is.EqualTo(world.GridId), "the house's grid, not the one the form says");
         });
     }
 }

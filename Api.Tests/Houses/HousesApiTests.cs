@@ -95,6 +95,23 @@ public class HousesApiTests
     }
 
     [Test]
+    public async Task NoHouseIsRegisteredInAGridNoLongerInUse()
+    {
+        var world = await HouseWorld.CreateAsync();
+        await using (var c = await world.Db.OpenConnectionAsync())
+            await c.ExecuteAsync("UPDATE grids SET is_active = 0 WHERE id = @OtherGridId", new { world.OtherGridId });
+
+        var response = await world.Staff.PostAsJsonAsync("/api/v1/houses",
+            HouseWorld.HouseBody(world.CommunityId, world.OtherGridId, null, landlordPhone: People.Phone()), HousesApp.Json);
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+            Assert.That(await Errors(response), Is.EqualTo(new[] { "gridId" }));
+        });
+    }
+
+    [Test]
     public async Task ALandlordGivenByPhoneIsAttachedWhenThatPhoneSignsIn()
     {
         var world = await HouseWorld.CreateAsync();
@@ -190,7 +207,7 @@ public class HousesApiTests
         var houses = new[] { await world.HouseAsync(landlordId), await world.HouseAsync(landlordId), await world.HouseAsync(landlordId) };
 
         var first = await HouseWorld.ReadAsync<HousePage>(await world.Staff.GetAsync($"/api/v1/houses?communityId={world.CommunityId}&limit=2"));
-        var second = await HouseWorld.ReadAsync<HousePage>(await world.Staff.GetAsync($"/api/v1/houses?communityId={world.CommunityId}&limit=2&after={first.NextAfter}"));
+        var second = await HouseWorld.ReadAsync<HousePage>(await world.Staff.GetAsync($"/api/v1/houses?communityId={world.CommunityId}&limit=2&cursor={first.NextCursor}"));
         var byCode = await HouseWorld.ReadAsync<HousePage>(await world.Staff.GetAsync($"/api/v1/houses?q={houses[1].Code.ToLowerInvariant()}"));
         var byBuilding = await HouseWorld.ReadAsync<HousePage>(await world.Staff.GetAsync(
             $"/api/v1/houses?communityId={world.CommunityId}&q={Uri.EscapeDataString(houses[2].Address.Building)}"));
@@ -199,9 +216,25 @@ public class HousesApiTests
         {
             Assert.That(first.Items.Select(h => h.Id), Is.EqualTo(houses.Take(2).Select(h => h.Id)));
             Assert.That(second.Items.Select(h => h.Id), Is.EqualTo(new[] { houses[2].Id }));
-            Assert.That(second.NextAfter, Is.Null);
+            Assert.That(second.NextCursor, Is.Null);
             Assert.That(byCode.Items.Select(h => h.Id), Is.EqualTo(new[] { houses[1].Id }));
             Assert.That(byBuilding.Items.Select(h => h.Id), Is.EqualTo(new[] { houses[2].Id }));
+        });
+    }
+
+    [TestCase("limit=0", "limit")]
+    [TestCase("limit=201", "limit")]
+    [TestCase("cursor=abc", "cursor")]
+    public async Task ABadPageRequestNamesTheParameter(string query, string field)
+    {
+        var world = await HouseWorld.CreateAsync();
+
+        var response = await world.Staff.GetAsync($"/api/v1/houses?{query}");
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+            Assert.That(await Errors(response), Is.EqualTo(new[] { field }));
         });
     }
 

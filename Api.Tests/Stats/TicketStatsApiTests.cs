@@ -62,7 +62,8 @@ public class TicketStatsApiTests
 
         await Seed.TicketAsync(c, resident, dispute, TicketSeed.Utc(2026, 3, 2, 10), "closed",
             [new("dispatch", H(1), staffId), new("accept", H(3)), new("resolve", H(24)), new("evaluate", H(25))],
-            gridId: g1, departmentId: d1, handlerDepartmentId: d1, dueAfter: H(48), resolvedAfter: H(24), satisfaction: 5);
+            gridId: g1, departmentId: d1, handlerDepartmentId: d1, dueAfter: H(48), resolvedAfter: H(24), satisfaction: 5,
+            description: "楼道灯坏了, 邻居说:\"找物业\"\n已两周");
         await Seed.TicketAsync(c, resident, dispute, TicketSeed.Utc(2026, 3, 2, 23, 59, 59), "resolved",
             [new("publish", S(600), staffId), new("claim", S(1200), partyUser), new("resolve", S(7200), partyUser)],
             gridId: g1, handlerUserId: partyUser, dueAfter: H(1), resolvedAfter: S(7200));
@@ -356,6 +357,33 @@ public class TicketStatsApiTests
             ("时段", "受理数"), ("2026-02-23", "0"), ("2026-03-02", "4"), ("2026-03-09", "1"), ("2026-03-16", "1"),
             ("2026-03-23", "0"), ("2026-03-30", "1"), ("合计", "7"),
         }));
+    }
+
+    [Test]
+    public async Task TheTicketListExportsAsCsvInChinaTime()
+    {
+        var m = await SeedMarchAsync();
+
+        var response = await m.Staff.GetAsync($"/api/v1/stats/tickets/export?from=2026-03-01&to=2026-03-31&communityId={m.CommunityId}");
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        var bytes = await response.Content.ReadAsByteArrayAsync();
+        var table = Rfc4180.Parse(new UTF8Encoding(false, true).GetString(bytes, 3, bytes.Length - 3));
+        Assert.Multiple(() =>
+        {
+            Assert.That(bytes.Take(3), Is.EqualTo(new byte[] { 0xEF, 0xBB, 0xBF }));
+            Assert.That(table[0], Is.EqualTo(new[] { "编号", "受理时间", "社区", "网格", "类别", "状态", "部门", "期限", "办结时间", "满意度", "重开次数", "诉求内容" }));
+            Assert.That(table.Skip(1).Select(r => r[1]), Is.EqualTo(new[]
+            {
+                "2026-03-02 10:00:00", "2026-03-02 23:59:59", "2026-03-03 00:00:00", "2026-03-08 23:59:59",
+                "2026-03-09 00:00:00", "2026-03-20 08:00:00", "2026-03-31 23:30:00",
+            }));
+            Assert.That(table[1][3], Is.EqualTo(m.Grid1Name));
+            Assert.That(table[1][5], Is.EqualTo("已关闭"));
+            Assert.That(table[1][8], Is.EqualTo("2026-03-03 10:00:00"));
+            Assert.That(table[1][9], Is.EqualTo("5"));
+            Assert.That(table[1][11], Is.EqualTo("楼道灯坏了, 邻居说:\"找物业\"\n已两周"));
+        });
     }
 
     [Test]

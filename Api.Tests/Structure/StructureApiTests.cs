@@ -176,3 +176,25 @@ public class StructureApiTests
         Assert.That(problem!.Errors.Keys, Is.EqualTo(new[] { "kind" }));
     }
 }
+
+public class AdminOnlyWriteTests
+{
+    private static TestData Data => new(SharedApp.Factory);
+
+    [TestCase("PUT", "/api/v1/communities/{community}")]
+    [TestCase("POST", "/api/v1/departments")]
+    [TestCase("PUT", "/api/v1/departments/{department}")]
+    [TestCase("POST", "/api/v1/users/{user}/block")]
+    [TestCase("POST", "/api/v1/users/{user}/unblock")]
+    public async Task CommunityStaffGet403FromAdminOnlyWrites(string method, string route)
+    {
+        var community = await Data.CommunityAsync();
+        var department = await Data.DepartmentAsync();
+        var (userId, staff) = await Data.SignedInAsync(Roles.CommunityStaff, community);
+        var path = route.Replace("{community}", $"{community}", StringComparison.Ordinal)
+            .Replace("{department}", $"{department}", StringComparison.Ordinal).Replace("{user}", $"{userId}", StringComparison.Ordinal);
+        var body = JsonContent.Create(new { name = TestData.Unique("名"), streetOffice = "街道", kind = "police" });
+        var response = await staff.SendAsync(new HttpRequestMessage(new HttpMethod(method), path) { Content = body });
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
+    }
+}

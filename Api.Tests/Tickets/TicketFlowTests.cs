@@ -265,6 +265,56 @@ public class TicketFlowTests
         Assert.That(events, Is.EqualTo(new[] { ("report", "submitted", (long?)w.Resident.Id), ("reject", "rejected", (long?)w.Staff.Id) }));
     }
 
+    [Test]
+    public async Task ActionBodiesAreValidatedFieldByField()
+    {
+        var w = await TicketWorld.CreateAsync();
+        var ticket = await w.ReportAsync();
+
+        using var unknownDepartment = await TicketWorld.ActAsync(w.Staff.Client, ticket.Id, "dispatch", new { departmentId = 999999999 });
+        using var pastDue = await TicketWorld.ActAsync(w.Staff.Client, ticket.Id, "dispatch",
+            new { departmentId = w.DepartmentId, dueAt = w.Factory.Clock.GetUtcNow().AddHours(-1) });
+        using var noReason = await TicketWorld.ActAsync(w.Staff.Client, ticket.Id, "reject", new { reason = " " });
+        await TicketWorld.ActOkAsync(w.Staff.Client, ticket.Id, "take");
+        await TicketWorld.ActOkAsync(w.Staff.Client, ticket.Id, "resolve", new { result = "已处理" });
+        using var badScore = await TicketWorld.ActAsync(w.Resident.Client, ticket.Id, "evaluate", new { satisfaction = 6 });
+        using var unknownAction = await TicketWorld.ActAsync(w.Resident.Client, ticket.Id, "auto_close");
+
+        await Assert.MultipleAsync(async () =>
+        {
+            Assert.That(await ErrorFieldsAsync(unknownDepartment), Is.EqualTo(new[] { "departmentId" }));
+            Assert.That(await ErrorFieldsAsync(pastDue), Is.EqualTo(new[] { "dueAt" }));
+            Assert.That(await ErrorFieldsAsync(noReason), Is.EqualTo(new[] { "reason" }));
+            Assert.That(await ErrorFieldsAsync(badScore), Is.EqualTo(new[] { "satisfaction" }));
+            Assert.That(unknownAction.StatusCode, Is.EqualTo(HttpStatusCode.NotFound), "auto_close is the system's alone");
+        });
+        Assert.That((await TicketWorld.GetAsync(w.Resident.Client, ticket.Id)).Status, Is.EqualTo(TicketState.Resolved), "nothing changed");
+    }
+
+    [Test]
+    public async Task OnlyTheDepartmentItWasDispatchedToSeesAndAcceptsIt()
+    {
+        var w = await TicketWorld.CreateAsync();
+        var otherDepartment = await w.Data.DepartmentAsync();
+        var (_, otherStaff) = await w.Data.SignedInAsync(Roles.DepartmentStaff, departmentId: otherDepartment);
+        var ticket = await w.ReportAsync();
+        await TicketWorld.ActOkAsync(w.Staff.Client, ticket.Id, "dispatch", new { departmentId = w.DepartmentId });
+
+        using var byOther = await TicketWorld.ActAsync(otherStaff, ticket.Id, "accept");
+        var noted = await TicketWorld.ActOkAsync(w.DepartmentStaff.Client, ticket.Id, "note", new { text = "明天上午派人去看" });
+
+        Assert.That(byOther.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+        Assert.That(noted.Timeline[^1].ActorRole, Is.EqualTo(Roles.DepartmentStaff));
+        Assert.That(noted.AllowedActions, Is.EquivalentTo(new[] { TicketAction.Accept, TicketAction.Return, TicketAction.Note }));
+    }
+
+    private static async Task<string[]> ErrorFieldsAsync(HttpResponseMessage response)
+    {
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        return problem.GetProperty("errors").EnumerateObject().Select(p => p.Name).ToArray();
+    }
+
     internal static async Task<List<string>> NotificationKindsAsync(HttpClient client)
     {
         var page = await client.GetFromJsonAsync<JsonElement>("/api/v1/notifications?limit=50");

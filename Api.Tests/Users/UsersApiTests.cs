@@ -103,4 +103,22 @@ public class UsersApiTests
         Assert.That((await staff.PostAsync($"/api/v1/users/{session.User.Id}/block", null)).StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
         Assert.That((await SignIn.RefreshAsync(Factory, session.RefreshToken)).StatusCode, Is.EqualTo(HttpStatusCode.OK));
     }
+
+    [Test]
+    public async Task UsersArePagedByIdWithAfterId()
+    {
+        var community = await Data.CommunityAsync();
+        var ids = new List<long>();
+        for (var i = 0; i < 3; i++)
+            ids.Add((await Data.SignedInAsync(Roles.CommunityStaff, community)).UserId);
+        var (_, admin) = await Data.SignedInAsync(Roles.Admin);
+        var first = await admin.GetFromJsonAsync<List<UsersApi.UserDto>>($"/api/v1/users?communityId={community}&limit=2");
+        var second = await admin.GetFromJsonAsync<List<UsersApi.UserDto>>($"/api/v1/users?communityId={community}&limit=2&afterId={first![^1].Id}");
+        Assert.Multiple(async () =>
+        {
+            Assert.That(first.Select(u => u.Id), Is.EqualTo(ids.Take(2)));
+            Assert.That(second!.Select(u => u.Id), Is.EqualTo(ids.Skip(2)));
+            Assert.That((await admin.GetAsync("/api/v1/users?limit=0")).StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+        });
+    }
 }

@@ -1,5 +1,5 @@
 using System.Data.Common;
-using Dapper;
+using Linli.Api.Hosting;
 using Linli.Infrastructure.Wechat;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -10,8 +10,9 @@ public static class AuthApi
     public static RouteGroupBuilder MapAuth(this IEndpointRouteBuilder app)
     {
         // Signing in and refreshing are what a caller without a valid access token does.
-        var group = app.MapGroup("/api/v1/auth").WithTags("Auth").AllowAnonymous();
-        group.MapPost("/wechat-login", WechatLogin).WithName(nameof(WechatLogin));
+        var group = app.MapGroup("/api/v1/auth").WithTags("Auth").AllowAnonymous().RequireRateLimiting(RateLimits.Anonymous);
+        // Each sign-in costs a WeChat call: the tightest limit.
+        group.MapPost("/wechat-login", WechatLogin).WithName(nameof(WechatLogin)).RequireRateLimiting(RateLimits.SignIn);
         group.MapPost("/refresh", Refresh).WithName(nameof(Refresh));
         group.MapPost("/logout", Logout).WithName(nameof(Logout));
         return group;
@@ -55,39 +56,5 @@ public static class AuthApi
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["refreshToken"] = ["The refresh token is required."] });
         await sessions.LogoutAsync(request.RefreshToken, cancellationToken);
         return TypedResults.NoContent();
-    }
-}
-
-/// <summary>Users as sign-in and the grant-admin command see them: found or created by openid.</summary>
-public static class UserAccounts
-{
-    public static async Task<(long UserId, bool IsNew, bool IsBlocked)> SignInAsync(DbDataSource db, string openId, DateTime now, CancellationToken cancellationToken)
-    {
-        await using var connection = await db.OpenConnectionAsync(cancellationToken);
-        var inserted = await connection.ExecuteAsync(new CommandDefinition("""
-            INSERT IGNORE INTO users (openid, created_at, updated_at, last_login_at) VALUES (@openId, @now, @now, @now)
-            """, new { openId, now }, cancellationToken: cancellationToken));
-        var user = await connection.QuerySingleAsync<SignInRow>(new CommandDefinition(
-            "SELECT id AS Id, is_blocked AS IsBlocked FROM users WHERE openid = @openId", new { openId }, cancellationToken: cancellationToken));
-        if (inserted == 0)
-            await connection.ExecuteAsync(new CommandDefinition(
-                "UPDATE users SET last_login_at = @now WHERE id = @id", new { id = user.Id, now }, cancellationToken: cancellationToken));
-        return (user.Id, inserted > 0, user.IsBlocked);
-    }
-
-    /// <summary>The user with this openid, created when they have not signed in yet.</summary>
-    public static async Task<long> FindOrCreateAsync(DbConnection connection, DbTransaction transaction, string openId, DateTime now, CancellationToken cancellationToken)
-    {
-        await connection.ExecuteAsync(new CommandDefinition(
-            "INSERT IGNORE INTO users (openid, created_at, updated_at) VALUES (@openId, @now, @now)",
-            new { openId, now }, transaction, cancellationToken: cancellationToken));
-        return await connection.QuerySingleAsync<long>(new CommandDefinition(
-            "SELECT id FROM users WHERE openid = @openId", new { openId }, transaction, cancellationToken: cancellationToken));
-    }
-
-    private sealed class SignInRow
-    {
-        public long Id { get; init; }
-        public bool IsBlocked { get; init; }
     }
 }

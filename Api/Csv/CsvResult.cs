@@ -1,22 +1,25 @@
-using System.Reflection;
 using System.Text;
-using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.Net.Http.Headers;
 
 namespace Linli.Api.Csv;
 
 /// <summary>
 /// A CSV download: <c>text/csv; charset=utf-8</c>, UTF-8 with a byte order mark, a header row, then the rows.
-/// Endpoints return it when the caller sends <c>Accept: text/csv</c> (see <see cref="Accepts"/>).
+/// Endpoints return it when the caller sends <c>Accept: text/csv</c> (see <see cref="Accepts"/>). It adds no
+/// OpenAPI metadata of its own: an endpoint that also answers JSON keeps its JSON schema for 200, and says
+/// in its description that CSV is available.
 /// </summary>
-public sealed class CsvResult(string fileName, IReadOnlyList<string> header, IEnumerable<IReadOnlyList<string?>> rows)
-    : IResult, IEndpointMetadataProvider
+public sealed class CsvResult(string fileName, IReadOnlyList<string> header, IAsyncEnumerable<IReadOnlyList<string?>> rows)
+    : IResult
 {
     public const string ContentType = "text/csv; charset=utf-8";
 
+    public CsvResult(string fileName, IReadOnlyList<string> header, IEnumerable<IReadOnlyList<string?>> rows)
+        : this(fileName, header, Async(rows))
+    {
+    }
+
     public string FileName => fileName;
-    public IReadOnlyList<string> Header => header;
-    public IEnumerable<IReadOnlyList<string?>> Rows => rows;
 
     /// <summary>True when the Accept header asks for text/csv (with a non-zero quality).</summary>
     public static bool Accepts(HttpRequest request)
@@ -39,11 +42,15 @@ public sealed class CsvResult(string fileName, IReadOnlyList<string> header, IEn
         await using var text = new StreamWriter(response.Body, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), bufferSize: 16 * 1024, leaveOpen: true);
         var csv = new CsvWriter(text);
         await csv.WriteRowAsync(header, ct);
-        foreach (var row in rows)
+        await foreach (var row in rows.WithCancellation(ct))
             await csv.WriteRowAsync(row, ct);
         await text.FlushAsync(ct);
     }
 
-    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) =>
-        builder.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status200OK, typeof(string), ["text/csv"]));
+    private static async IAsyncEnumerable<IReadOnlyList<string?>> Async(IEnumerable<IReadOnlyList<string?>> rows)
+    {
+        foreach (var row in rows)
+            yield return row;
+        await Task.CompletedTask;
+    }
 }

@@ -32,8 +32,8 @@ public sealed class DemoBanner(IServer server, IHostApplicationLifetime lifetime
     public static string SignInTable()
     {
         var text = new StringBuilder();
-        text.AppendLine("Demo sign-in (Simulated WeChat): send one of these login codes to the WeChat sign-in endpoint");
-        text.AppendLine("(Swagger UI, tag Auth), then press Authorize and paste the access token it returns.");
+        text.AppendLine("Demo sign-in (Simulated WeChat): POST /api/v1/auth/wechat-login with {\"code\": \"sim:admin\"} (or another");
+        text.AppendLine("code below), then press Authorize in Swagger UI and paste the accessToken it returns.");
         text.AppendLine($"  {"login code",-24} {"role",-17} who");
         foreach (var user in DemoData.Users)
             text.AppendLine($"  {user.LoginCode,-24} {user.Role,-17} {user.Nickname} {user.Scope}".TrimEnd());

@@ -7,7 +7,7 @@ namespace Linli.Api.Demo;
 /// Adds one feature's demo rows. Register it with <c>services.AddSingleton&lt;IDemoSeeder, MySeeder&gt;()</c>;
 /// <c>seed-demo</c> runs every seeder once (remembered by <see cref="Name"/> in <c>demo_seeds</c>), in
 /// <see cref="Order"/>, each in its own transaction. The structure and people (<see cref="CoreDemoSeeder"/>, order 0)
-/// come first; e.g. ticket categories use 10, houses 20, demo tickets 30.
+/// come first, then houses (20) and party members (25); ticket categories come with their migration.
 /// </summary>
 public interface IDemoSeeder
 {

@@ -9,7 +9,7 @@ public static class HealthApi
 {
     public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/health").WithTags("Health").AllowAnonymous().RequireRateLimiting(RateLimits.Anonymous);
+        var group = app.MapGroup("/health").WithTags("Health").AllowAnonymous();
         group.MapGet("/live", () => TypedResults.Ok(new HealthDto("live"))).WithName("Live");
         group.MapGet("/ready", Ready).WithName(nameof(Ready))
             .Produces<HealthDto>(StatusCodes.Status503ServiceUnavailable);

@@ -42,8 +42,9 @@ public static class HostingExtensions
         app.UseRouting();
         app.UseMiddleware<UnmatchedRequests>();
         app.UseMiddleware<RequestBodyLimit>();
-        app.UseRateLimiter();
         app.UseAuthentication();
+        // After authentication, so a policy can partition by the signed-in user.
+        app.UseRateLimiter();
         app.UseAuthorization();
         return app;
     }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
@@ -7,13 +8,13 @@ using Microsoft.Extensions.Options;
 namespace Linli.Api.Hosting;
 
 /// <summary>
-/// Named rate-limit policies, partitioned by client IP. Features apply them on their groups or endpoints:
-/// <c>.RequireRateLimiting(RateLimits.SignIn)</c>. Limits come from configuration (<c>RateLimits:SignIn:PermitLimit</c>, …).
+/// Rate limits, partitioned by client IP: every anonymous endpoint is limited (<see cref="Anonymous"/>), and
+/// features add named policies on their groups or endpoints: <c>.RequireRateLimiting(RateLimits.SignIn)</c>. Limits come from configuration (<c>RateLimits:SignIn:PermitLimit</c>, …).
 /// A rejected request is a 429 ProblemDetails with <c>Retry-After</c>.
 /// </summary>
 public static class RateLimits
 {
-    /// <summary>Endpoints anyone may call without signing in.</summary>
+    /// <summary>Endpoints anyone may call without signing in. Applied to all of them already (the global limiter); naming it also applies it to a signed-in endpoint.</summary>
     public const string Anonymous = "anonymous";
     /// <summary>Sign-in: each attempt costs a WeChat call, so it is the tightest.</summary>
     public const string SignIn = "sign-in";
@@ -37,6 +38,14 @@ public static class RateLimits
         services.Configure<Settings>(configuration.GetSection(Section));
         return services.AddRateLimiter(options =>
         {
+            // Every endpoint that allows anonymous callers gets the Anonymous limit without having to ask;
+            // one that names a policy (sign-in) gets that policy instead, so no request counts twice.
+            options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
+                context.GetEndpoint()?.Metadata is { } metadata
+                && metadata.GetMetadata<IAllowAnonymous>() is not null
+                && metadata.GetMetadata<EnableRateLimitingAttribute>() is null
+                    ? ByClient(context, s => s.Anonymous)
+                    : RateLimitPartition.GetNoLimiter(""));
             options.AddPolicy(Anonymous, context => ByClient(context, s => s.Anonymous));
             options.AddPolicy(SignIn, context => ByClient(context, s => s.SignIn));
             options.OnRejected = Reject;

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Security.Claims;
 using Dapper;
+using Linli.Api.Hosting;
 using Linli.Domain.Houses;
 using Linli.Domain.People;
 using Linli.Infrastructure.Crypto;
@@ -14,11 +15,9 @@ namespace Linli.Api.Houses;
 /// </summary>
 public static class HouseCardApi
 {
-    public const string RateLimitPolicy = "house-scan";
-
     public static RouteGroupBuilder MapHouseCard(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/v1/h").WithTags("Houses").RequireRateLimiting(RateLimitPolicy);
+        var group = app.MapGroup("/api/v1/h").WithTags("Houses").RequireRateLimiting(RateLimits.Anonymous);
         group.MapGet("/{code}", GetHouseCard).WithName(nameof(GetHouseCard)).AllowAnonymous();
         return group;
     }

@@ -16,8 +16,8 @@ public sealed record HouseDto(
     AddressDto Address, LandlordDto? Landlord, string? PendingLandlordPhone,
     int Rooms, int RoomsFree, HouseUse Use, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
 
-/// <summary>A page of houses; pass <see cref="NextAfter"/> as <c>after</c> for the next one (null: this was the last).</summary>
-public sealed record HousePage(IReadOnlyList<HouseDto> Items, long? NextAfter);
+/// <summary>A page of houses, oldest first; pass <see cref="NextCursor"/> as <c>cursor</c> for the next one (null: this was the last).</summary>
+public sealed record HousePage(IReadOnlyList<HouseDto> Items, string? NextCursor);
 
 /// <summary>
 /// Registers a house. The landlord is either an existing user (<see cref="LandlordId"/>) or a phone number

@@ -53,9 +53,9 @@ public static class HousesApi
 
         await using var connection = await db.OpenConnectionAsync(ct);
         var grid = await FindGridAsync(connection, caller, gridId, ct);
-        if (grid is null || grid.CommunityId != communityId)
+        if (grid is null || grid.CommunityId != communityId || grid.IsActive == 0)
         {
-            v.Add("gridId", "No such grid in this community.");
+            v.Add("gridId", "No such grid in use in this community.");
             return TypedResults.ValidationProblem(v.Errors);
         }
         if (grid.Manages == 0)
@@ -89,12 +89,18 @@ public static class HousesApi
     }
 
     private static async Task<Results<Ok<HousePage>, ValidationProblem>> ListHouses(
-        long? communityId, long? gridId, long? landlordId, string? q, long? after, int? limit,
+        long? communityId, long? gridId, long? landlordId, string? q, string? cursor, int? limit,
         ClaimsPrincipal user, DbDataSource db, FieldProtector protector, PendingLandlords pending, CancellationToken ct)
     {
+        var v = new Validation();
         var take = limit ?? 50;
         if (take is < 1 or > 200)
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["limit"] = ["Between 1 and 200."] });
+            v.Add("limit", "Between 1 and 200.");
+        long after = 0;
+        if (cursor is not null && !long.TryParse(cursor, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out after))
+            v.Add("cursor", "Not a cursor from this list.");
+        if (!v.IsValid)
+            return TypedResults.ValidationProblem(v.Errors);
         var caller = Caller.From(user);
         await pending.AttachForUserAsync(caller.Me, ct);
 
@@ -116,12 +122,12 @@ public static class HousesApi
         {
             caller.Me, caller.Admin, communityId, gridId, landlordId, query,
             code = HouseCode.Normalise(query) ?? "", like = query is null ? null : "%" + EscapeLike(query) + "%",
-            after = after ?? 0, take = take + 1,
+            after, take = take + 1,
         }, cancellationToken: ct))).ToList();
 
         var more = rows.Count > take;
         var page = rows.Take(take).Select(r => r.ToDto(protector)).ToList();
-        return TypedResults.Ok(new HousePage(page, more ? page[^1].Id : null));
+        return TypedResults.Ok(new HousePage(page, more ? page[^1].Id.ToString(System.Globalization.CultureInfo.InvariantCulture) : null));
     }
 
     private static async Task<Results<Ok<HouseDto>, NotFound>> GetHouse(
@@ -155,9 +161,9 @@ public static class HousesApi
         if (gridId != house.GridId)
         {
             var grid = await FindGridAsync(connection, caller, gridId, ct);
-            if (grid is null || grid.CommunityId != house.CommunityId)
+            if (grid is null || grid.CommunityId != house.CommunityId || grid.IsActive == 0)
             {
-                v.Add("gridId", "No such grid in the house's community.");
+                v.Add("gridId", "No such grid in use in the house's community.");
                 return TypedResults.ValidationProblem(v.Errors);
             }
             if (grid.Manages == 0)
@@ -282,12 +288,13 @@ public static class HousesApi
         public string Name { get; init; } = "";
         public string CommunityName { get; init; } = "";
         public long Manages { get; init; }
+        public long IsActive { get; init; }
     }
 
     private static async Task<GridRow?> FindGridAsync(DbConnection connection, Caller caller, long gridId, CancellationToken ct) =>
         await connection.QuerySingleOrDefaultAsync<GridRow>(new CommandDefinition($$"""
             SELECT g.id AS Id, g.community_id AS CommunityId, g.name AS Name, c.name AS CommunityName,
-                   CAST({{Scope.ManagesGrid}} AS SIGNED) AS Manages
+                   CAST({{Scope.ManagesGrid}} AS SIGNED) AS Manages, CAST(g.is_active AS SIGNED) AS IsActive
             FROM grids g JOIN communities c ON c.id = g.community_id
             WHERE g.id = @gridId
             """, new { gridId, caller.Me, caller.Admin }, cancellationToken: ct));

@@ -12,8 +12,7 @@ public static class NotificationsApi
 {
     public static RouteGroupBuilder MapNotifications(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/v1/notifications").WithTags("Notifications")
-            .RequireAuthorization(Policies.SignedIn);
+        var group = app.MapGroup("/api/v1/notifications").WithTags("Notifications").RequireAuthorization(Policies.SignedIn);
         group.MapGet("/", ListNotifications).WithName(nameof(ListNotifications));
         group.MapPost("/{id:long}/read", MarkNotificationRead).WithName(nameof(MarkNotificationRead));
         return group;

@@ -13,17 +13,29 @@ namespace Linli.Api.Stats;
 /// </summary>
 public static class TicketStatsApi
 {
-    public static IServiceCollection AddTicketStats(this IServiceCollection services) => services.AddSingleton<TicketStatsQueries>();
+    public static IServiceCollection AddTicketStats(this IServiceCollection services) => services
+        .AddSingleton<TicketStatsQueries>()
+        .AddSingleton<TicketExport>();
 
     public static RouteGroupBuilder MapTicketStats(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1/stats/tickets").WithTags("Stats").RequireAuthorization(Policies.CommunityStaff);
-        group.MapGet("/", TicketStats).WithName(nameof(TicketStats));
-        group.MapGet("/by-community", TicketStatsByCommunity).WithName(nameof(TicketStatsByCommunity));
-        group.MapGet("/by-grid", TicketStatsByGrid).WithName(nameof(TicketStatsByGrid));
-        group.MapGet("/by-category", TicketStatsByCategory).WithName(nameof(TicketStatsByCategory));
-        group.MapGet("/by-department", TicketStatsByDepartment).WithName(nameof(TicketStatsByDepartment));
-        group.MapGet("/by-party-member", TicketStatsByPartyMember).WithName(nameof(TicketStatsByPartyMember));
+        const string csv = " Send `Accept: text/csv` for the same figures as a CSV download (UTF-8 with BOM).";
+        group.MapGet("/", TicketStats).WithName(nameof(TicketStats))
+            .WithDescription("Ticket figures over China dates from–to (inclusive), with day, week (from Monday) or month buckets." + csv);
+        group.MapGet("/by-community", TicketStatsByCommunity).WithName(nameof(TicketStatsByCommunity))
+            .WithDescription("The figures per community." + csv);
+        group.MapGet("/by-grid", TicketStatsByGrid).WithName(nameof(TicketStatsByGrid))
+            .WithDescription("The figures per grid; tickets without a grid form one row with a null id." + csv);
+        group.MapGet("/by-category", TicketStatsByCategory).WithName(nameof(TicketStatsByCategory))
+            .WithDescription("The figures per ticket category." + csv);
+        group.MapGet("/by-department", TicketStatsByDepartment).WithName(nameof(TicketStatsByDepartment))
+            .WithDescription("The figures per department handling (or dispatched) the ticket; none forms one row with a null id." + csv);
+        group.MapGet("/by-party-member", TicketStatsByPartyMember).WithName(nameof(TicketStatsByPartyMember))
+            .WithDescription("The figures per party member, over the tickets each claimed last." + csv);
+        group.MapGet("/export", TicketListExport).WithName(nameof(TicketListExport))
+            .WithDescription("The tickets received in the range as a CSV download (UTF-8 with BOM), times in China Standard Time.")
+            .Produces<string>(StatusCodes.Status200OK, "text/csv");
         return group;
     }
 
@@ -89,6 +101,20 @@ public static class TicketStatsApi
             .ToList();
         var stats = new TicketBreakdownDto(request.From, request.To, by, request.CommunityId, Figures(result.Totals), rows);
         return CsvResult.Accepts(http.Request) ? StatsCsv.ForBreakdown(stats) : TypedResults.Ok(stats);
+    }
+
+    /// <summary>The tickets themselves as CSV, whatever the Accept header: this address exists to download them.</summary>
+    private static async Task<Results<CsvResult, ValidationProblem, NotFound>> TicketListExport(
+        string? from, string? to, long? communityId, HttpContext http, TicketStatsQueries queries, TicketExport export,
+        TimeProvider clock, CancellationToken ct)
+    {
+        var (request, errors) = StatsRequest.Parse(from, to, null, communityId, clock.GetUtcNow());
+        if (request is null)
+            return TypedResults.ValidationProblem(errors);
+        var scope = await ScopeAsync(request, http, queries, ct);
+        if (scope is null)
+            return TypedResults.NotFound();
+        return export.ToCsv(scope, $"工单列表_{request.From:yyyyMMdd}-{request.To:yyyyMMdd}.csv");
     }
 
     /// <summary>The caller's scope; null when they asked for a community that is not theirs (or does not exist).</summary>

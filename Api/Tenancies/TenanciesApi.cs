@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Security.Claims;
 using Dapper;
 using Linli.Api.Auth;
+using Linli.Api.Hosting;
 using Linli.Api.Houses;
 using Linli.Domain.Houses;
 using Linli.Domain.People;
@@ -25,7 +26,7 @@ public static class TenanciesApi
 
         // A tenant registering themselves from a scanned code: rate limited like the card itself.
         app.MapPost("/api/v1/h/{code}/tenancies", RegisterSelf).WithName(nameof(RegisterSelf)).WithTags("Tenancies")
-            .RequireAuthorization(Policies.SignedIn).RequireRateLimiting(HouseCardApi.RateLimitPolicy);
+            .RequireAuthorization(Policies.SignedIn).RequireRateLimiting(RateLimits.Anonymous);
 
         var group = app.MapGroup("/api/v1/tenancies").WithTags("Tenancies").RequireAuthorization(Policies.SignedIn);
         group.MapPost("/{id:long}/confirm", ConfirmTenancy).WithName(nameof(ConfirmTenancy));

@@ -23,9 +23,6 @@ public sealed class CallerScope
 
     public bool Has(string role) => Roles.Contains(role);
 
-    /// <summary>May report for others or from patrols (channels other than the mini-program).</summary>
-    public bool IsFieldStaff => Has(Domain.Identity.Roles.GridWorker) || Has(Domain.Identity.Roles.CommunityStaff) || IsAdmin;
-
     public static async Task<CallerScope> LoadAsync(DbDataSource db, ClaimsPrincipal user, CancellationToken ct)
     {
         var me = user.GetUserId();

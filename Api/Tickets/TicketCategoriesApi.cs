@@ -10,8 +10,7 @@ public static class TicketCategoriesApi
 {
     public static RouteGroupBuilder MapTicketCategories(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/v1/ticket-categories").WithTags("Tickets")
-            .RequireAuthorization(Policies.SignedIn);
+        var group = app.MapGroup("/api/v1/ticket-categories").WithTags("Tickets").RequireAuthorization(Policies.SignedIn);
         group.MapGet("/", ListCategories).WithName(nameof(ListCategories));
         group.MapPost("/", CreateCategory).WithName(nameof(CreateCategory)).RequireAuthorization(Policies.Admin);
         group.MapPut("/{id:long}", UpdateCategory).WithName(nameof(UpdateCategory)).RequireAuthorization(Policies.Admin);

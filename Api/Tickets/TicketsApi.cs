@@ -1,8 +1,8 @@
-using Linli.Api.Auth;
 using System.Data.Common;
 using System.Globalization;
 using System.Security.Claims;
 using Dapper;
+using Linli.Api.Auth;
 using Linli.Domain.Tickets;
 using Linli.Infrastructure.Crypto;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -18,6 +18,7 @@ public static class TicketsApi
     public static RouteGroupBuilder MapTickets(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1/tickets").WithTags("Tickets")
+            // Anyone signed in reports; who may read or act is decided per ticket by role and scope.
             .RequireAuthorization(Policies.SignedIn);
         group.MapGet("/", ListTickets).WithName(nameof(ListTickets));
         group.MapPost("/", CreateTicket).WithName(nameof(CreateTicket));

@@ -16,8 +16,7 @@ public static class UploadsApi
 
     public static RouteGroupBuilder MapUploads(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/v1/uploads").WithTags("Uploads")
-            .RequireAuthorization(Policies.SignedIn);
+        var group = app.MapGroup("/api/v1/uploads").WithTags("Uploads").RequireAuthorization(Policies.SignedIn);
         group.MapPost("/", Upload).WithName(nameof(Upload)).DisableAntiforgery()
             // The multipart envelope adds a little to the file itself.
             .WithMetadata(new RequestSizeLimitAttribute(MaxBytes + 64 * 1024));

@@ -49,15 +49,15 @@ public static class UsersApi
             return TypedResults.Forbid();
 
         // The scope is in the WHERE: community_staff only ever match role rows of their own communities.
+        // Driven from user_roles (staff are few, residents many): ix_user_roles_community with a community, else the role rows.
         var rows = (await connection.QueryAsync<UserRow>(new CommandDefinition("""
-            SELECT u.id AS Id, u.nickname AS Nickname, u.avatar_url AS AvatarUrl, u.phone_cipher AS PhoneCipher, u.is_blocked AS IsBlocked
-            FROM users u
-            WHERE u.id > @afterId AND EXISTS (
-                SELECT 1 FROM user_roles r
-                WHERE r.user_id = u.id AND r.revoked_at IS NULL
-                  AND (@role IS NULL OR r.role = @role)
-                  AND (@communityId IS NULL OR r.community_id = @communityId)
-                  AND (@isAdmin OR r.community_id IN @mine))
+            SELECT DISTINCT u.id AS Id, u.nickname AS Nickname, u.avatar_url AS AvatarUrl, u.phone_cipher AS PhoneCipher, u.is_blocked AS IsBlocked
+            FROM user_roles r
+            JOIN users u ON u.id = r.user_id
+            WHERE r.revoked_at IS NULL AND r.user_id > @afterId
+              AND (@role IS NULL OR r.role = @role)
+              AND (@communityId IS NULL OR r.community_id = @communityId)
+              AND (@isAdmin OR r.community_id IN @mine)
             ORDER BY u.id
             LIMIT @limit
             """, new { afterId, role, communityId, isAdmin, mine = mine.Count == 0 ? [0L] : mine, limit }, cancellationToken: cancellationToken))).ToList();

@@ -32,8 +32,5 @@ public sealed class QrOptions
     /// </summary>
     public string PdfLicense { get; set; } = "";
 
-    /// <summary>Scans of a house card allowed per minute, per signed-in user or per client address.</summary>
-    public int ScanPermitsPerMinute { get; set; } = 60;
-
     public string LinkFor(string code) => $"https://{Host}/h/{code}";
 }

@@ -20,7 +20,8 @@ public sealed partial class WechatAccessTokenStore(
     ILogger<WechatAccessTokenStore> logger) : IDisposable
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private (string Token, DateTimeOffset ExpiresAt)? _cached;
+    // A reference, so readers on other threads see a whole token and expiry or none.
+    private volatile CachedToken? _cached;
 
     private string AppId => options.Value.AppId;
     private TimeSpan Ahead => TimeSpan.FromSeconds(options.Value.AccessTokenRefreshAheadSeconds);
@@ -101,11 +102,13 @@ public sealed partial class WechatAccessTokenStore(
 
     private string Remember(string token, DateTimeOffset expiresAt)
     {
-        _cached = (token, expiresAt);
+        _cached = new CachedToken(token, expiresAt);
         return token;
     }
 
     private static DateTimeOffset Expiry(TokenRow row) => new(DateTime.SpecifyKind(row.ExpiresAt, DateTimeKind.Utc));
+
+    private sealed record CachedToken(string Token, DateTimeOffset ExpiresAt);
 
     private sealed class TokenRow
     {

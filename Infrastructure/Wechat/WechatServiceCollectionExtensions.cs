@@ -31,7 +31,8 @@ public static class WechatServiceCollectionExtensions
         services.AddSingleton<WechatAccessTokenStore>();
         services.AddHttpClient<IWechatClient, LiveWechatClient>(http =>
             {
-                http.BaseAddress = settings.BaseAddress;
+                // Relative API paths resolve under the base only when it ends with a slash (a proxy may add a path).
+                http.BaseAddress = settings.BaseAddress.AbsoluteUri.EndsWith('/') ? settings.BaseAddress : new Uri(settings.BaseAddress.AbsoluteUri + "/");
                 // The per-call deadline (Wechat:TimeoutSeconds) is enforced in LiveWechatClient, retries included.
                 http.Timeout = Timeout.InfiniteTimeSpan;
             })

@@ -11,6 +11,8 @@ api_port="${LINLI_BENCH_API_PORT:-5199}"
 password="linli-bench-only-pw"
 key="bench-only-signing-key-0123456789-abcdefghijklmnop"
 
+# A fresh database every run: the sizes are the community's ticket counts, grown from nothing.
+scripts/db.sh wipe "$instance"
 scripts/db.sh start "$instance" "$port" linli_bench linli "$password"
 connection="Server=127.0.0.1;Port=$port;Database=linli_bench;User ID=linli;Password=$password"
 dotnet build Api/Api.csproj -c Release -nologo -clp:ErrorsOnly

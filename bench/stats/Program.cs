@@ -1,0 +1,197 @@
+using System.Data.Common;
+using System.Diagnostics;
+using Dapper;
+using Linli.Api.Stats;
+using Linli.Domain.Stats;
+using Linli.Infrastructure.Data;
+using Linli.Infrastructure.MySql;
+using Microsoft.Extensions.Logging.Abstractions;
+
+// Seeds 1,000,000 tickets (and their timelines) into a throw-away database once, then times every
+// ticket figure for one community over one year, as community staff would ask for it.
+// Usage: dotnet run -c Release -- "<connection string>" [runs]
+
+var connectionString = args.Length > 0 ? args[0] : throw new ArgumentException("Pass the bench database's connection string.");
+var runs = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 15;
+var db = new MySqlDataSource(connectionString);
+
+await Seeding.EnsureAsync(db);
+
+var (communityId, staffId) = await Seeding.BenchCommunityAsync(db);
+var (startUtc, endUtc) = ChinaStandardTime.UtcRange(new DateOnly(2026, 1, 1), new DateOnly(2026, 12, 31));
+var scope = new StatsScope(staffId, IsAdmin: false, communityId, startUtc, endUtc);
+var queries = new TicketStatsQueries(db, TimeProvider.System);
+
+await using (var c = await db.OpenConnectionAsync())
+{
+    var inScope = await c.ExecuteScalarAsync<long>(
+        "SELECT COUNT(*) FROM tickets WHERE community_id = @communityId AND created_at >= @startUtc AND created_at < @endUtc",
+        new { communityId, startUtc, endUtc });
+    var total = await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM tickets");
+    var events = await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM ticket_events");
+    Console.WriteLine($"tickets: {total:N0}, timeline events: {events:N0}; community {communityId}, 2026 (CST): {inScope:N0} tickets");
+}
+
+var cases = new (string Name, TicketDimension Dimension, StatsBucket Bucket)[]
+{
+    ("GET /stats/tickets?bucket=day", TicketDimension.Time, StatsBucket.Day),
+    ("GET /stats/tickets?bucket=week", TicketDimension.Time, StatsBucket.Week),
+    ("GET /stats/tickets?bucket=month", TicketDimension.Time, StatsBucket.Month),
+    ("GET /stats/tickets/by-community", TicketDimension.Community, StatsBucket.Day),
+    ("GET /stats/tickets/by-grid", TicketDimension.Grid, StatsBucket.Day),
+    ("GET /stats/tickets/by-category", TicketDimension.Category, StatsBucket.Day),
+    ("GET /stats/tickets/by-department", TicketDimension.Department, StatsBucket.Day),
+    ("GET /stats/tickets/by-party-member", TicketDimension.PartyMember, StatsBucket.Day),
+};
+
+// The minimum is the best estimate of the cost on an idle machine; median and max show what sharing it costs.
+Console.WriteLine($"{"figures (one community, one year)",-40} {"min ms",8} {"median ms",10} {"max ms",8}   (warm, {runs} runs)");
+foreach (var (name, dimension, bucket) in cases)
+{
+    var result = await queries.ComputeAsync(scope, dimension, bucket, CancellationToken.None); // warm-up
+    var times = new List<double>();
+    for (var i = 0; i < runs; i++)
+    {
+        var watch = Stopwatch.StartNew();
+        result = await queries.ComputeAsync(scope, dimension, bucket, CancellationToken.None);
+        if (dimension != TicketDimension.Time)
+            await queries.NamesAsync(dimension, result.Groups.Select(g => TicketStatsQueries.ParseId(g.Key)).OfType<long>().ToList(), CancellationToken.None);
+        times.Add(watch.Elapsed.TotalMilliseconds);
+    }
+    times.Sort();
+    Console.WriteLine($"{name,-40} {times[0],8:F1} {times[times.Count / 2],10:F1} {times[^1],8:F1}   groups={result.Groups.Count} received={result.Totals.Counts.Received}");
+}
+
+internal static class Seeding
+{
+    private const int Tickets = 1_000_000;
+    private const int Communities = 50;
+    private const int GridsPerCommunity = 10;
+    private const int Departments = 10;
+    private const int Residents = 1000;
+    private const int PartyMembers = 500;
+
+    public static async Task EnsureAsync(DbDataSource db)
+    {
+        await using var c = await db.OpenConnectionAsync();
+        var done = await c.ExecuteScalarAsync<long>(
+            "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = 'bench_seeded'");
+        if (done > 0)
+        {
+            await new MigrationRunner(db, TimeProvider.System, NullLogger<MigrationRunner>.Instance).ApplyAsync();
+            return;
+        }
+        // A half-seeded database from an interrupted run is thrown away whole.
+        var name = await c.ExecuteScalarAsync<string>("SELECT DATABASE()");
+        await c.ExecuteAsync($"DROP DATABASE `{name}`");
+        await c.ExecuteAsync($"CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci");
+        await c.ExecuteAsync($"USE `{name}`");
+        await new MigrationRunner(db, TimeProvider.System, NullLogger<MigrationRunner>.Instance).ApplyAsync();
+
+        var watch = Stopwatch.StartNew();
+        Console.WriteLine("seeding 1,000,000 tickets (once)…");
+        async Task Run(string sql) => await c.ExecuteAsync(new CommandDefinition(sql, commandTimeout: 3600));
+
+        await Run("CREATE TABLE IF NOT EXISTS bench_digits (d INT NOT NULL PRIMARY KEY)");
+        await Run("INSERT IGNORE INTO bench_digits VALUES (0),(1),(2),(3),(4),(5),(6),(7),(8),(9)");
+        await Run($"""
+            INSERT INTO communities (name, street_office, created_at, updated_at)
+            SELECT CONCAT('bench-社区-', a.d * 10 + b.d), 'bench-街道', UTC_TIMESTAMP(6), UTC_TIMESTAMP(6)
+            FROM bench_digits a, bench_digits b WHERE a.d * 10 + b.d < {Communities} ORDER BY a.d, b.d
+            """);
+        await Run($"""
+            INSERT INTO grids (community_id, name, created_at, updated_at)
+            SELECT c.id, CONCAT('网格', g.d), UTC_TIMESTAMP(6), UTC_TIMESTAMP(6)
+            FROM communities c, bench_digits g WHERE c.name LIKE 'bench-社区-%' AND g.d < {GridsPerCommunity} ORDER BY c.id, g.d
+            """);
+        await Run($"""
+            INSERT INTO departments (name, kind, created_at, updated_at)
+            SELECT CONCAT('bench-部门-', d), 'functional', UTC_TIMESTAMP(6), UTC_TIMESTAMP(6) FROM bench_digits WHERE d < {Departments}
+            """);
+        await Run($"""
+            INSERT INTO users (openid, nickname, created_at, updated_at)
+            SELECT CONCAT('bench-', a.d * 1000 + b.d * 100 + e.d * 10 + f.d), '居民', UTC_TIMESTAMP(6), UTC_TIMESTAMP(6)
+            FROM bench_digits a, bench_digits b, bench_digits e, bench_digits f
+            WHERE a.d * 1000 + b.d * 100 + e.d * 10 + f.d < {Residents + PartyMembers}
+            ORDER BY a.d, b.d, e.d, f.d
+            """);
+
+        var community0 = await c.ExecuteScalarAsync<long>("SELECT MIN(id) FROM communities WHERE name LIKE 'bench-社区-%'");
+        var grid0 = await c.ExecuteScalarAsync<long>("SELECT MIN(g.id) FROM grids g JOIN communities c ON c.id = g.community_id WHERE c.name LIKE 'bench-社区-%'");
+        var department0 = await c.ExecuteScalarAsync<long>("SELECT MIN(id) FROM departments WHERE name LIKE 'bench-部门-%'");
+        var user0 = await c.ExecuteScalarAsync<long>("SELECT MIN(id) FROM users WHERE openid LIKE 'bench-%'");
+        var category0 = await c.ExecuteScalarAsync<long>("SELECT MIN(id) FROM ticket_categories");
+
+        // n = 0..999,999; a ticket every 63 s from 2025-01-01 (two years); community = n mod 50; categories, grids,
+        // departments and party members vary within each community.
+        // Status by n mod 20: 0 submitted, 1 cancelled, 2 rejected, 3 dispatched, 4 open_for_claim,
+        // 5–6 in_progress, 7–8 resolved, 9–19 closed. One in three routed tickets goes to party members.
+        await Run($"""
+            INSERT INTO tickets (number, category_id, community_id, grid_id, description, channel, submitter_id, status,
+                                 department_id, handler_user_id, handler_department_id, due_at, reopen_count, satisfaction,
+                                 resolved_at, created_at, updated_at)
+            SELECT CONCAT('B', n), {category0} + (n DIV {Communities}) % 10, {community0} + n % {Communities},
+                   {grid0} + (n % {Communities}) * {GridsPerCommunity} + (n DIV {Communities}) % {GridsPerCommunity},
+                   '楼道灯坏了', 'mini_program', {user0} + n % {Residents}, st,
+                   IF(claimpath OR st IN ('submitted', 'cancelled', 'rejected', 'open_for_claim'), NULL, {department0} + (n DIV 7) % {Departments}),
+                   IF(claimpath AND st NOT IN ('submitted', 'cancelled', 'rejected', 'open_for_claim'), {user0} + {Residents} + (n DIV 7) % {PartyMembers}, NULL),
+                   IF(claimpath OR st IN ('submitted', 'cancelled', 'rejected', 'open_for_claim', 'dispatched'), NULL, {department0} + (n DIV 7) % {Departments}),
+                   IF(st IN ('submitted', 'cancelled', 'rejected'), NULL, created + INTERVAL 3 DAY),
+                   IF(st IN ('resolved', 'closed') AND n % 17 = 0, 1, 0),
+                   IF(st = 'closed' AND n % 11 <> 0, 1 + n % 5, NULL),
+                   IF(st IN ('resolved', 'closed'), created + INTERVAL (3600 + n % 345600) SECOND, NULL),
+                   created, created
+            FROM (
+                SELECT n, TIMESTAMP('2025-01-01') - INTERVAL 8 HOUR + INTERVAL (n * 63) SECOND AS created,
+                       (n DIV {Communities}) % 3 = 0 AS claimpath,
+                       ELT(1 + n % 20, 'submitted', 'cancelled', 'rejected', 'dispatched', 'open_for_claim', 'in_progress', 'in_progress',
+                           'resolved', 'resolved', 'closed', 'closed', 'closed', 'closed', 'closed', 'closed', 'closed', 'closed', 'closed',
+                           'closed', 'closed') AS st
+                FROM (SELECT a.d + 10 * b.d + 100 * c.d + 1000 * d.d + 10000 * e.d + 100000 * f.d AS n
+                      FROM bench_digits a, bench_digits b, bench_digits c, bench_digits d, bench_digits e, bench_digits f) ns
+            ) x
+            """);
+        // Timelines: routing (dispatch or publish) within 2 h, acceptance (accept or claim) within a day after, resolution.
+        await Run($"""
+            INSERT INTO ticket_events (ticket_id, actor_id, actor_role, action, from_status, to_status, created_at)
+            SELECT id, {user0}, 'community_staff', IF(handler_user_id IS NOT NULL OR status = 'open_for_claim', 'publish', 'dispatch'),
+                   'submitted', IF(handler_user_id IS NOT NULL OR status = 'open_for_claim', 'open_for_claim', 'dispatched'),
+                   created_at + INTERVAL (id % 7200) SECOND
+            FROM tickets WHERE number LIKE 'B%' AND status NOT IN ('submitted', 'cancelled', 'rejected')
+            """);
+        await Run($"""
+            INSERT INTO ticket_events (ticket_id, actor_id, actor_role, action, from_status, to_status, created_at)
+            SELECT id, COALESCE(handler_user_id, {user0}), IF(handler_user_id IS NOT NULL, 'party_member', 'department_staff'),
+                   IF(handler_user_id IS NOT NULL, 'claim', 'accept'), 'dispatched', 'in_progress',
+                   created_at + INTERVAL (id % 7200) SECOND + INTERVAL (id % 3000) SECOND
+            FROM tickets WHERE number LIKE 'B%' AND status IN ('in_progress', 'resolved', 'closed')
+            """);
+        await Run($"""
+            INSERT INTO ticket_events (ticket_id, actor_id, actor_role, action, from_status, to_status, created_at)
+            SELECT id, COALESCE(handler_user_id, {user0}), 'department_staff', 'resolve', 'in_progress', 'resolved', resolved_at
+            FROM tickets WHERE number LIKE 'B%' AND status IN ('resolved', 'closed')
+            """);
+        await Run("ANALYZE TABLE tickets, ticket_events");
+        await Run("CREATE TABLE bench_seeded (at DATETIME(6) NOT NULL)");
+        Console.WriteLine($"seeded in {watch.Elapsed.TotalSeconds:F0} s");
+    }
+
+    /// <summary>The first bench community and a community_staff member of it.</summary>
+    public static async Task<(long CommunityId, long StaffId)> BenchCommunityAsync(DbDataSource db)
+    {
+        await using var c = await db.OpenConnectionAsync();
+        var communityId = await c.ExecuteScalarAsync<long>("SELECT MIN(id) FROM communities WHERE name LIKE 'bench-社区-%'");
+        var staffId = await c.ExecuteScalarAsync<long?>(
+            "SELECT MIN(user_id) FROM user_roles WHERE community_id = @communityId AND role = 'community_staff'", new { communityId });
+        if (staffId is { } existing)
+            return (communityId, existing);
+        var id = await c.ExecuteScalarAsync<long>("""
+            INSERT INTO users (openid, nickname, created_at, updated_at) VALUES ('bench-staff', '社工', UTC_TIMESTAMP(6), UTC_TIMESTAMP(6));
+            SELECT LAST_INSERT_ID();
+            """);
+        await c.ExecuteAsync("""
+            INSERT INTO user_roles (user_id, role, community_id, granted_at) VALUES (@id, 'community_staff', @communityId, UTC_TIMESTAMP(6))
+            """, new { id, communityId });
+        return (communityId, id);
+    }
+}
