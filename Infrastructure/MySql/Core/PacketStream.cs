@@ -55,12 +55,37 @@ internal sealed class PacketStream : IDisposable
 
     private async ValueTask<ReadOnlyMemory<byte>> ReadPayloadSlowAsync(bool async, CancellationToken cancellationToken)
     {
-        await FillAsync(4, async, cancellationToken).ConfigureAwait(false);
+        // The common case (a reply that fits the buffer) reads the stream right here rather than through helper
+        // methods: each nested async method would be one more allocation whenever the read has to wait.
+        var needed = 4;
+        var fits = false;
+        while (true)
+        {
+            if (_end - _start >= needed)
+            {
+                if (fits) break;
+                var packetLength = _buffer[_start] | _buffer[_start + 1] << 8 | _buffer[_start + 2] << 16;
+                if (packetLength >= MaxPacketPayload || packetLength + 4 > _buffer.Length) break;
+                needed = 4 + packetLength;
+                fits = true;
+                continue;
+            }
+            if (_start + needed > _buffer.Length)
+            {
+                _buffer.AsSpan(_start, _end - _start).CopyTo(_buffer);
+                _end -= _start;
+                _start = 0;
+            }
+            var read = async
+                ? await _stream.ReadAsync(_buffer.AsMemory(_end), cancellationToken).ConfigureAwait(false)
+                : _stream.Read(_buffer.AsSpan(_end));
+            if (read == 0) throw new EndOfStreamException("The server closed the connection.");
+            _end += read;
+        }
         var length = _buffer[_start] | _buffer[_start + 1] << 8 | _buffer[_start + 2] << 16;
         CheckSequence(_buffer[_start + 3]);
-        if (length < MaxPacketPayload && length + 4 <= _buffer.Length)
+        if (fits)
         {
-            await FillAsync(4 + length, async, cancellationToken).ConfigureAwait(false);
             var payload = new ReadOnlyMemory<byte>(_buffer, _start + 4, length);
             _start += 4 + length;
             return payload;
