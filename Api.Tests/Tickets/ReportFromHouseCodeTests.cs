@@ -35,17 +35,4 @@ public class ReportFromHouseCodeTests
             Assert.That(ticket.HouseCode, Is.EqualTo(code));
         });
     }
-
-    [Test]
-    public async Task AnUnknownHouseCodeIsAFieldError()
-    {
-        var w = await TicketWorld.CreateAsync();
-
-        using var response = await w.PostReportAsync(w.Resident.Client,
-            new { categoryId = await w.CategoryIdAsync(), description = "出租房楼道堆满杂物", houseCode = "ABCDEFGH" });
-
-        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
-        var problem = await response.Content.ReadFromJsonAsync<Microsoft.AspNetCore.Mvc.ValidationProblemDetails>();
-        Assert.That(problem!.Errors.Keys, Does.Contain("houseCode"));
-    }
 }

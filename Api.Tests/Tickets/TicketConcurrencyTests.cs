@@ -69,6 +69,27 @@ public class TicketConcurrencyTests
     }
 
     [Test]
+    public async Task TwentyParallelReportsGetTwentyDifferentNumbers()
+    {
+        var w = await TicketWorld.CreateAsync();
+        var categoryId = await w.CategoryIdAsync();
+        var body = new { categoryId, description = "路灯不亮，晚上出行不便", gridId = w.GridId };
+
+        using var start = new SemaphoreSlim(0);
+        var posts = Enumerable.Range(0, 20).Select(async _ =>
+        {
+            await start.WaitAsync();
+            using var response = await w.PostReportAsync(w.Resident.Client, body);
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Created));
+            return (await response.Content.ReadFromJsonAsync<TicketDto>(TicketsApp.Json))!.Number;
+        }).ToList();
+        start.Release(posts.Count);
+        var numbers = await Task.WhenAll(posts);
+
+        Assert.That(numbers.Distinct().Count(), Is.EqualTo(20));
+    }
+
+    [Test]
     public async Task TheSameKeyLaterReturnsTheFirstTicketWithTheSameBody()
     {
         var w = await TicketWorld.CreateAsync();

@@ -14,19 +14,18 @@ public static class TicketNumbers
         $"LL-{day:yyyyMMdd}-{sequence.ToString("0000", System.Globalization.CultureInfo.InvariantCulture)}";
 
     /// <summary>
-    /// Takes the day's next number inside the caller's transaction. The upsert locks the day's row until commit,
-    /// so numbers are unique and a rolled-back ticket gives its number back.
+    /// Takes the day's next number in one autocommit statement (LAST_INSERT_ID(expr) hands the new value back on this
+    /// connection only). Numbers are unique and increase through the day; a report that fails after taking its number
+    /// leaves a gap, which is the price of not holding the counter's row lock until the report commits.
     /// </summary>
-    public static async Task<string> NextAsync(DbConnection connection, DbTransaction transaction, DateTimeOffset now, CancellationToken ct)
+    public static async Task<string> NextAsync(DbConnection connection, DateTimeOffset now, CancellationToken ct)
     {
         var day = ChinaDay(now);
-        var date = day.ToDateTime(TimeOnly.MinValue);
-        await connection.ExecuteAsync(new CommandDefinition("""
-            INSERT INTO ticket_number_counters (day, n) VALUES (@date, 1)
-            ON DUPLICATE KEY UPDATE n = n + 1
-            """, new { date }, transaction, cancellationToken: ct));
-        var n = await connection.ExecuteScalarAsync<int>(new CommandDefinition(
-            "SELECT n FROM ticket_number_counters WHERE day = @date", new { date }, transaction, cancellationToken: ct));
+        var n = await connection.ExecuteScalarAsync<int>(new CommandDefinition("""
+            INSERT INTO ticket_number_counters (day, n) VALUES (@date, LAST_INSERT_ID(1))
+            ON DUPLICATE KEY UPDATE n = LAST_INSERT_ID(n + 1);
+            SELECT LAST_INSERT_ID();
+            """, new { date = day.ToDateTime(TimeOnly.MinValue) }, cancellationToken: ct));
         return Format(day, n);
     }
 }

@@ -134,6 +134,9 @@ public sealed partial class TicketWorkflow(
         var needsReview = check != ContentSuggestion.Pass;
 
         var now = clock.GetUtcNow();
+        // The number is taken before the transaction, so the day's counter row is locked for one statement, not
+        // until commit: concurrent reports then commit together instead of one after another.
+        var number = await TicketNumbers.NextAsync(conn, now, ct);
         await using var transaction = await conn.BeginTransactionAsync(ct);
         // The key first: a concurrent request with the same key waits here for this one, then finds it taken.
         var claimed = await conn.ExecuteAsync(new CommandDefinition("""
@@ -149,7 +152,6 @@ public sealed partial class TicketWorkflow(
             return first is { } id ? new TicketOutcome.Replayed(id) : Invalid("Idempotency-Key", "This key is in use by a request that has not finished.");
         }
 
-        var number = await TicketNumbers.NextAsync(conn, transaction, now, ct);
         var ticketId = await conn.ExecuteScalarAsync<long>(new CommandDefinition("""
             INSERT INTO tickets (number, category_id, community_id, grid_id, house_id, house_code, address, latitude, longitude,
                                  description, channel, submitter_id, contact_phone_cipher, on_behalf_name, on_behalf_phone_cipher,
