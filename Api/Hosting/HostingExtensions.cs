@@ -46,6 +46,7 @@ public static class HostingExtensions
         // After authentication, so a policy can partition by the signed-in user.
         app.UseRateLimiter();
         app.UseAuthorization();
+        app.UseMiddleware<RequestCharset>();
         return app;
     }
 }
