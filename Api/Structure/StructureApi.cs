@@ -103,6 +103,10 @@ public static class StructureApi
             return TypedResults.ValidationProblem(errors);
         var name = request.Name!.Trim();
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        // A missing community is a 404 whatever its new name would collide with.
+        if (await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
+                "SELECT id FROM communities WHERE id = @id", new { id }, cancellationToken: cancellationToken)) is null)
+            return TypedResults.NotFound();
         if (await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
                 "SELECT id FROM communities WHERE name = @name AND id <> @id", new { name, id }, cancellationToken: cancellationToken)) is not null)
             return NameTaken("community", name);
@@ -231,6 +235,10 @@ public static class StructureApi
             return TypedResults.ValidationProblem(errors);
         var name = request.Name!.Trim();
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        // A missing department is a 404 whatever its new name would collide with.
+        if (await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
+                "SELECT id FROM departments WHERE id = @id", new { id }, cancellationToken: cancellationToken)) is null)
+            return TypedResults.NotFound();
         if (await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
                 "SELECT id FROM departments WHERE name = @name AND id <> @id", new { name, id }, cancellationToken: cancellationToken)) is not null)
             return NameTaken("department", name);
