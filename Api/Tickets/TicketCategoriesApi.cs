@@ -13,7 +13,7 @@ public static class TicketCategoriesApi
         var group = app.MapGroup("/api/v1/ticket-categories").WithTags("Tickets").RequireAuthorization(Policies.SignedIn);
         group.MapGet("/", ListCategories).WithName(nameof(ListCategories));
         group.MapPost("/", CreateCategory).WithName(nameof(CreateCategory)).ProducesProblem(StatusCodes.Status409Conflict).RequireAuthorization(Policies.Admin);
-        group.MapPut("/{id:long}", UpdateCategory).WithName(nameof(UpdateCategory)).RequireAuthorization(Policies.Admin);
+        group.MapPut("/{id:long}", UpdateCategory).WithName(nameof(UpdateCategory)).ProducesProblem(StatusCodes.Status409Conflict).RequireAuthorization(Policies.Admin);
         return group;
     }
 
@@ -59,13 +59,23 @@ public static class TicketCategoriesApi
         return TypedResults.Created($"/api/v1/ticket-categories/{row.Id}", row.ToDto());
     }
 
-    public static async Task<Results<Ok<CategoryDto>, NotFound, ValidationProblem>> UpdateCategory(
+    public static async Task<Results<Ok<CategoryDto>, NotFound, ValidationProblem, ProblemHttpResult>> UpdateCategory(
         long id, CategoryRequest request, DbDataSource db, TimeProvider clock, CancellationToken ct)
     {
         var name = request.Name?.Trim();
         if (name is not null && (name.Length == 0 || name.Length > 50))
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["name"] = ["The name is 1 to 50 characters."] });
         await using var connection = await db.OpenConnectionAsync(ct);
+        // Renaming onto another category's name would break the unique key (a 500); a missing id is still a 404 first.
+        if (name is not null && await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
+                "SELECT id FROM ticket_categories WHERE name = @name AND id <> @id", new { name, id }, cancellationToken: ct)) is not null)
+        {
+            if (await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
+                    "SELECT id FROM ticket_categories WHERE id = @id", new { id }, cancellationToken: ct)) is null)
+                return TypedResults.NotFound();
+            return TypedResults.Problem(title: "Category exists", detail: $"A category named {name} already exists.",
+                statusCode: StatusCodes.Status409Conflict);
+        }
         var changed = await connection.ExecuteAsync(new CommandDefinition("""
             UPDATE ticket_categories
             SET name = COALESCE(@name, name), sort_order = COALESCE(@sortOrder, sort_order),
