@@ -8,6 +8,7 @@ using Linli.Api.Tests.Support;
 using Linli.Domain.Identity;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.Routing.Patterns;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Linli.Api.Tests.Hosting;
@@ -84,6 +85,8 @@ public partial class BadInputSweepTests
         public required JsonObject Document { get; init; }
         public required HttpClient Admin { get; init; }
         public required HttpClient Resident { get; init; }
+        /// <summary>Ids of rows that exist, by the route segment naming them (communities, grids, houses, …), for the pass that reaches the handlers' own checks.</summary>
+        public required IReadOnlyDictionary<string, string> Existing { get; init; }
 
         public static async Task<Sweep> PrepareAsync()
         {
@@ -91,7 +94,7 @@ public partial class BadInputSweepTests
             var data = new TestData(factory);
             var adminId = await data.UserAsync("坏输入管理员");
             await data.GrantAsync(adminId, Roles.Admin);
-            var (_, resident) = await data.SignedInAsync(Roles.Resident);
+            var resident = await data.SignedInAsync(Roles.Resident);
 
             using var anonymous = factory.CreateClient();
             var document = JsonNode.Parse(await anonymous.GetStringAsync("/swagger/v1/swagger.json"))!.AsObject();
@@ -106,10 +109,34 @@ public partial class BadInputSweepTests
                 })
                 .OrderBy(e => e.Name, StringComparer.Ordinal)
                 .ToList();
+            var admin = factory.ClientFor(adminId, Roles.Admin);
             return new Sweep
             {
                 Factory = factory, Endpoints = endpoints, Document = document,
-                Admin = factory.ClientFor(adminId, Roles.Admin), Resident = resident,
+                Admin = admin, Resident = resident.Client, Existing = await ExistingRowsAsync(factory, data, admin, resident.UserId),
+            };
+        }
+
+        /// <summary>One real row of each kind an id in a route can name, made through the API where that is the only sure way.</summary>
+        private static async Task<Dictionary<string, string>> ExistingRowsAsync(LinliFactory factory, TestData data, HttpClient admin, long residentId)
+        {
+            var community = await data.CommunityAsync();
+            var grid = await data.GridAsync(community);
+            var department = await data.DepartmentAsync();
+            var category = await admin.PostAsync("/api/v1/ticket-categories",
+                new StringContent($$"""{"name":"{{TestData.Unique("坏输入")}}"}""", Encoding.UTF8, "application/json"));
+            var categoryId = JsonNode.Parse(await category.Content.ReadAsStringAsync())!["id"]!.GetValue<long>();
+            var house = await admin.PostAsync("/api/v1/houses", new StringContent($$"""
+                {"communityId":{{community}},"gridId":{{grid}},"street":"船房村","building":"{{TestData.Unique("号楼")}}","unit":"2单元","door":"101","landlordPhone":"13912345678","rooms":3,"use":"rental"}
+                """, Encoding.UTF8, "application/json"));
+            var houseBody = JsonNode.Parse(await house.Content.ReadAsStringAsync())!;
+            Assert.That((int)house.StatusCode, Is.EqualTo(201), houseBody.ToJsonString());
+            var ticket = await new Stats.TicketSeed(factory).TicketAsync(community, residentId, categoryId, factory.Clock.GetUtcNow().UtcDateTime, "submitted");
+            return new Dictionary<string, string>
+            {
+                ["communities"] = community.ToString(), ["grids"] = grid.ToString(), ["departments"] = department.ToString(),
+                ["ticket-categories"] = categoryId.ToString(), ["houses"] = houseBody["id"]!.ToString(), ["h"] = houseBody["code"]!.GetValue<string>(),
+                ["tickets"] = ticket.ToString(), ["users"] = (await data.UserAsync("坏输入")).ToString(),
             };
         }
 
@@ -127,7 +154,7 @@ public partial class BadInputSweepTests
             var work = new List<Task>();
             foreach (var endpoint in Endpoints.Where(e => !Skipped.ContainsKey(e.Name)))
             {
-                foreach (var probe in ProbesFor(endpoint))
+                foreach (var probe in ProbesFor(endpoint, withMissingIds: true).Concat(ProbesFor(endpoint, withMissingIds: false)))
                 {
                     await gate.WaitAsync();
                     work.Add(Task.Run(async () =>
@@ -145,10 +172,15 @@ public partial class BadInputSweepTests
                 }
             }
             await Task.WhenAll(work);
+            TestContext.Out.WriteLine($"[{caller}] {work.Count} requests; statuses: "
+                + string.Join(", ", Statuses.OrderBy(s => s.Key).Select(s => $"{s.Key}×{s.Value}")));
+            Statuses.Clear();
             return offences.Order(StringComparer.Ordinal).ToList();
         }
 
-        private static async Task<string?> CheckAsync(HttpClient client, Endpoint endpoint, Probe probe)
+        private ConcurrentDictionary<int, int> Statuses { get; } = new();
+
+        private async Task<string?> CheckAsync(HttpClient client, Endpoint endpoint, Probe probe)
         {
             using var request = new HttpRequestMessage(new HttpMethod(endpoint.Method), probe.Path) { Content = probe.Content() };
             foreach (var (name, value) in probe.Headers ?? new Dictionary<string, string>())
@@ -166,6 +198,7 @@ public partial class BadInputSweepTests
             using (response)
             {
                 var status = (int)response.StatusCode;
+                Statuses.AddOrUpdate(status, 1, (_, n) => n + 1);
                 var body = await response.Content.ReadAsStringAsync();
                 if (status >= 500)
                 {
@@ -200,9 +233,17 @@ public partial class BadInputSweepTests
             return null;
         }
 
-        private IEnumerable<Probe> ProbesFor(Endpoint endpoint)
+        /// <summary>
+        /// With missing ids: every route value, query value and body. Otherwise the ids name rows that exist (where the sweep has
+        /// one of that kind), so the query and body reach the handler's own checks rather than stopping at "not found".
+        /// </summary>
+        private IEnumerable<Probe> ProbesFor(Endpoint endpoint, bool withMissingIds)
         {
             var routeParameters = endpoint.Route.RoutePattern.Parameters.Select(p => p.Name).ToList();
+            var baseValues = BaseRouteValues(endpoint, withMissingIds);
+            if (!withMissingIds && baseValues.Values.All(v => v == HostileInputs.MissingId))
+                yield break;
+            var pass = withMissingIds ? "" : "[existing ids] ";
             var parameters = (endpoint.Operation?["parameters"] as JsonArray ?? []).OfType<JsonObject>().ToList();
             var query = parameters.Where(p => p["in"]?.GetValue<string>() == "query").ToList();
             var baseQuery = query.Where(p => p["required"]?.GetValue<bool>() == true)
@@ -214,7 +255,7 @@ public partial class BadInputSweepTests
             string PathWith(string? parameter = null, string? value = null, IReadOnlyDictionary<string, string>? queryValues = null, string? rawQuery = null)
             {
                 var path = RouteParameter().Replace(endpoint.Route.RoutePattern.RawText ?? "", m =>
-                    m.Groups[1].Value == parameter ? value! : HostileInputs.MissingId);
+                    m.Groups[1].Value == parameter ? value! : baseValues[m.Groups[1].Value]);
                 if (!path.StartsWith('/'))
                     path = "/" + path;
                 var pairs = (queryValues ?? baseQuery).Select(kv => $"{Uri.EscapeDataString(kv.Key)}={Uri.EscapeDataString(kv.Value)}");
@@ -229,9 +270,9 @@ public partial class BadInputSweepTests
                 : () => null;
 
             var plausible = Json(baseBody);
-            yield return new Probe("every id missing (999999999)", PathWith(), plausible);
+            yield return new Probe(withMissingIds ? "every id missing (999999999)" : pass + "a plausible request", PathWith(), plausible);
 
-            foreach (var parameter in routeParameters)
+            foreach (var parameter in withMissingIds ? routeParameters : [])
             {
                 foreach (var value in HostileInputs.RouteValues.Skip(1))
                     yield return new Probe($"route {parameter}='{HostileInputs.Describe(value)}'", PathWith(parameter, value), plausible);
@@ -250,32 +291,32 @@ public partial class BadInputSweepTests
                 foreach (var value in values)
                 {
                     var withValue = new Dictionary<string, string>(baseQuery) { [name] = value };
-                    yield return new Probe($"query {name}='{HostileInputs.Describe(value)}'", PathWith(queryValues: withValue), plausible);
+                    yield return new Probe($"{pass}query {name}='{HostileInputs.Describe(value)}'", PathWith(queryValues: withValue), plausible);
                 }
                 var withoutIt = baseQuery.Where(kv => kv.Key != name).ToDictionary();
-                yield return new Probe($"query {name} twice", PathWith(queryValues: withoutIt, rawQuery: $"{name}=1&{name}=2"), plausible);
+                yield return new Probe($"{pass}query {name} twice", PathWith(queryValues: withoutIt, rawQuery: $"{name}=1&{name}=2"), plausible);
             }
             if (query.Count > 0)
-                yield return new Probe("a 20,000-character query string", PathWith(rawQuery: "junk=" + new string('x', 20_000)), plausible);
+                yield return new Probe(pass + "a 20,000-character query string", PathWith(rawQuery: "junk=" + new string('x', 20_000)), plausible);
 
             if (jsonBody)
             {
                 foreach (var (name, body, contentType) in HostileInputs.RawBodies)
                 {
-                    yield return new Probe($"body: {name}", PathWith(), () =>
+                    yield return new Probe($"{pass}body: {name}", PathWith(), () =>
                     {
                         var content = new ByteArrayContent(Encoding.UTF8.GetBytes(body));
                         content.Headers.TryAddWithoutValidation("Content-Type", contentType);
                         return content;
                     });
                 }
-                yield return new Probe("body without a content type", PathWith(), () => new ByteArrayContent("{}"u8.ToArray()));
-                yield return new Probe("body: {} (every field missing)", PathWith(), Json(new JsonObject()));
+                yield return new Probe(pass + "body without a content type", PathWith(), () => new ByteArrayContent("{}"u8.ToArray()));
+                yield return new Probe(pass + "body: {} (every field missing)", PathWith(), Json(new JsonObject()));
                 if (baseBody is JsonObject withExtra)
                 {
                     var extra = (JsonObject)withExtra.DeepClone();
                     extra["noSuchField"] = HostileInputs.LongText;
-                    yield return new Probe("body: an unknown extra field", PathWith(), Json(extra));
+                    yield return new Probe(pass + "body: an unknown extra field", PathWith(), Json(extra));
                 }
                 var properties = (Resolve(bodySchema)?["properties"] as JsonObject) ?? [];
                 foreach (var (field, fieldSchema) in properties)
@@ -285,13 +326,40 @@ public partial class BadInputSweepTests
                     {
                         var mutated = (JsonObject)(baseBody as JsonObject ?? []).DeepClone();
                         mutated[field] = wrong?.DeepClone();
-                        yield return new Probe($"body field {field}: {name}", PathWith(), Json(mutated));
+                        yield return new Probe($"{pass}body field {field}: {name}", PathWith(), Json(mutated));
                     }
                 }
             }
 
-            foreach (var probe in SpecialProbes(endpoint, PathWith(), plausible))
-                yield return probe;
+            if (withMissingIds)
+            {
+                foreach (var probe in SpecialProbes(endpoint, PathWith(), plausible))
+                    yield return probe;
+            }
+        }
+
+        /// <summary>Each route parameter's value in the request before one thing is made wrong.</summary>
+        private Dictionary<string, string> BaseRouteValues(Endpoint endpoint, bool withMissingIds)
+        {
+            var values = new Dictionary<string, string>();
+            string? previous = null;
+            foreach (var segment in endpoint.Route.RoutePattern.PathSegments)
+            {
+                foreach (var part in segment.Parts)
+                {
+                    if (part is RoutePatternParameterPart parameter)
+                    {
+                        values[parameter.Name] = parameter.Name == "action" && !withMissingIds ? "dispatch"
+                            : !withMissingIds && previous is not null && Existing.TryGetValue(previous, out var id) ? id
+                            : HostileInputs.MissingId;
+                    }
+                    else if (part is RoutePatternLiteralPart literal)
+                    {
+                        previous = literal.Content;
+                    }
+                }
+            }
+            return values;
         }
 
         /// <summary>The endpoints whose input is more than route, query and a JSON body.</summary>
