@@ -56,6 +56,15 @@ public partial class BadInputSweepTests
     }
 
     [Test]
+    public async Task NoEndpointAnswersAnAnonymousCallersBadInputWithAServerErrorOrABareError()
+    {
+        var sweep = await Shared.Value;
+        using var anonymous = sweep.Factory.CreateClient();
+        var offences = await sweep.RunAsync(anonymous, "anonymous");
+        Assert.That(offences, Is.Empty, Report(offences));
+    }
+
+    [Test]
     public async Task EveryServedEndpointIsSweptOrSkippedWithAReason()
     {
         var sweep = await Shared.Value;
@@ -384,8 +393,18 @@ public partial class BadInputSweepTests
         }
 
         /// <summary>The endpoints whose input is more than route, query and a JSON body.</summary>
-        private static IEnumerable<Probe> SpecialProbes(Endpoint endpoint, string path, Func<HttpContent?> plausible)
+        private IEnumerable<Probe> SpecialProbes(Endpoint endpoint, string path, Func<HttpContent?> plausible)
         {
+            foreach (var (name, value) in new[]
+            {
+                ("a garbage bearer token", "Bearer garbage"), ("an empty bearer token", "Bearer "),
+                ("a 5,000-character bearer token", "Bearer " + new string('a', 5000)),
+                ("a token of the wrong scheme", "Basic YWRtaW46YWRtaW4="),
+                ("a token signed with another key", "Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIiwicm9sZSI6ImFkbWluIn0.c2lnbmF0dXJl"),
+            })
+            {
+                yield return new Probe(name, path, plausible, new Dictionary<string, string> { ["Authorization"] = value });
+            }
             switch (endpoint.OperationId)
             {
                 case "CreateTicket":
@@ -402,6 +421,18 @@ public partial class BadInputSweepTests
                         () => new StringContent("[]", Encoding.UTF8, "application/json"), new Dictionary<string, string> { ["Idempotency-Key"] = reused });
                     yield return new Probe("Idempotency-Key reused with an empty object", path,
                         () => new StringContent("{}", Encoding.UTF8, "application/json"), new Dictionary<string, string> { ["Idempotency-Key"] = reused });
+                    break;
+                case "ActOnTicket":
+                    // Every action on a ticket that exists, with an empty body and one of the wrong shape.
+                    foreach (var action in Enum.GetNames<Linli.Domain.Tickets.TicketAction>())
+                    {
+                        var code = JsonNamingPolicy.SnakeCaseLower.ConvertName(action);
+                        var actionPath = $"/api/v1/tickets/{Existing["tickets"]}/{code}";
+                        yield return new Probe($"[existing ticket] action {code}, plausible body", actionPath, plausible);
+                        yield return new Probe($"[existing ticket] action {code}, no body", actionPath, () => null);
+                        yield return new Probe($"[existing ticket] action {code}, body []", actionPath,
+                            () => new StringContent("[]", Encoding.UTF8, "application/json"));
+                    }
                     break;
                 case "Upload":
                     yield return new Probe("upload: no body", path, () => null);
