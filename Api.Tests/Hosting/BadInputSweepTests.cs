@@ -16,10 +16,12 @@ namespace Linli.Api.Tests.Hosting;
 /// <summary>
 /// Sends every endpoint the app serves a few hostile inputs — ids that do not exist, numbers out of range,
 /// segments that are not numbers, malformed or wrongly shaped JSON, wrong content types, odd query values —
-/// as an admin and as a plain resident. No answer may be a 5xx (except the few declared below, where WeChat or
-/// PDF rendering is deliberately unavailable), and every 4xx must be a ProblemDetails with its status and trace id.
+/// bad bearer tokens — as an admin, a plain resident and an anonymous caller. Each endpoint is swept twice: with ids that
+/// do not exist, and (where the sweep made a row of that kind) with ids that do, so bodies reach the handlers' own checks.
+/// No answer may be a 5xx (except the few declared below, where WeChat or PDF rendering is deliberately unavailable),
+/// and every 4xx must be a ProblemDetails (application/problem+json, no duplicate keys) with its status and trace id.
 /// The endpoints come from the app's own endpoint data; their inputs from the OpenAPI document it serves.
-/// A failure lists every offending request at once.
+/// A failure lists every offending request at once; the statuses seen are written to the test output.
 /// </summary>
 [NonParallelizable]
 public partial class BadInputSweepTests
