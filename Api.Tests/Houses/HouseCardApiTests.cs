@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using Linli.Api.Houses;
+using Linli.Api.PartyMembers;
+using Linli.Api.Tests.PartyMembers;
 using Linli.Api.Tests.Support;
 using Linli.Domain.Houses;
 
@@ -91,6 +93,40 @@ public class HouseCardApiTests
         {
             Assert.That(card.RoomsFree, Is.EqualTo(0));
             Assert.That(card.Actions.Select(a => a.Name), Is.EqualTo(new[] { HouseActions.ReportProblem }));
+        });
+    }
+
+    [Test]
+    public async Task TheCardShowsTheBadgesOfConfirmedPartyMembersServingTheGridWhoAgreedToShowThem()
+    {
+        var world = await HouseWorld.CreateAsync();
+        var (landlordId, _) = await world.ResidentAsync();
+        var house = await world.HouseAsync(landlordId);
+        async Task<(string Name, long ReportIn, HttpClient Client)> MemberAsync(long gridId, bool showBadge, bool confirm)
+        {
+            var (_, client) = await world.ResidentAsync();
+            var name = TestData.Unique("党员");
+            var reportIn = await ReportIns.ReportInAsync(client, world.CommunityId, name, showBadge, gridId);
+            if (confirm)
+                await ReportIns.ConfirmAsync(world.Staff, reportIn);
+            return (name, reportIn, client);
+        }
+        var shown = await MemberAsync(world.GridId, showBadge: true, confirm: true);
+        var hidden = await MemberAsync(world.GridId, showBadge: false, confirm: true);
+        await MemberAsync(world.GridId, showBadge: true, confirm: false);
+        await MemberAsync(world.OtherGridId, showBadge: true, confirm: true);
+        var anonymous = world.Factory.CreateClient();
+
+        var before = await HouseWorld.ReadAsync<HouseCardDto>(await anonymous.GetAsync($"/api/v1/h/{house.Code}"));
+        await ReportIns.SetBadgeAsync(hidden.Client, hidden.ReportIn, show: true);
+        await ReportIns.SetBadgeAsync(shown.Client, shown.ReportIn, show: false);
+        var after = await HouseWorld.ReadAsync<HouseCardDto>(await anonymous.GetAsync($"/api/v1/h/{house.Code}"));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(before.PartyMembers, Is.EqualTo(new[] { new PartyBadgeDto(shown.Name, ReportIns.Organisation) }),
+                "not the one hiding the badge, the pending one, nor the one serving another grid");
+            Assert.That(after.PartyMembers, Is.EqualTo(new[] { new PartyBadgeDto(hidden.Name, ReportIns.Organisation) }));
         });
     }
 

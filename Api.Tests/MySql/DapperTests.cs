@@ -40,6 +40,24 @@ public class DapperTests
     }
 
     [Test]
+    public async Task DynamicRowsExposeColumnsByName()
+    {
+        await using var connection = await DriverDb.OpenAsync();
+
+        var row = await connection.QuerySingleAsync("SELECT 1 AS id, '邻里' AS name, NULL AS note, 2.5 AS score");
+        var fields = (IDictionary<string, object?>)row;
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(fields.Keys, Is.EqualTo(new[] { "id", "name", "note", "score" }));
+            Assert.That(Convert.ToInt64(fields["id"]), Is.EqualTo(1));
+            Assert.That(fields["name"], Is.EqualTo("邻里"));
+            Assert.That(fields["note"], Is.Null);
+            Assert.That(Convert.ToDecimal(fields["score"]), Is.EqualTo(2.5m));
+        });
+    }
+
+    [Test]
     public async Task MultiMappingSplitsOnTheGivenColumn()
     {
         await using var communities = await DriverDb.TableAsync("id BIGINT PRIMARY KEY, name VARCHAR(50) NOT NULL, created_at DATETIME(6) NOT NULL", "dc");

@@ -142,7 +142,7 @@ public class PoolTests
         {
             try
             {
-                await connection.ExecuteScalarAsync("SELECT SLEEP(4)");
+                await connection.ExecuteScalarAsync("SELECT SLEEP(10)");
                 ranToTheEnd.Add(i);
             }
             catch (MySqlException e) when (e.Message.Contains("timeout", StringComparison.OrdinalIgnoreCase))

@@ -301,6 +301,24 @@ public class PartyMembersApiTests
     }
 
     [Test]
+    public async Task GridWorkersReadTheirCommunitysPartyMembersButCannotConfirmThem()
+    {
+        var communityId = await Data.CommunityAsync();
+        var gridId = await Data.GridAsync(communityId);
+        var (_, _, memberId) = await ReportedInAsync(communityId);
+        var (_, worker) = await Data.SignedInAsync(Roles.GridWorker, communityId, gridId);
+
+        var list = await JsonOf(await worker.GetAsync($"/api/v1/party-members?communityId={communityId}"));
+        var confirm = await worker.PostAsync($"/api/v1/party-members/{memberId}/confirm", null);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(list.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetInt64()), Is.EqualTo(new[] { memberId }));
+            Assert.That(confirm.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
+        });
+    }
+
+    [Test]
     public async Task ListPagesNewestFirstWithAKeyset()
     {
         var communityId = await Data.CommunityAsync();

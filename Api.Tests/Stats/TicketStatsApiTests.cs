@@ -373,16 +373,17 @@ public class TicketStatsApiTests
         {
             Assert.That(bytes.Take(3), Is.EqualTo(new byte[] { 0xEF, 0xBB, 0xBF }));
             Assert.That(table[0], Is.EqualTo(new[] { "编号", "受理时间", "社区", "网格", "类别", "状态", "部门", "期限", "办结时间", "满意度", "重开次数", "诉求内容" }));
+            // Newest ticket first, as the ticket list whose download this is (the seed writes a few out of time order).
             Assert.That(table.Skip(1).Select(r => r[1]), Is.EqualTo(new[]
             {
-                "2026-03-02 10:00:00", "2026-03-02 23:59:59", "2026-03-03 00:00:00", "2026-03-08 23:59:59",
-                "2026-03-09 00:00:00", "2026-03-20 08:00:00", "2026-03-31 23:30:00",
+                "2026-03-20 08:00:00", "2026-03-31 23:30:00", "2026-03-08 23:59:59", "2026-03-09 00:00:00",
+                "2026-03-03 00:00:00", "2026-03-02 23:59:59", "2026-03-02 10:00:00",
             }));
-            Assert.That(table[1][3], Is.EqualTo(m.Grid1Name));
-            Assert.That(table[1][5], Is.EqualTo("已关闭"));
-            Assert.That(table[1][8], Is.EqualTo("2026-03-03 10:00:00"));
-            Assert.That(table[1][9], Is.EqualTo("5"));
-            Assert.That(table[1][11], Is.EqualTo("楼道灯坏了, 邻居说:\"找物业\"\n已两周"));
+            Assert.That(table[^1][3], Is.EqualTo(m.Grid1Name));
+            Assert.That(table[^1][5], Is.EqualTo("已关闭"));
+            Assert.That(table[^1][8], Is.EqualTo("2026-03-03 10:00:00"));
+            Assert.That(table[^1][9], Is.EqualTo("5"));
+            Assert.That(table[^1][11], Is.EqualTo("楼道灯坏了, 邻居说:\"找物业\"\n已两周"));
         });
     }
 

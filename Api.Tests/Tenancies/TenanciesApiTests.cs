@@ -52,6 +52,25 @@ public class TenanciesApiTests
     }
 
     [Test]
+    public async Task AnUnknownDocumentTypeIsABadRequestNotAnError()
+    {
+        var world = await HouseWorld.CreateAsync();
+        var (landlordId, landlord) = await world.ResidentAsync();
+        var house = await world.HouseAsync(landlordId);
+
+        var response = await landlord.PostAsJsonAsync($"/api/v1/houses/{house.Id}/tenancies",
+            new { name = "张三", documentType = "driving_licence", documentNumber = "123456", phone = "13912345678", room = "A", moveInDate = "2026-03-01" });
+        var missing = await landlord.PostAsJsonAsync($"/api/v1/houses/{house.Id}/tenancies", new { }, HousesApp.Json);
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+            Assert.That(missing.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+            Assert.That(await HousesApiTests.Errors(missing), Is.EquivalentTo(new[] { "name", "documentType", "documentNumber", "phone", "room", "moveInDate" }));
+        });
+    }
+
+    [Test]
     public async Task APassportHolderIsRegisteredWithTheirPassport()
     {
         var world = await HouseWorld.CreateAsync();

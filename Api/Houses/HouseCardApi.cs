@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Security.Claims;
 using Dapper;
 using Linli.Api.Hosting;
+using Linli.Api.PartyMembers;
 using Linli.Domain.Houses;
 using Linli.Domain.People;
 using Linli.Infrastructure.Crypto;
@@ -44,7 +45,7 @@ public static class HouseCardApi
     private sealed record WorkerRow(string? Nickname, byte[]? PhoneCipher);
 
     private static async Task<Results<Ok<HouseCardDto>, NotFound>> GetHouseCard(
-        string code, ClaimsPrincipal user, DbDataSource db, FieldProtector protector, CancellationToken ct)
+        string code, ClaimsPrincipal user, DbDataSource db, FieldProtector protector, PartyBadges partyBadges, CancellationToken ct)
     {
         var normalised = HouseCode.Normalise(code);
         if (normalised is null)
@@ -78,6 +79,9 @@ public static class HouseCardApi
             .Select(w => new GridWorkerDto(w.Nickname, w.PhoneCipher is null ? null : Masking.Phone(protector.Decrypt(w.PhoneCipher))))
             .ToList();
 
+        // 党员亮身份: the members serving this grid who agreed to show it.
+        var partyMembers = (await partyBadges.ForGridAsync(house.GridId, ct)).Select(b => b.ToDto()).ToList();
+
         var insider = house.Manages != 0 || house.IsLandlord != 0 || house.IsTenant != 0;
         var use = DbEnum.Parse<HouseUse>(house.HouseUse);
         var anonymous = !caller.IsSignedIn;
@@ -90,6 +94,6 @@ public static class HouseCardApi
         return TypedResults.Ok(new HouseCardDto(
             house.Code, house.CommunityName, house.GridName, house.Street, house.Building,
             insider ? house.Unit : null, insider ? house.Door : null,
-            workers, use, (int)house.RoomsFree, actions));
+            workers, partyMembers, use, (int)house.RoomsFree, actions));
     }
 }

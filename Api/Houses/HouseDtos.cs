@@ -1,3 +1,4 @@
+using Linli.Api.PartyMembers;
 using Linli.Domain.Houses;
 
 namespace Linli.Api.Houses;
@@ -43,11 +44,12 @@ public sealed record HouseActionDto(string Name, bool RequiresSignIn, string? Ho
 
 /// <summary>
 /// The public card a scan shows. The address stops at the building; <see cref="Unit"/> and <see cref="Door"/>
-/// are shown only to the landlord, staff of the house's grid and its current tenants.
+/// are shown only to the landlord, staff of the house's grid and its current tenants. <see cref="PartyMembers"/> are
+/// the badges of the party members confirmed to serve the grid who agreed to show them (党员亮身份).
 /// </summary>
 public sealed record HouseCardDto(
     string Code, string CommunityName, string GridName, string Street, string Building, string? Unit, string? Door,
-    IReadOnlyList<GridWorkerDto> GridWorkers, HouseUse Use, int RoomsFree, IReadOnlyList<HouseActionDto> Actions);
+    IReadOnlyList<GridWorkerDto> GridWorkers, IReadOnlyList<PartyBadgeDto> PartyMembers, HouseUse Use, int RoomsFree, IReadOnlyList<HouseActionDto> Actions);
 
 public static class HouseActions
 {

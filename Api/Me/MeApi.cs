@@ -1,6 +1,7 @@
 using System.Data.Common;
 using Dapper;
 using Linli.Api.Auth;
+using Linli.Api.Houses;
 using Linli.Domain.Identity;
 using Linli.Domain.People;
 using Linli.Infrastructure.Crypto;
@@ -67,16 +68,24 @@ public static class MeApi
 
     /// <summary>Binds the phone number WeChat vouches for (a getPhoneNumber code); stored encrypted, shown masked.</summary>
     public static async Task<Results<Ok<PhoneDto>, ValidationProblem>> BindPhone(
-        BindPhoneRequest request, HttpContext http, IWechatClient wechat, DbDataSource db, FieldProtector protector, TimeProvider clock, CancellationToken cancellationToken)
+        BindPhoneRequest request, HttpContext http, IWechatClient wechat, DbDataSource db, FieldProtector protector, TimeProvider clock,
+        PendingLandlords pendingLandlords, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(request.Code) || request.Code.Length > 128)
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["code"] = ["The getPhoneNumber code is required (at most 128 characters)."] });
-        var phone = await wechat.GetPhoneNumberAsync(request.Code, cancellationToken);
-        await using var connection = await db.OpenConnectionAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE users SET phone_cipher = @cipher, phone_hash = @hash, updated_at = @now WHERE id = @me",
-            new { cipher = protector.Encrypt(phone), hash = protector.Hash(phone), now = clock.GetUtcNow().UtcDateTime, me = http.User.GetUserId() },
-            cancellationToken: cancellationToken));
+        // Normalised like every other phone we hash, so the look-up hash matches a landlord phone typed at the desk.
+        var phone = PhoneNumber.Normalise(await wechat.GetPhoneNumberAsync(request.Code, cancellationToken));
+        var hash = protector.Hash(phone);
+        var me = http.User.GetUserId();
+        await using (var connection = await db.OpenConnectionAsync(cancellationToken))
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                "UPDATE users SET phone_cipher = @cipher, phone_hash = @hash, updated_at = @now WHERE id = @me",
+                new { cipher = protector.Encrypt(phone), hash, now = clock.GetUtcNow().UtcDateTime, me },
+                cancellationToken: cancellationToken));
+        }
+        // Houses registered with this phone as their landlord's become this user's now (一房一码 bound to its landlord).
+        await pendingLandlords.AttachPendingLandlordsAsync(me, hash, cancellationToken);
         return TypedResults.Ok(new PhoneDto(Masking.Phone(phone)));
     }
 

@@ -4,7 +4,10 @@ using Dapper;
 namespace Linli.Api.PartyMembers;
 
 /// <summary>The 党员 badge shown beside a confirmed party member who agreed to show it.</summary>
-public sealed record PartyBadge(long UserId, long CommunityId, string Name, string Organisation);
+public sealed record PartyBadge(long UserId, long CommunityId, string Name, string Organisation)
+{
+    public PartyBadgeDto ToDto() => new(Name, Organisation);
+}
 
 /// <summary>
 /// Looks up badges for other features: tickets show the badge of whoever handles a ticket,

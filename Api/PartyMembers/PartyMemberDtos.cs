@@ -11,6 +11,9 @@ public sealed record DeclineRequest(string? Reason);
 
 public sealed record BadgeRequest(bool? Show);
 
+/// <summary>The 党员 badge as tickets and house cards show it: the member's name and their Party organisation.</summary>
+public sealed record PartyBadgeDto(string Name, string Organisation);
+
 /// <summary>The phone is always masked: nobody reads it in full through this API.</summary>
 public sealed record PartyMemberDto(
     long Id, long UserId, long CommunityId, string CommunityName, long? GridId, string Name, string Organisation,

@@ -20,21 +20,21 @@ public static class PartyMembersApi
     {
         // Any signed-in resident may report in and read their own report-in; the rest is for staff.
         var group = app.MapGroup("/api/v1/party-members").WithTags("PartyMembers").RequireAuthorization(Policies.SignedIn);
-        group.MapPost("/report-in", ReportIn).WithName(nameof(ReportIn));
-        group.MapGet("/", List).WithName(nameof(List)).RequireAuthorization(Policies.GridStaff);
-        group.MapGet("/{id:long}", Get).WithName(nameof(Get));
-        group.MapPost("/{id:long}/confirm", Confirm).WithName(nameof(Confirm)).RequireAuthorization(Policies.CommunityStaff);
-        group.MapPost("/{id:long}/decline", Decline).WithName(nameof(Decline)).RequireAuthorization(Policies.CommunityStaff);
-        group.MapPut("/{id:long}/badge", SetBadge).WithName(nameof(SetBadge));
+        group.MapPost("/report-in", ReportPartyMemberIn).WithName(nameof(ReportPartyMemberIn));
+        group.MapGet("/", ListPartyMembers).WithName(nameof(ListPartyMembers)).RequireAuthorization(Policies.GridStaff);
+        group.MapGet("/{id:long}", GetPartyMember).WithName(nameof(GetPartyMember));
+        group.MapPost("/{id:long}/confirm", ConfirmPartyMember).WithName(nameof(ConfirmPartyMember)).RequireAuthorization(Policies.CommunityStaff);
+        group.MapPost("/{id:long}/decline", DeclinePartyMember).WithName(nameof(DeclinePartyMember)).RequireAuthorization(Policies.CommunityStaff);
+        group.MapPut("/{id:long}/badge", SetPartyBadge).WithName(nameof(SetPartyBadge));
         return group;
     }
 
     private static Viewer ViewerOf(HttpContext http) => new(http.User.GetUserId(), http.User.HasRole(Roles.Admin));
 
-    private static async Task<Results<Created<PartyMemberDto>, ValidationProblem, ProblemHttpResult>> ReportIn(
+    private static async Task<Results<Created<PartyMemberDto>, ValidationProblem, ProblemHttpResult>> ReportPartyMemberIn(
         ReportInRequest request, HttpContext http, PartyMemberStore store, CancellationToken ct)
     {
-        var (value, errors) = Domain.PartyMembers.ReportIn.Validate(
+        var (value, errors) = ReportIn.Validate(
             request.Name, request.Organisation, request.IsFloating, request.Phone, request.Skills, request.ShowBadge);
         foreach (var (field, messages) in await store.CheckPlaceAsync(request.CommunityId, request.GridId, ct))
             errors[field] = messages;
@@ -51,7 +51,7 @@ public static class PartyMembersApi
         return TypedResults.Created($"/api/v1/party-members/{created.Id}", created);
     }
 
-    private static async Task<Results<Ok<PartyMemberPageDto>, ValidationProblem>> List(
+    private static async Task<Results<Ok<PartyMemberPageDto>, ValidationProblem>> ListPartyMembers(
         HttpContext http, PartyMemberStore store, long? communityId, string? status, string? skill, long? beforeId, int? limit,
         CancellationToken ct)
     {
@@ -74,7 +74,7 @@ public static class PartyMembersApi
             ViewerOf(http), communityId, parsedStatus, skill, beforeId, limit ?? DefaultPageSize, ct));
     }
 
-    private static async Task<Results<Ok<PartyMemberDetailDto>, NotFound>> Get(
+    private static async Task<Results<Ok<PartyMemberDetailDto>, NotFound>> GetPartyMember(
         long id, HttpContext http, PartyMemberStore store, CancellationToken ct)
     {
         var member = await store.FindVisibleAsync(id, ViewerOf(http), ct);
@@ -83,7 +83,7 @@ public static class PartyMembersApi
         return TypedResults.Ok(new PartyMemberDetailDto(member, await store.RecordAsync(member.UserId, member.CommunityId, ct)));
     }
 
-    private static async Task<Results<Ok<PartyMemberDto>, NotFound, ProblemHttpResult>> Confirm(
+    private static async Task<Results<Ok<PartyMemberDto>, NotFound, ProblemHttpResult>> ConfirmPartyMember(
         long id, HttpContext http, PartyMemberStore store, CancellationToken ct) =>
         await store.ConfirmAsync(id, ViewerOf(http), ct) switch
         {
@@ -92,7 +92,7 @@ public static class PartyMembersApi
             var refused => Refusal(refused),
         };
 
-    private static async Task<Results<Ok<PartyMemberDto>, NotFound, ProblemHttpResult, ValidationProblem>> Decline(
+    private static async Task<Results<Ok<PartyMemberDto>, NotFound, ProblemHttpResult, ValidationProblem>> DeclinePartyMember(
         long id, DeclineRequest request, HttpContext http, PartyMemberStore store, CancellationToken ct)
     {
         var reason = request.Reason?.Trim() ?? "";
@@ -122,7 +122,7 @@ public static class PartyMembersApi
         _ => throw new InvalidOperationException($"Not a refusal: {outcome}."),
     };
 
-    private static async Task<Results<Ok<PartyMemberDto>, NotFound, ValidationProblem>> SetBadge(
+    private static async Task<Results<Ok<PartyMemberDto>, NotFound, ValidationProblem>> SetPartyBadge(
         long id, BadgeRequest request, HttpContext http, PartyMemberStore store, CancellationToken ct)
     {
         if (request.Show is not { } show)

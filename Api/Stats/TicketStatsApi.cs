@@ -1,6 +1,8 @@
+using System.Data.Common;
 using System.Globalization;
 using Linli.Api.Auth;
 using Linli.Api.Csv;
+using Linli.Api.Tickets;
 using Linli.Domain.Identity;
 using Linli.Domain.Stats;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -14,8 +16,7 @@ namespace Linli.Api.Stats;
 public static class TicketStatsApi
 {
     public static IServiceCollection AddTicketStats(this IServiceCollection services) => services
-        .AddSingleton<TicketStatsQueries>()
-        .AddSingleton<TicketExport>();
+        .AddSingleton<TicketStatsQueries>();
 
     public static RouteGroupBuilder MapTicketStats(this IEndpointRouteBuilder app)
     {
@@ -34,7 +35,8 @@ public static class TicketStatsApi
         group.MapGet("/by-party-member", TicketStatsByPartyMember).WithName(nameof(TicketStatsByPartyMember))
             .WithDescription("The figures per party member, over the tickets each claimed last." + csv);
         group.MapGet("/export", TicketListExport).WithName(nameof(TicketListExport))
-            .WithDescription("The tickets received in the range as a CSV download (UTF-8 with BOM), times in China Standard Time.")
+            .WithDescription("The tickets received in the range as a CSV download (UTF-8 with BOM), times in China Standard Time: "
+                + "the ticket list's own download (`GET /api/v1/tickets` with `Accept: text/csv`) over a date range, newest first.")
             .Produces<string>(StatusCodes.Status200OK, "text/csv");
         return group;
     }
@@ -103,10 +105,13 @@ public static class TicketStatsApi
         return CsvResult.Accepts(http.Request) ? StatsCsv.ForBreakdown(stats) : TypedResults.Ok(stats);
     }
 
-    /// <summary>The tickets themselves as CSV, whatever the Accept header: this address exists to download them.</summary>
+    /// <summary>
+    /// The tickets themselves as CSV, whatever the Accept header: this address exists to download them. The rows are
+    /// the ticket list's download (one query, one format), limited to tickets received in the range.
+    /// </summary>
     private static async Task<Results<CsvResult, ValidationProblem, NotFound>> TicketListExport(
-        string? from, string? to, long? communityId, HttpContext http, TicketStatsQueries queries, TicketExport export,
-        TimeProvider clock, CancellationToken ct)
+        string? from, string? to, long? communityId, HttpContext http, TicketStatsQueries queries, TicketListQuery list,
+        DbDataSource db, TimeProvider clock, CancellationToken ct)
     {
         var (request, errors) = StatsRequest.Parse(from, to, null, communityId, clock.GetUtcNow());
         if (request is null)
@@ -114,7 +119,9 @@ public static class TicketStatsApi
         var scope = await ScopeAsync(request, http, queries, ct);
         if (scope is null)
             return TypedResults.NotFound();
-        return export.ToCsv(scope, $"工单列表_{request.From:yyyyMMdd}-{request.To:yyyyMMdd}.csv");
+        var caller = await CallerScope.LoadAsync(db, http.User, ct);
+        var filter = new TicketListFilter([], CommunityId: request.CommunityId, CreatedFromUtc: scope.StartUtc, CreatedBeforeUtc: scope.EndUtc);
+        return list.Csv(caller, filter, $"工单列表_{request.From:yyyyMMdd}-{request.To:yyyyMMdd}.csv");
     }
 
     /// <summary>The caller's scope; null when they asked for a community that is not theirs (or does not exist).</summary>

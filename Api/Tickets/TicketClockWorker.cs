@@ -1,3 +1,4 @@
+using Linli.Infrastructure.Hosting;
 using System.Data.Common;
 using Dapper;
 using Linli.Domain.Identity;
@@ -76,33 +77,6 @@ public sealed partial class TicketClockWorker(
         return count;
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await RunOnceAsync(stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e)
-            {
-                LogRoundFailed(e);
-            }
-            try
-            {
-                await Task.Delay(TimeSpan.FromSeconds(options.Value.ClockWorkerSeconds), clock, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
-    }
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Ticket clock round failed")]
-    private partial void LogRoundFailed(Exception exception);
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        PeriodicRounds.RunAsync("Ticket clock", RunOnceAsync, TimeSpan.FromSeconds(options.Value.ClockWorkerSeconds), clock, logger, stoppingToken);
 }

@@ -1,3 +1,4 @@
+using Linli.Api.PartyMembers;
 using Linli.Domain.Tickets;
 
 namespace Linli.Api.Tickets;
@@ -40,8 +41,12 @@ public sealed record TicketPageDto(IReadOnlyList<TicketListItemDto> Items, strin
 
 public sealed record PersonDto(long Id, string? Name);
 
-/// <summary>The current handler; <c>isPartyMember</c> shows the 党员 badge (党员亮身份).</summary>
-public sealed record HandlerDto(long? UserId, string? Name, bool IsPartyMember, long? DepartmentId, string? DepartmentName);
+/// <summary>
+/// The current handler. <c>isPartyMember</c> shows the 党员 badge (党员亮身份) and <c>partyBadge</c> what it reads: only for
+/// a party member confirmed in the ticket's community who agreed to show it, so a member who did not is shown as anyone else.
+/// </summary>
+public sealed record HandlerDto(
+    long? UserId, string? Name, bool IsPartyMember, PartyBadgeDto? PartyBadge, long? DepartmentId, string? DepartmentName);
 
 public sealed record TicketEventDto(
     long Id, PersonDto? Actor, string ActorRole, string Action, TicketState? FromStatus, TicketState ToStatus,

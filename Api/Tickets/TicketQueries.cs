@@ -6,15 +6,16 @@ namespace Linli.Api.Tickets;
 /// <summary>The reads of the tickets feature: one ticket with its names, its timeline and photos.</summary>
 public static class TicketQueries
 {
-    // Everything a ticket page shows, by primary key; the handler's party-member badge from ix_user_roles_user.
+    // Everything a ticket page shows, by primary key. The handler's 党员 badge (党员亮身份) shows only for a report-in
+    // confirmed in the ticket's own community whose member agreed to show it (ix_party_members_user); ux_party_members_open
+    // allows one confirmed report-in per user and community, so the join adds no rows.
     private const string SelectTicket = """
         SELECT t.id, t.number, t.category_id, c.name AS category_name, t.community_id, cm.name AS community_name,
                t.grid_id, t.house_id, t.house_code, t.address, t.latitude, t.longitude, t.description, t.channel,
                t.submitter_id, su.nickname AS submitter_name, t.contact_phone_cipher, t.on_behalf_name, t.on_behalf_phone_cipher,
                t.needs_review, t.status, t.department_id, d.name AS department_name,
                t.handler_user_id, hu.nickname AS handler_name,
-               EXISTS (SELECT 1 FROM user_roles pr WHERE pr.user_id = t.handler_user_id AND pr.role = 'party_member'
-                       AND pr.revoked_at IS NULL) AS handler_is_party_member,
+               pm.name AS handler_badge_name, pm.organisation AS handler_badge_organisation,
                t.handler_department_id, t.dispatched_by, t.due_at, t.reopen_count, t.last_urged_at, t.satisfaction,
                t.evaluation_comment, t.resolved_at, t.closed_at, t.version, t.created_at, t.updated_at
         FROM tickets t
@@ -23,6 +24,8 @@ public static class TicketQueries
         JOIN users su ON su.id = t.submitter_id
         LEFT JOIN departments d ON d.id = t.department_id
         LEFT JOIN users hu ON hu.id = t.handler_user_id
+        LEFT JOIN party_members pm ON pm.user_id = t.handler_user_id AND pm.community_id = t.community_id
+                                  AND pm.status = 'confirmed' AND pm.show_badge = 1
         WHERE t.id = @id
         """;
 

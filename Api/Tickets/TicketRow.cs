@@ -30,7 +30,9 @@ public sealed class TicketRow
     public string? DepartmentName { get; init; }
     public long? HandlerUserId { get; init; }
     public string? HandlerName { get; init; }
-    public bool HandlerIsPartyMember { get; init; }
+    /// <summary>The handler's 党员 badge, when they show one in this ticket's community; null otherwise.</summary>
+    public string? HandlerBadgeName { get; init; }
+    public string? HandlerBadgeOrganisation { get; init; }
     public long? HandlerDepartmentId { get; init; }
     public long? DispatchedBy { get; init; }
     public DateTime? DueAt { get; init; }

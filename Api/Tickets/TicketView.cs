@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Linli.Api.PartyMembers;
 using Linli.Domain.People;
 using Linli.Domain.Tickets;
 using Linli.Infrastructure.Crypto;
@@ -35,9 +36,10 @@ public static class TicketView
                 TicketRow.Utc(e.CreatedAt)))
             .ToList();
 
+        var badge = t.HandlerBadgeName is { } badgeName ? new PartyBadgeDto(badgeName, t.HandlerBadgeOrganisation ?? "") : null;
         var handler = t.HandlerUserId is null && t.HandlerDepartmentId is null
             ? null
-            : new HandlerDto(t.HandlerUserId, t.HandlerName, t.HandlerIsPartyMember, t.HandlerDepartmentId,
+            : new HandlerDto(t.HandlerUserId, t.HandlerName, badge is not null, badge, t.HandlerDepartmentId,
                 t.HandlerDepartmentId == t.DepartmentId ? t.DepartmentName : null);
 
         return new TicketDto(

@@ -245,7 +245,7 @@ public sealed partial class TicketWorkflow(
         var relation = caller?.RelationTo(ticket) ?? TicketCaller.System;
         // A party member of the community was told of the ticket when it was published: when another member
         // claims it first, the late ones hear "already in progress" (409), not "no such ticket" (404).
-        if (caller is not null && !caller.CanSee(ticket) && !relation.IsPartyMember)
+        if (caller is not null && !caller.CanSee(ticket) && !(relation.IsPartyMember && action == TicketAction.Claim))
             return new TicketOutcome.NotFound();
 
         var decision = TicketRules.Decide(ticket.Facts, action, relation, now);

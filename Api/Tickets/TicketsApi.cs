@@ -1,8 +1,8 @@
 using System.Data.Common;
 using System.Globalization;
 using System.Security.Claims;
-using Dapper;
 using Linli.Api.Auth;
+using Linli.Api.Csv;
 using Linli.Domain.Tickets;
 using Linli.Infrastructure.Crypto;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -20,7 +20,9 @@ public static class TicketsApi
         var group = app.MapGroup("/api/v1/tickets").WithTags("Tickets")
             // Anyone signed in reports; who may read or act is decided per ticket by role and scope.
             .RequireAuthorization(Policies.SignedIn);
-        group.MapGet("/", ListTickets).WithName(nameof(ListTickets));
+        group.MapGet("/", ListTickets).WithName(nameof(ListTickets))
+            .WithDescription("The tickets the caller may see, newest first, a page at a time. Send `Accept: text/csv` for every "
+                + "ticket matching the filters as a CSV download (UTF-8 with BOM, times in China Standard Time, no personal data).");
         group.MapPost("/", CreateTicket).WithName(nameof(CreateTicket));
         group.MapGet("/{id:long}", GetTicket).WithName(nameof(GetTicket));
         group.MapPost("/{id:long}/{action}", ActOnTicket).WithName(nameof(ActOnTicket));
@@ -76,8 +78,9 @@ public static class TicketsApi
         };
     }
 
-    public static async Task<Results<Ok<TicketPageDto>, ValidationProblem>> ListTickets(
-        ClaimsPrincipal user, DbDataSource db, TimeProvider clock, CancellationToken ct,
+    /// <summary>The tickets the caller may see, newest first; with <c>Accept: text/csv</c> every matching ticket as a download.</summary>
+    public static async Task<Results<Ok<TicketPageDto>, CsvResult, ValidationProblem>> ListTickets(
+        ClaimsPrincipal user, HttpRequest http, DbDataSource db, TicketListQuery list, TimeProvider clock, CancellationToken ct,
         string? status = null, long? categoryId = null, long? communityId = null, long? gridId = null, long? departmentId = null,
         bool? mine = null, bool? overdue = null, string? text = null, string? cursor = null, int? limit = null)
     {
@@ -108,45 +111,13 @@ public static class TicketsApi
             return TypedResults.ValidationProblem(errors);
 
         var caller = await CallerScope.LoadAsync(db, user, ct);
+        var filter = new TicketListFilter(states, categoryId, communityId, gridId, departmentId, mine == true, overdue, text);
         var now = clock.GetUtcNow();
-        // Only fixed fragments are appended; every value is a parameter. Newest first, keyset on id.
-        var sql = new System.Text.StringBuilder($"""
-            SELECT t.id, t.number, t.status, t.category_id, c.name AS category_name, t.community_id, t.grid_id,
-                   t.description, t.channel, t.due_at, t.created_at, t.updated_at
-            FROM tickets t
-            JOIN ticket_categories c ON c.id = t.category_id
-            WHERE {caller.VisibilitySql()}
-            """);
-        if (after is not null) sql.Append(" AND t.id < @after");
-        if (states.Count == 1) sql.Append(" AND t.status = @status");
-        if (states.Count > 1) sql.Append(" AND t.status IN @states");
-        if (categoryId is not null) sql.Append(" AND t.category_id = @categoryId");
-        if (communityId is not null) sql.Append(" AND t.community_id = @communityId");
-        if (gridId is not null) sql.Append(" AND t.grid_id = @gridId");
-        if (departmentId is not null) sql.Append(" AND (t.department_id = @departmentId OR t.handler_department_id = @departmentId)");
-        if (mine == true) sql.Append(" AND (t.submitter_id = @me OR t.handler_user_id = @me)");
-        if (overdue == true) sql.Append(" AND t.status IN ('dispatched', 'in_progress') AND t.due_at < @now");
-        if (overdue == false) sql.Append(" AND NOT (t.status IN ('dispatched', 'in_progress') AND t.due_at IS NOT NULL AND t.due_at < @now)");
-        if (!string.IsNullOrWhiteSpace(text)) sql.Append(" AND (t.number = @text OR t.description LIKE @like)");
-        sql.Append(" ORDER BY t.id DESC LIMIT @take");
+        // The download is the whole list, not one page: cursor and limit page the JSON only.
+        if (CsvResult.Accepts(http))
+            return list.Csv(caller, filter, $"工单列表_{Domain.Stats.ChinaStandardTime.DateOf(now):yyyyMMdd}.csv");
 
-        await using var connection = await db.OpenConnectionAsync(ct);
-        var rows = (await connection.QueryAsync<TicketRow>(new CommandDefinition(sql.ToString(), new
-        {
-            me = caller.UserId,
-            after,
-            status = states.FirstOrDefault(),
-            states,
-            categoryId,
-            communityId,
-            gridId,
-            departmentId,
-            now = now.UtcDateTime,
-            text = text?.Trim(),
-            like = text is null ? null : "%" + EscapeLike(text.Trim()) + "%",
-            take = size + 1,
-        }, cancellationToken: ct))).ToList();
-
+        var rows = await list.PageAsync(caller, filter, after, size + 1, ct);
         var page = rows.Take(size).Select(t => new TicketListItemDto(
             t.Id, t.Number, t.State, t.CategoryId, t.CategoryName, t.CommunityId, t.GridId,
             t.Description.Length > 100 ? t.Description[..100] : t.Description, t.Channel,
@@ -154,9 +125,6 @@ public static class TicketsApi
         var next = rows.Count > size ? page[^1].Id.ToString(CultureInfo.InvariantCulture) : null;
         return TypedResults.Ok(new TicketPageDto(page, next));
     }
-
-    private static string EscapeLike(string value) =>
-        value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);
 
     private static async Task<TicketDto> ViewAsync(DbDataSource db, long id, CallerScope caller, FieldProtector protector, TimeProvider clock, CancellationToken ct)
     {

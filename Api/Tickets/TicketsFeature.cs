@@ -23,6 +23,7 @@ public static class TicketsFeature
         // The houses feature replaces this with the real lookup.
         services.AddSingleton<NotificationWriter>();
         services.AddSingleton<TicketWorkflow>();
+        services.AddSingleton<TicketListQuery>();
         services.AddSingleton<OutboxWorker>();
         services.AddSingleton<TicketClockWorker>();
         services.AddSingleton<UploadCleanupWorker>();

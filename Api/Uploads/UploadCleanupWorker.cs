@@ -1,3 +1,4 @@
+using Linli.Infrastructure.Hosting;
 using System.Data.Common;
 using Dapper;
 using Linli.Infrastructure.Storage;
@@ -40,33 +41,6 @@ public sealed partial class UploadCleanupWorker(
         return removed;
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await RunOnceAsync(stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e)
-            {
-                LogRoundFailed(e);
-            }
-            try
-            {
-                await Task.Delay(TimeSpan.FromHours(1), clock, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
-    }
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Upload cleanup round failed")]
-    private partial void LogRoundFailed(Exception exception);
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        PeriodicRounds.RunAsync("Upload cleanup", RunOnceAsync, TimeSpan.FromHours(1), clock, logger, stoppingToken);
 }

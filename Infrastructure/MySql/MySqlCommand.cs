@@ -112,12 +112,11 @@ public sealed class MySqlCommand : DbCommand
         var reader = await ExecuteReaderAsync(CommandBehavior.Default, async, cancellationToken).ConfigureAwait(false);
         try
         {
-            while (await (async ? reader.NextResultAsync(cancellationToken) : Task.FromResult(reader.NextResult())).ConfigureAwait(false)) { }
+            while (await reader.NextResultAsync(async).ConfigureAwait(false)) { }
         }
         finally
         {
-            if (async) await reader.DisposeAsync().ConfigureAwait(false);
-            else reader.Dispose();
+            await reader.CloseAsync(async).ConfigureAwait(false);
         }
         return reader.RecordsAffected;
     }
@@ -128,15 +127,14 @@ public sealed class MySqlCommand : DbCommand
         try
         {
             object? value = null;
-            if (reader.FieldCount > 0 && (async ? await reader.ReadAsync(cancellationToken).ConfigureAwait(false) : reader.Read()))
+            if (reader.FieldCount > 0 && await reader.ReadAsync(async).ConfigureAwait(false))
                 value = reader.GetValue(0);
-            while (await (async ? reader.NextResultAsync(cancellationToken) : Task.FromResult(reader.NextResult())).ConfigureAwait(false)) { }
+            while (await reader.NextResultAsync(async).ConfigureAwait(false)) { }
             return value;
         }
         finally
         {
-            if (async) await reader.DisposeAsync().ConfigureAwait(false);
-            else reader.Dispose();
+            await reader.CloseAsync(async).ConfigureAwait(false);
         }
     }
 

@@ -91,7 +91,7 @@ public sealed class MySqlDataReader : DbDataReader
     private static readonly Task<bool> TrueTask = Task.FromResult(true);
     private static readonly Task<bool> FalseTask = Task.FromResult(false);
 
-    private ValueTask<bool> ReadAsync(bool async)
+    internal ValueTask<bool> ReadAsync(bool async)
     {
         if (_state != State.InRows)
         {
@@ -217,7 +217,7 @@ public sealed class MySqlDataReader : DbDataReader
 
     public override Task<bool> NextResultAsync(CancellationToken cancellationToken) => NextResultAsync(async: true).AsTask();
 
-    private async ValueTask<bool> NextResultAsync(bool async)
+    internal async ValueTask<bool> NextResultAsync(bool async)
     {
         if (_state == State.Closed) throw Closed();
         try
@@ -483,7 +483,7 @@ public sealed class MySqlDataReader : DbDataReader
         base.Dispose(disposing);
     }
 
-    private async ValueTask CloseAsync(bool async)
+    internal async ValueTask CloseAsync(bool async)
     {
         if (_state == State.Closed) return;
         try

@@ -1,3 +1,4 @@
+using Linli.Infrastructure.Hosting;
 using System.Data.Common;
 using System.Text.Json;
 using Dapper;
@@ -139,39 +140,12 @@ public sealed partial class OutboxWorker(
             """, new { id = row.Id, error, next = clock.GetUtcNow().UtcDateTime + Backoff(row.Attempts) }, cancellationToken: ct));
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await RunOnceAsync(stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e)
-            {
-                LogRoundFailed(e);
-            }
-            try
-            {
-                await Task.Delay(TimeSpan.FromSeconds(options.Value.PollSeconds), clock, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        PeriodicRounds.RunAsync("Outbox", RunOnceAsync, TimeSpan.FromSeconds(options.Value.PollSeconds), clock, logger, stoppingToken);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Subscribe message {OutboxId} failed for good with errcode {ErrCode}")]
     private partial void LogFinalFailure(long outboxId, int errCode);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Subscribe message {OutboxId} failed on attempt {Attempt} ({Error}); will retry")]
     private partial void LogRetry(long outboxId, int attempt, string error);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Outbox round failed")]
-    private partial void LogRoundFailed(Exception exception);
 }

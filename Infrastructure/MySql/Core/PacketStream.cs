@@ -53,44 +53,82 @@ internal sealed class PacketStream : IDisposable
         return ReadPayloadSlowAsync(async, cancellationToken);
     }
 
+    /// <summary>
+    /// Turns a read failure into the exception the caller should see (the session maps I/O errors to "lost connection"
+    /// and marks itself broken). Applied here, at the bottom, so no extra async wrapper is needed above.
+    /// </summary>
+    public Func<Exception, Exception>? ReadFailure { get; set; }
+
     private async ValueTask<ReadOnlyMemory<byte>> ReadPayloadSlowAsync(bool async, CancellationToken cancellationToken)
     {
-        await FillAsync(4, async, cancellationToken).ConfigureAwait(false);
-        var length = _buffer[_start] | _buffer[_start + 1] << 8 | _buffer[_start + 2] << 16;
-        CheckSequence(_buffer[_start + 3]);
-        if (length < MaxPacketPayload && length + 4 <= _buffer.Length)
+        try
         {
-            await FillAsync(4 + length, async, cancellationToken).ConfigureAwait(false);
-            var payload = new ReadOnlyMemory<byte>(_buffer, _start + 4, length);
-            _start += 4 + length;
-            return payload;
-        }
-
-        // A payload larger than the buffer, possibly spread over several packets: join it.
-        _start += 4;
-        var total = 0;
-        while (true)
-        {
-            EnsureJoinedCapacity(total + length);
-            var copied = Math.Min(length, _end - _start);
-            _buffer.AsSpan(_start, copied).CopyTo(_joined.AsSpan(total));
-            _start += copied;
-            var remaining = length - copied;
-            var offset = total + copied;
-            while (remaining > 0)
+            // The common case (a reply that fits the buffer) reads the stream right here rather than through helper
+            // methods: each nested async method would be one more allocation whenever the read has to wait.
+            var needed = 4;
+            var fits = false;
+            while (true)
             {
-                var read = await ReadStreamAsync(_joined.AsMemory(offset, remaining), async, cancellationToken).ConfigureAwait(false);
-                offset += read;
-                remaining -= read;
+                if (_end - _start >= needed)
+                {
+                    if (fits) break;
+                    var packetLength = _buffer[_start] | _buffer[_start + 1] << 8 | _buffer[_start + 2] << 16;
+                    if (packetLength >= MaxPacketPayload || packetLength + 4 > _buffer.Length) break;
+                    needed = 4 + packetLength;
+                    fits = true;
+                    continue;
+                }
+                if (_start + needed > _buffer.Length)
+                {
+                    _buffer.AsSpan(_start, _end - _start).CopyTo(_buffer);
+                    _end -= _start;
+                    _start = 0;
+                }
+                var read = async
+                    ? await _stream.ReadAsync(_buffer.AsMemory(_end), cancellationToken).ConfigureAwait(false)
+                    : _stream.Read(_buffer.AsSpan(_end));
+                if (read == 0) throw new EndOfStreamException("The server closed the connection.");
+                _end += read;
             }
-            total += length;
-            if (length < MaxPacketPayload) break;
-            await FillAsync(4, async, cancellationToken).ConfigureAwait(false);
-            length = _buffer[_start] | _buffer[_start + 1] << 8 | _buffer[_start + 2] << 16;
+            var length = _buffer[_start] | _buffer[_start + 1] << 8 | _buffer[_start + 2] << 16;
             CheckSequence(_buffer[_start + 3]);
+            if (fits)
+            {
+                var payload = new ReadOnlyMemory<byte>(_buffer, _start + 4, length);
+                _start += 4 + length;
+                return payload;
+            }
+
+            // A payload larger than the buffer, possibly spread over several packets: join it.
             _start += 4;
+            var total = 0;
+            while (true)
+            {
+                EnsureJoinedCapacity(total + length);
+                var copied = Math.Min(length, _end - _start);
+                _buffer.AsSpan(_start, copied).CopyTo(_joined.AsSpan(total));
+                _start += copied;
+                var remaining = length - copied;
+                var offset = total + copied;
+                while (remaining > 0)
+                {
+                    var read = await ReadStreamAsync(_joined.AsMemory(offset, remaining), async, cancellationToken).ConfigureAwait(false);
+                    offset += read;
+                    remaining -= read;
+                }
+                total += length;
+                if (length < MaxPacketPayload) break;
+                await FillAsync(4, async, cancellationToken).ConfigureAwait(false);
+                length = _buffer[_start] | _buffer[_start + 1] << 8 | _buffer[_start + 2] << 16;
+                CheckSequence(_buffer[_start + 3]);
+                _start += 4;
+            }
+            return new ReadOnlyMemory<byte>(_joined, 0, total);
         }
-        return new ReadOnlyMemory<byte>(_joined, 0, total);
+        catch (Exception e) when (ReadFailure is not null && e is IOException or System.Net.Sockets.SocketException or ObjectDisposedException or MySqlProtocolException)
+        {
+            throw ReadFailure(e);
+        }
     }
 
     private void EnsureJoinedCapacity(int needed)

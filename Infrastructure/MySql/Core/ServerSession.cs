@@ -80,6 +80,8 @@ internal sealed partial class ServerSession : IDisposable
             using (timeout.Token.Register(static s => ((Socket)s!).Dispose(), socket))
                 await session.HandshakeAsync(async, timeout.Token).ConfigureAwait(false);
             socket.ReceiveTimeout = socket.SendTimeout = 0;
+            // From now on a failed read means a lost connection (during the handshake it means "unable to connect").
+            session._packets.ReadFailure = session.Lost;
             return session;
         }
         catch (MySqlException)
@@ -444,21 +446,8 @@ internal sealed partial class ServerSession : IDisposable
     {
         try
         {
-            var read = _packets.ReadPayloadAsync(async, CancellationToken.None);
-            if (read.IsCompletedSuccessfully) return read;
-            return AwaitReceiveAsync(read);
-        }
-        catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or MySqlProtocolException)
-        {
-            throw Lost(e);
-        }
-    }
-
-    private async ValueTask<ReadOnlyMemory<byte>> AwaitReceiveAsync(ValueTask<ReadOnlyMemory<byte>> read)
-    {
-        try
-        {
-            return await read.ConfigureAwait(false);
+            // Failures while waiting are mapped by the packet stream itself (ReadFailure), without another async layer.
+            return _packets.ReadPayloadAsync(async, CancellationToken.None);
         }
         catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or MySqlProtocolException)
         {
