@@ -407,8 +407,21 @@ public partial class BadInputSweepTests
             {
                 yield return new Probe(name, path, plausible, new Dictionary<string, string> { ["Authorization"] = value });
             }
+            if (endpoint.Method == "GET")
+            {
+                foreach (var accept in new[] { "text/csv", "application/xml", "garbage;;;q=abc", "application/pdf, image/png" })
+                    yield return new Probe($"Accept: {accept}", path, plausible, new Dictionary<string, string> { ["Accept"] = accept });
+            }
             switch (endpoint.OperationId)
             {
+                case "ListTickets":
+                    // The CSV download reads the same filters as the page: the same bad values must not break it.
+                    foreach (var query in new[] { "cursor=!!!", "cursor=AAAAAAAAAAAA", "limit=-1", "status=no_such_value", "text=" + Uri.EscapeDataString(HostileInputs.LongText), "communityId=abc" })
+                    {
+                        yield return new Probe($"Accept: text/csv with {HostileInputs.Describe(query)}", path + "?" + query, plausible,
+                            new Dictionary<string, string> { ["Accept"] = "text/csv" });
+                    }
+                    break;
                 case "CreateTicket":
                     foreach (var (name, key) in new[]
                     {
