@@ -122,7 +122,7 @@ public class PartyMembersApiTests
         var response = await client.PostAsJsonAsync("/api/v1/party-members/report-in", ReportInBody(communityId));
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Conflict));
-        Assert.That((await JsonOf(response)).GetProperty("status").GetString(), Is.EqualTo("pending"));
+        Assert.That((await JsonOf(response)).GetProperty("currentStatus").GetString(), Is.EqualTo("pending"));
     }
 
     [Test]
@@ -161,7 +161,7 @@ public class PartyMembersApiTests
         await Assert.MultipleAsync(async () =>
         {
             Assert.That(again.StatusCode, Is.EqualTo(HttpStatusCode.Conflict));
-            Assert.That((await JsonOf(again)).GetProperty("status").GetString(), Is.EqualTo("confirmed"));
+            Assert.That((await JsonOf(again)).GetProperty("currentStatus").GetString(), Is.EqualTo("confirmed"));
             Assert.That(decline.StatusCode, Is.EqualTo(HttpStatusCode.Conflict));
             Assert.That(await ActivePartyMemberRolesAsync(memberUserId, communityId), Is.EqualTo(1));
         });

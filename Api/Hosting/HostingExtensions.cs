@@ -18,6 +18,7 @@ public static class HostingExtensions
             if (development && c.Exception is not null && c.ProblemDetails.Status == StatusCodes.Status500InternalServerError)
                 c.ProblemDetails.Extensions["exception"] = c.Exception.ToString();
         });
+        services.WriteProblemsWhateverTheAccept();
         services.AddExceptionHandler<ProblemExceptionHandler>();
         // Bad input (malformed JSON, a route or query value that cannot be bound) becomes an
         // exception in every environment, so ProblemExceptionHandler can name the field.
@@ -46,6 +47,7 @@ public static class HostingExtensions
         // After authentication, so a policy can partition by the signed-in user.
         app.UseRateLimiter();
         app.UseAuthorization();
+        app.UseMiddleware<RequestCharset>();
         return app;
     }
 }

@@ -32,7 +32,7 @@ public static class InvitationsApi
         // Policies add up (all must pass), so the staff-only endpoints get theirs one by one and redeeming stays open to the invited.
         group.MapPost("/", CreateInvitation).WithName(nameof(CreateInvitation)).RequireAuthorization(Policies.CommunityStaff);
         group.MapGet("/{code}/qr", GetInvitationQr).WithName(nameof(GetInvitationQr)).RequireAuthorization(Policies.CommunityStaff);
-        group.MapPost("/{code}/redeem", RedeemInvitation).WithName(nameof(RedeemInvitation)).RequireAuthorization(Policies.SignedIn);
+        group.MapPost("/{code}/redeem", RedeemInvitation).WithName(nameof(RedeemInvitation)).ProducesProblem(StatusCodes.Status409Conflict).RequireAuthorization(Policies.SignedIn);
         return group;
     }
 
@@ -107,7 +107,7 @@ public static class InvitationsApi
     }
 
     /// <summary>Gives the signed-in user the invitation's role. A new access token (sign in or refresh) carries it.</summary>
-    public static async Task<Results<Ok<RoleDto>, NotFound, Conflict<ProblemDetails>>> RedeemInvitation(
+    public static async Task<Results<Ok<RoleDto>, NotFound, ProblemHttpResult>> RedeemInvitation(
         string code, HttpContext http, DbDataSource db, TimeProvider clock, CancellationToken cancellationToken)
     {
         if (code.Length > 32)
@@ -130,13 +130,10 @@ public static class InvitationsApi
         if (redeemed == 0)
         {
             var state = invitation.RedeemedAt is not null ? "redeemed" : "expired";
-            return TypedResults.Conflict(new ProblemDetails
-            {
-                Status = StatusCodes.Status409Conflict,
-                Title = $"The invitation is {state}",
-                Detail = state == "redeemed" ? "Each invitation works once; ask for a new one." : "The invitation has expired; ask for a new one.",
-                Extensions = { ["state"] = state },
-            });
+            // TypedResults.Problem, not Conflict(problem): only the former is written as application/problem+json with a traceId.
+            return TypedResults.Problem(title: $"The invitation is {state}",
+                detail: state == "redeemed" ? "Each invitation works once; ask for a new one." : "The invitation has expired; ask for a new one.",
+                statusCode: StatusCodes.Status409Conflict, extensions: new Dictionary<string, object?> { ["state"] = state });
         }
         // Holding the role already is fine: the active_key unique index keeps one active row.
         await connection.ExecuteAsync(new CommandDefinition("""

@@ -47,7 +47,7 @@ public static class PartyMembersApi
                 title: "Already reported in",
                 detail: $"You already have a report-in to this community with status '{existing!.Value.ToStored()}'.",
                 statusCode: StatusCodes.Status409Conflict,
-                extensions: new Dictionary<string, object?> { ["status"] = existing.Value.ToStored() });
+                extensions: new Dictionary<string, object?> { ["currentStatus"] = existing.Value.ToStored() });
         return TypedResults.Created($"/api/v1/party-members/{created.Id}", created);
     }
 
@@ -118,7 +118,7 @@ public static class PartyMembersApi
             title: "Already reviewed",
             detail: $"The report-in is already {wrong.Current.ToStored()}.",
             statusCode: StatusCodes.Status409Conflict,
-            extensions: new Dictionary<string, object?> { ["status"] = wrong.Current.ToStored() }),
+            extensions: new Dictionary<string, object?> { ["currentStatus"] = wrong.Current.ToStored() }),
         _ => throw new InvalidOperationException($"Not a refusal: {outcome}."),
     };
 

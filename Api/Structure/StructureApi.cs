@@ -19,14 +19,14 @@ public static class StructureApi
     {
         var group = app.MapGroup("/api/v1").WithTags("Structure").RequireAuthorization(Policies.SignedIn);
         group.MapGet("/communities", ListCommunities).WithName(nameof(ListCommunities));
-        group.MapPost("/communities", CreateCommunity).WithName(nameof(CreateCommunity)).RequireAuthorization(Policies.Admin);
-        group.MapPut("/communities/{id:long}", UpdateCommunity).WithName(nameof(UpdateCommunity)).RequireAuthorization(Policies.Admin);
+        group.MapPost("/communities", CreateCommunity).WithName(nameof(CreateCommunity)).ProducesProblem(StatusCodes.Status409Conflict).RequireAuthorization(Policies.Admin);
+        group.MapPut("/communities/{id:long}", UpdateCommunity).WithName(nameof(UpdateCommunity)).ProducesProblem(StatusCodes.Status409Conflict).RequireAuthorization(Policies.Admin);
         group.MapGet("/communities/{id:long}/grids", ListGrids).WithName(nameof(ListGrids));
-        group.MapPost("/communities/{id:long}/grids", CreateGrid).WithName(nameof(CreateGrid)).RequireAuthorization(Policies.CommunityStaff);
-        group.MapPut("/communities/{id:long}/grids/{gridId:long}", UpdateGrid).WithName(nameof(UpdateGrid)).RequireAuthorization(Policies.CommunityStaff);
+        group.MapPost("/communities/{id:long}/grids", CreateGrid).WithName(nameof(CreateGrid)).ProducesProblem(StatusCodes.Status409Conflict).RequireAuthorization(Policies.CommunityStaff);
+        group.MapPut("/communities/{id:long}/grids/{gridId:long}", UpdateGrid).WithName(nameof(UpdateGrid)).ProducesProblem(StatusCodes.Status409Conflict).RequireAuthorization(Policies.CommunityStaff);
         group.MapGet("/departments", ListDepartments).WithName(nameof(ListDepartments));
-        group.MapPost("/departments", CreateDepartment).WithName(nameof(CreateDepartment)).RequireAuthorization(Policies.Admin);
-        group.MapPut("/departments/{id:long}", UpdateDepartment).WithName(nameof(UpdateDepartment)).RequireAuthorization(Policies.Admin);
+        group.MapPost("/departments", CreateDepartment).WithName(nameof(CreateDepartment)).ProducesProblem(StatusCodes.Status409Conflict).RequireAuthorization(Policies.Admin);
+        group.MapPut("/departments/{id:long}", UpdateDepartment).WithName(nameof(UpdateDepartment)).ProducesProblem(StatusCodes.Status409Conflict).RequireAuthorization(Policies.Admin);
         return group;
     }
 
@@ -75,7 +75,7 @@ public static class StructureApi
         return TypedResults.Ok<IReadOnlyList<CommunityDto>>(rows.ToList());
     }
 
-    public static async Task<Results<Created<CommunityDto>, ValidationProblem, Conflict<Microsoft.AspNetCore.Mvc.ProblemDetails>>> CreateCommunity(
+    public static async Task<Results<Created<CommunityDto>, ValidationProblem, ProblemHttpResult>> CreateCommunity(
         CommunityRequest request, DbDataSource db, TimeProvider clock, CancellationToken cancellationToken)
     {
         if (Validate(request) is { Count: > 0 } errors)
@@ -96,13 +96,17 @@ public static class StructureApi
         return TypedResults.Created($"/api/v1/communities/{created.Id}", created);
     }
 
-    public static async Task<Results<Ok<CommunityDto>, NotFound, ValidationProblem, Conflict<Microsoft.AspNetCore.Mvc.ProblemDetails>>> UpdateCommunity(
+    public static async Task<Results<Ok<CommunityDto>, NotFound, ValidationProblem, ProblemHttpResult>> UpdateCommunity(
         long id, CommunityRequest request, DbDataSource db, TimeProvider clock, CancellationToken cancellationToken)
     {
         if (Validate(request) is { Count: > 0 } errors)
             return TypedResults.ValidationProblem(errors);
         var name = request.Name!.Trim();
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        // A missing community is a 404 whatever its new name would collide with.
+        if (await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
+                "SELECT id FROM communities WHERE id = @id", new { id }, cancellationToken: cancellationToken)) is null)
+            return TypedResults.NotFound();
         if (await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
                 "SELECT id FROM communities WHERE name = @name AND id <> @id", new { name, id }, cancellationToken: cancellationToken)) is not null)
             return NameTaken("community", name);
@@ -135,7 +139,7 @@ public static class StructureApi
         return TypedResults.Ok<IReadOnlyList<GridDto>>(rows.ToList());
     }
 
-    public static async Task<Results<Created<GridDto>, NotFound, ForbidHttpResult, ValidationProblem, Conflict<Microsoft.AspNetCore.Mvc.ProblemDetails>>> CreateGrid(
+    public static async Task<Results<Created<GridDto>, NotFound, ForbidHttpResult, ValidationProblem, ProblemHttpResult>> CreateGrid(
         long id, GridRequest request, HttpContext http, DbDataSource db, TimeProvider clock, CancellationToken cancellationToken)
     {
         if (Validate(request) is { Count: > 0 } errors)
@@ -164,7 +168,7 @@ public static class StructureApi
         return TypedResults.Created($"/api/v1/communities/{id}/grids/{grid.Id}", grid);
     }
 
-    public static async Task<Results<Ok<GridDto>, NotFound, ForbidHttpResult, ValidationProblem, Conflict<Microsoft.AspNetCore.Mvc.ProblemDetails>>> UpdateGrid(
+    public static async Task<Results<Ok<GridDto>, NotFound, ForbidHttpResult, ValidationProblem, ProblemHttpResult>> UpdateGrid(
         long id, long gridId, GridRequest request, HttpContext http, DbDataSource db, TimeProvider clock, CancellationToken cancellationToken)
     {
         if (Validate(request) is { Count: > 0 } errors)
@@ -205,7 +209,7 @@ public static class StructureApi
         return TypedResults.Ok<IReadOnlyList<DepartmentDto>>(rows.ToList());
     }
 
-    public static async Task<Results<Created<DepartmentDto>, ValidationProblem, Conflict<Microsoft.AspNetCore.Mvc.ProblemDetails>>> CreateDepartment(
+    public static async Task<Results<Created<DepartmentDto>, ValidationProblem, ProblemHttpResult>> CreateDepartment(
         DepartmentRequest request, DbDataSource db, TimeProvider clock, CancellationToken cancellationToken)
     {
         if (Validate(request) is { Count: > 0 } errors)
@@ -224,13 +228,17 @@ public static class StructureApi
         return TypedResults.Created($"/api/v1/departments/{created.Id}", created);
     }
 
-    public static async Task<Results<Ok<DepartmentDto>, NotFound, ValidationProblem, Conflict<Microsoft.AspNetCore.Mvc.ProblemDetails>>> UpdateDepartment(
+    public static async Task<Results<Ok<DepartmentDto>, NotFound, ValidationProblem, ProblemHttpResult>> UpdateDepartment(
         long id, DepartmentRequest request, DbDataSource db, TimeProvider clock, CancellationToken cancellationToken)
     {
         if (Validate(request) is { Count: > 0 } errors)
             return TypedResults.ValidationProblem(errors);
         var name = request.Name!.Trim();
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        // A missing department is a 404 whatever its new name would collide with.
+        if (await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
+                "SELECT id FROM departments WHERE id = @id", new { id }, cancellationToken: cancellationToken)) is null)
+            return TypedResults.NotFound();
         if (await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
                 "SELECT id FROM departments WHERE name = @name AND id <> @id", new { name, id }, cancellationToken: cancellationToken)) is not null)
             return NameTaken("department", name);
@@ -258,13 +266,10 @@ public static class StructureApi
         return manages is null ? null : manages == 1;
     }
 
-    private static Conflict<Microsoft.AspNetCore.Mvc.ProblemDetails> NameTaken(string what, string name) =>
-        TypedResults.Conflict(new Microsoft.AspNetCore.Mvc.ProblemDetails
-        {
-            Status = StatusCodes.Status409Conflict,
-            Title = $"The {what} name is taken",
-            Detail = $"Another {what} is already named '{name.Trim()}'.",
-        });
+    // TypedResults.Problem, not Conflict(problem): only the former is written as application/problem+json with a traceId.
+    private static ProblemHttpResult NameTaken(string what, string name) =>
+        TypedResults.Problem(title: $"The {what} name is taken", detail: $"Another {what} is already named '{name.Trim()}'.",
+            statusCode: StatusCodes.Status409Conflict);
 
     private static Dictionary<string, string[]> Validate(CommunityRequest r)
     {

@@ -12,8 +12,8 @@ public static class TicketCategoriesApi
     {
         var group = app.MapGroup("/api/v1/ticket-categories").WithTags("Tickets").RequireAuthorization(Policies.SignedIn);
         group.MapGet("/", ListCategories).WithName(nameof(ListCategories));
-        group.MapPost("/", CreateCategory).WithName(nameof(CreateCategory)).RequireAuthorization(Policies.Admin);
-        group.MapPut("/{id:long}", UpdateCategory).WithName(nameof(UpdateCategory)).RequireAuthorization(Policies.Admin);
+        group.MapPost("/", CreateCategory).WithName(nameof(CreateCategory)).ProducesProblem(StatusCodes.Status409Conflict).RequireAuthorization(Policies.Admin);
+        group.MapPut("/{id:long}", UpdateCategory).WithName(nameof(UpdateCategory)).ProducesProblem(StatusCodes.Status409Conflict).RequireAuthorization(Policies.Admin);
         return group;
     }
 
@@ -38,7 +38,7 @@ public static class TicketCategoriesApi
         return TypedResults.Ok(rows.Select(r => r.ToDto()).ToList());
     }
 
-    public static async Task<Results<Created<CategoryDto>, ValidationProblem, Conflict<Microsoft.AspNetCore.Mvc.ProblemDetails>>> CreateCategory(
+    public static async Task<Results<Created<CategoryDto>, ValidationProblem, ProblemHttpResult>> CreateCategory(
         CategoryRequest request, DbDataSource db, TimeProvider clock, CancellationToken ct)
     {
         var name = request.Name?.Trim();
@@ -51,24 +51,31 @@ public static class TicketCategoriesApi
             VALUES (@name, @sortOrder, @isActive, @now, @now)
             """, new { name, sortOrder = request.SortOrder ?? 1000, isActive = request.IsActive ?? true, now }, cancellationToken: ct));
         if (inserted == 0)
-            return TypedResults.Conflict(new Microsoft.AspNetCore.Mvc.ProblemDetails
-            {
-                Status = StatusCodes.Status409Conflict,
-                Title = "Category exists",
-                Detail = $"A category named {name} already exists.",
-            });
+            // TypedResults.Problem, not Conflict(problem): only the former is written as application/problem+json with a traceId.
+            return TypedResults.Problem(title: "Category exists", detail: $"A category named {name} already exists.",
+                statusCode: StatusCodes.Status409Conflict);
         var row = await connection.QuerySingleAsync<CategoryRow>(new CommandDefinition(
             "SELECT id, name, sort_order, is_active FROM ticket_categories WHERE name = @name", new { name }, cancellationToken: ct));
         return TypedResults.Created($"/api/v1/ticket-categories/{row.Id}", row.ToDto());
     }
 
-    public static async Task<Results<Ok<CategoryDto>, NotFound, ValidationProblem>> UpdateCategory(
+    public static async Task<Results<Ok<CategoryDto>, NotFound, ValidationProblem, ProblemHttpResult>> UpdateCategory(
         long id, CategoryRequest request, DbDataSource db, TimeProvider clock, CancellationToken ct)
     {
         var name = request.Name?.Trim();
         if (name is not null && (name.Length == 0 || name.Length > 50))
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["name"] = ["The name is 1 to 50 characters."] });
         await using var connection = await db.OpenConnectionAsync(ct);
+        // Renaming onto another category's name would break the unique key (a 500); a missing id is still a 404 first.
+        if (name is not null && await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
+                "SELECT id FROM ticket_categories WHERE name = @name AND id <> @id", new { name, id }, cancellationToken: ct)) is not null)
+        {
+            if (await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
+                    "SELECT id FROM ticket_categories WHERE id = @id", new { id }, cancellationToken: ct)) is null)
+                return TypedResults.NotFound();
+            return TypedResults.Problem(title: "Category exists", detail: $"A category named {name} already exists.",
+                statusCode: StatusCodes.Status409Conflict);
+        }
         var changed = await connection.ExecuteAsync(new CommandDefinition("""
             UPDATE ticket_categories
             SET name = COALESCE(@name, name), sort_order = COALESCE(@sortOrder, sort_order),

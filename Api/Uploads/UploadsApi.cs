@@ -42,6 +42,11 @@ public static class UploadsApi
         {
             return Invalid("The photo must be at most 10 MB.");
         }
+        catch (IOException e) when (e is not BadHttpRequestException && !ct.IsCancellationRequested)
+        {
+            // A multipart body cut off before its closing boundary; BadHttpRequestException (too large) stays a 413.
+            return Invalid("The multipart body is incomplete.");
+        }
         var file = form.Files.GetFile("file") ?? (form.Files.Count > 0 ? form.Files[0] : null);
         if (file is null || file.Length == 0)
             return Invalid("Send the photo as multipart/form-data in the field 'file'.");
