@@ -53,6 +53,16 @@ public sealed class ProbeApp : IAsyncDisposable
         probe.MapGet("/forbidden", string () => throw new ForbiddenException("Not your community."));
         probe.MapGet("/conflict", string () => throw new ConflictException("The ticket was already claimed.",
             new Dictionary<string, object?> { ["currentState"] = "claimed", ["allowedActions"] = new[] { "view" } }));
+        // A real duplicate-key error from the real server, as a request that lost a race past its own check would get.
+        probe.MapGet("/duplicate", async () =>
+        {
+            await using var connection = new Linli.Infrastructure.MySql.MySqlConnection(Support.TestDatabase.ConnectionString);
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText = "CREATE TEMPORARY TABLE probe_unique (id INT PRIMARY KEY); INSERT INTO probe_unique VALUES (1), (1)";
+            await command.ExecuteNonQueryAsync();
+            return TypedResults.Ok("unreachable");
+        });
         probe.MapGet("/limited", () => TypedResults.Ok("fine")).RequireRateLimiting(RateLimits.SignIn);
         probe.MapPost("/upload", (HttpRequest r) => TypedResults.Ok(r.ContentLength)).WithMetadata(new RequestSizeLimitAttribute(4 * 1024 * 1024));
         app.MapGet("/signed-in-only", () => TypedResults.Ok("secret"));

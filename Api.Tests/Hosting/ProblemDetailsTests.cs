@@ -173,6 +173,13 @@ public class ProblemDetailsTests
     }
 
     [Test]
+    public async Task ADuplicateKeyFromTheDatabaseIsAConflictNotAServerError()
+    {
+        var problem = await ProblemAsync(await _client.GetAsync("/probe/duplicate"), HttpStatusCode.Conflict);
+        Assert.That(problem.GetProperty("detail").GetString(), Does.Contain("conflicts"));
+    }
+
+    [Test]
     public async Task ConflictNamesTheCurrentStateAndWhatIsAllowed()
     {
         var problem = await ProblemAsync(await _client.GetAsync("/probe/conflict"), HttpStatusCode.Conflict);

@@ -38,6 +38,10 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems) : I
         ConflictException e => WithExtensions(Problem(StatusCodes.Status409Conflict, e.Message), e.Extensions),
         BadHttpRequestException { InnerException: JsonException json } => InvalidJson(json),
         BadHttpRequestException e => Problem(e.StatusCode, e.Message),
+        // A unique or foreign key refused the write (SQLSTATE 23000): a request that raced another one past its own
+        // check. It is a conflict with the stored state, not a server fault.
+        System.Data.Common.DbException { SqlState: "23000" } => Problem(StatusCodes.Status409Conflict,
+            "The change conflicts with data stored meanwhile (a duplicate or a missing reference). Reload and try again."),
         _ => null,
     };
 

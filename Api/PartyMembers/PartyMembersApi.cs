@@ -20,11 +20,11 @@ public static class PartyMembersApi
     {
         // Any signed-in resident may report in and read their own report-in; the rest is for staff.
         var group = app.MapGroup("/api/v1/party-members").WithTags("PartyMembers").RequireAuthorization(Policies.SignedIn);
-        group.MapPost("/report-in", ReportPartyMemberIn).WithName(nameof(ReportPartyMemberIn));
+        group.MapPost("/report-in", ReportPartyMemberIn).WithName(nameof(ReportPartyMemberIn)).ProducesProblem(StatusCodes.Status409Conflict);
         group.MapGet("/", ListPartyMembers).WithName(nameof(ListPartyMembers)).RequireAuthorization(Policies.GridStaff);
         group.MapGet("/{id:long}", GetPartyMember).WithName(nameof(GetPartyMember));
-        group.MapPost("/{id:long}/confirm", ConfirmPartyMember).WithName(nameof(ConfirmPartyMember)).RequireAuthorization(Policies.CommunityStaff);
-        group.MapPost("/{id:long}/decline", DeclinePartyMember).WithName(nameof(DeclinePartyMember)).RequireAuthorization(Policies.CommunityStaff);
+        group.MapPost("/{id:long}/confirm", ConfirmPartyMember).WithName(nameof(ConfirmPartyMember)).ProducesProblem(StatusCodes.Status409Conflict).RequireAuthorization(Policies.CommunityStaff);
+        group.MapPost("/{id:long}/decline", DeclinePartyMember).WithName(nameof(DeclinePartyMember)).ProducesProblem(StatusCodes.Status409Conflict).RequireAuthorization(Policies.CommunityStaff);
         group.MapPut("/{id:long}/badge", SetPartyBadge).WithName(nameof(SetPartyBadge));
         return group;
     }

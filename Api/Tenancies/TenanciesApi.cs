@@ -21,17 +21,17 @@ public static class TenanciesApi
     public static RouteGroupBuilder MapTenancies(this IEndpointRouteBuilder app)
     {
         var houses = app.MapGroup("/api/v1/houses/{houseId:long}/tenancies").WithTags("Tenancies").RequireAuthorization(Policies.SignedIn);
-        houses.MapPost("/", RegisterTenancy).WithName(nameof(RegisterTenancy));
+        houses.MapPost("/", RegisterTenancy).WithName(nameof(RegisterTenancy)).ProducesProblem(StatusCodes.Status409Conflict);
         houses.MapGet("/", ListHouseTenancies).WithName(nameof(ListHouseTenancies));
 
         // A tenant registering themselves from a scanned code: rate limited like the card itself.
-        app.MapPost("/api/v1/h/{code}/tenancies", RegisterSelf).WithName(nameof(RegisterSelf)).WithTags("Tenancies")
+        app.MapPost("/api/v1/h/{code}/tenancies", RegisterSelf).WithName(nameof(RegisterSelf)).ProducesProblem(StatusCodes.Status409Conflict).WithTags("Tenancies")
             .RequireAuthorization(Policies.SignedIn).RequireRateLimiting(RateLimits.Anonymous);
 
         var group = app.MapGroup("/api/v1/tenancies").WithTags("Tenancies").RequireAuthorization(Policies.SignedIn);
-        group.MapPost("/{id:long}/confirm", ConfirmTenancy).WithName(nameof(ConfirmTenancy));
-        group.MapPost("/{id:long}/decline", DeclineTenancy).WithName(nameof(DeclineTenancy));
-        group.MapPost("/{id:long}/move-out", MoveOut).WithName(nameof(MoveOut));
+        group.MapPost("/{id:long}/confirm", ConfirmTenancy).WithName(nameof(ConfirmTenancy)).ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapPost("/{id:long}/decline", DeclineTenancy).WithName(nameof(DeclineTenancy)).ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapPost("/{id:long}/move-out", MoveOut).WithName(nameof(MoveOut)).ProducesProblem(StatusCodes.Status409Conflict);
         group.MapGet("/lookup", LookupByDocument).WithName(nameof(LookupByDocument)).RequireAuthorization(Policies.GridStaff);
         group.MapGet("/{id:long}/document", ReadDocument).WithName(nameof(ReadDocument)).RequireAuthorization(Policies.GridStaff);
         group.MapGet("/document-reads", ListDocumentReads).WithName(nameof(ListDocumentReads)).RequireAuthorization(Policies.Admin);

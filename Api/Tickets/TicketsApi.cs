@@ -25,7 +25,7 @@ public static class TicketsApi
                 + "ticket matching the filters as a CSV download (UTF-8 with BOM, times in China Standard Time, no personal data).");
         group.MapPost("/", CreateTicket).WithName(nameof(CreateTicket));
         group.MapGet("/{id:long}", GetTicket).WithName(nameof(GetTicket));
-        group.MapPost("/{id:long}/{action}", ActOnTicket).WithName(nameof(ActOnTicket));
+        group.MapPost("/{id:long}/{action}", ActOnTicket).WithName(nameof(ActOnTicket)).ProducesProblem(StatusCodes.Status409Conflict);
         return group;
     }
 
