@@ -34,7 +34,8 @@ builder.Services.AddSingleton(sp => new FieldProtector(
 
 builder.Services.ConfigureHttpJsonOptions(o =>
 {
-    o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.SnakeCaseLower));
+    // Enums travel as their names only: a number would bind to any value, defined or not, and reach the database.
+    o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false));
 });
 builder.AddLinliHosting();
 builder.Services.AddLinliDemo(builder.Configuration);

@@ -266,6 +266,26 @@ public class HousesApiTests
         });
     }
 
+    [Test]
+    public async Task AHouseUseSentAsANumberIsAFieldErrorAndTheHouseStaysReadable()
+    {
+        var world = await HouseWorld.CreateAsync();
+        var (landlordId, _) = await world.ResidentAsync();
+        var house = await world.HouseAsync(landlordId);
+        // Enum numbers would bind to any value, defined or not, and then break every read of the row.
+        var body = new { gridId = world.GridId, street = "船房村", building = "9号楼", door = "902", rooms = 2, use = 5 };
+
+        var response = await world.Staff.PutAsJsonAsync($"/api/v1/houses/{house.Id}", body);
+        var card = await world.Staff.GetAsync($"/api/v1/h/{house.Code}");
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+            Assert.That(await Errors(response), Is.EqualTo(new[] { "use" }));
+            Assert.That(card.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        });
+    }
+
     internal static async Task<IReadOnlyList<string>> Errors(HttpResponseMessage response)
     {
         using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
