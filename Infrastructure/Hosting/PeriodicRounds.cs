@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Microsoft.Extensions.Logging;
 
 namespace Linli.Infrastructure.Hosting;
@@ -22,6 +23,12 @@ public static partial class PeriodicRounds
             {
                 return;
             }
+            catch (DbException e) when (e.IsTransient)
+            {
+                // The database being away (a restart, a network blip, a deadlock) is expected now and then: one line, no stack.
+                // Any other database error is a bug and is logged in full below.
+                LogDatabaseUnavailable(logger, worker, e.Message);
+            }
             catch (Exception e)
             {
                 LogRoundFailed(logger, e, worker);
@@ -36,6 +43,9 @@ public static partial class PeriodicRounds
             }
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Worker} round skipped on a transient database error ({Reason}); the next round retries")]
+    private static partial void LogDatabaseUnavailable(ILogger logger, string worker, string reason);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "{Worker} round failed")]
     private static partial void LogRoundFailed(ILogger logger, Exception exception, string worker);
