@@ -151,7 +151,7 @@ public class ReportingTests
     public async Task CategoriesAreSeededAndAdminsManageThem()
     {
         var w = await TicketWorld.CreateAsync();
-        var admin = w.Factory.ClientFor(await w.Data.UserAsync(), Roles.Admin);
+        var (_, admin) = await w.Data.SignedInAsync(Roles.Admin);
         var name = TestData.Unique("分类");
 
         var seeded = await w.Resident.Client.GetFromJsonAsync<List<CategoryDto>>("/api/v1/ticket-categories", TicketsApp.Json);

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Linli.Api.Invitations;
 using Linli.Api.Me;
 using Linli.Api.Structure;
@@ -16,28 +15,15 @@ public static class IdentityFeature
         services.AddWechat(configuration, environment);
         services.AddExceptionHandler<WechatExceptionHandler>();
         services.AddSingleton<SessionService>();
-        services.AddSingleton<BlockedUsers>();
-        services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).PostConfigure<TimeProvider, BlockedUsers>((o, clock, blocked) =>
-        {
+        services.AddCaller();
+        services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).PostConfigure<TimeProvider>((o, clock) =>
             // Token lifetimes are judged by the injected clock, so tests can let tokens expire.
             o.TokenValidationParameters.LifetimeValidator = (notBefore, expires, _, parameters) =>
             {
                 var now = clock.GetUtcNow().UtcDateTime;
                 return (notBefore is null || notBefore.Value <= now + parameters.ClockSkew)
                     && expires is not null && expires.Value > now - parameters.ClockSkew;
-            };
-            o.Events ??= new JwtBearerEvents();
-            var previous = o.Events.OnTokenValidated;
-            o.Events.OnTokenValidated = async context =>
-            {
-                await previous(context);
-                var sub = context.Principal?.FindFirst(AuthClaims.UserId)?.Value;
-                if (!long.TryParse(sub, NumberStyles.None, CultureInfo.InvariantCulture, out var userId))
-                    context.Fail("The access token carries no user id.");
-                else if (await blocked.IsBlockedAsync(userId, context.HttpContext.RequestAborted))
-                    context.Fail("The user is blocked.");
-            };
-        });
+            });
         return services;
     }
 

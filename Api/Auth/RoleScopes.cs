@@ -27,13 +27,6 @@ public static class RoleScopes
         return rows.ToLookup(r => r.UserId, r => r.ToDto());
     }
 
-    /// <summary>The communities a user is community_staff of (uses ix_user_roles_user).</summary>
-    public static async Task<IReadOnlyList<long>> StaffCommunitiesAsync(DbConnection connection, DbTransaction? transaction, long userId, CancellationToken cancellationToken) =>
-        (await connection.QueryAsync<long>(new CommandDefinition("""
-            SELECT community_id FROM user_roles
-            WHERE user_id = @userId AND role = 'community_staff' AND revoked_at IS NULL AND community_id IS NOT NULL
-            """, new { userId }, transaction, cancellationToken: cancellationToken))).ToList();
-
     internal static DateTimeOffset Utc(DateTime value) => new(DateTime.SpecifyKind(value, DateTimeKind.Utc));
 
     private sealed class RoleRow

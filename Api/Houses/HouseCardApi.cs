@@ -1,3 +1,4 @@
+using Linli.Api.Auth;
 using System.Data.Common;
 using System.Security.Claims;
 using Dapper;
@@ -45,12 +46,11 @@ public static class HouseCardApi
     private sealed record WorkerRow(string? Nickname, byte[]? PhoneCipher);
 
     private static async Task<Results<Ok<HouseCardDto>, NotFound>> GetHouseCard(
-        string code, ClaimsPrincipal user, DbDataSource db, FieldProtector protector, PartyBadges partyBadges, CancellationToken ct)
+        string code, Caller caller, DbDataSource db, FieldProtector protector, PartyBadges partyBadges, CancellationToken ct)
     {
         var normalised = HouseCode.Normalise(code);
         if (normalised is null)
             return TypedResults.NotFound();
-        var caller = Caller.From(user);
         await using var connection = await db.OpenConnectionAsync(ct);
         var house = await connection.QuerySingleOrDefaultAsync<CardRow>(new CommandDefinition($$"""
             SELECT h.id AS Id, h.code AS Code, h.grid_id AS GridId, c.name AS CommunityName, g.name AS GridName,
@@ -66,7 +66,7 @@ public static class HouseCardApi
             JOIN communities c ON c.id = h.community_id
             JOIN grids g ON g.id = h.grid_id
             WHERE h.code = @code
-            """, new { code = normalised, caller.Me, caller.Admin }, cancellationToken: ct));
+            """, caller.With(new { code = normalised }), cancellationToken: ct));
         if (house is null)
             return TypedResults.NotFound();
 

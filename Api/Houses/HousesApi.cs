@@ -37,9 +37,8 @@ public static class HousesApi
     private const int MaxRooms = 500;
 
     private static async Task<Results<Created<HouseDto>, ValidationProblem, ProblemHttpResult>> CreateHouse(
-        CreateHouseRequest body, ClaimsPrincipal user, DbDataSource db, FieldProtector protector, TimeProvider clock, CancellationToken ct)
+        CreateHouseRequest body, Caller caller, DbDataSource db, FieldProtector protector, TimeProvider clock, CancellationToken ct)
     {
-        var caller = Caller.From(user);
         var v = new Validation();
         var communityId = v.Required("communityId", body.CommunityId);
         var gridId = v.Required("gridId", body.GridId);
@@ -78,10 +77,10 @@ public static class HousesApi
         {
             code, communityId, gridId, address.Street, address.Building, address.Unit, address.Door,
             landlord.LandlordId, landlord.PendingCipher, landlord.PendingHash,
-            rooms, use = DbEnum.Name(use), me = caller.Me, now = now.UtcDateTime,
+            rooms, use = DbEnum.Name(use), me = caller.UserId, now = now.UtcDateTime,
         }, transaction, cancellationToken: ct));
         if (landlord.LandlordId is { } landlordId)
-            await PendingLandlords.GrantLandlordAsync(connection, transaction, landlordId, caller.Me, now, ct);
+            await PendingLandlords.GrantLandlordAsync(connection, transaction, landlordId, caller.UserId, now, ct);
         await transaction.CommitAsync(ct);
 
         var house = await ReadHouseAsync(connection, caller, id, ct);
@@ -90,7 +89,7 @@ public static class HousesApi
 
     private static async Task<Results<Ok<HousePage>, ValidationProblem>> ListHouses(
         long? communityId, long? gridId, long? landlordId, string? q, string? cursor, int? limit,
-        ClaimsPrincipal user, DbDataSource db, FieldProtector protector, PendingLandlords pending, CancellationToken ct)
+        Caller caller, DbDataSource db, FieldProtector protector, PendingLandlords pending, CancellationToken ct)
     {
         var v = new Validation();
         var take = limit ?? 50;
@@ -101,8 +100,7 @@ public static class HousesApi
             v.Add("cursor", "Not a cursor from this list.");
         if (!v.IsValid)
             return TypedResults.ValidationProblem(v.Errors);
-        var caller = Caller.From(user);
-        await pending.AttachForUserAsync(caller.Me, ct);
+        await pending.AttachForUserAsync(caller.UserId, ct);
 
         var query = string.IsNullOrWhiteSpace(q) ? null : q.Trim();
         await using var connection = await db.OpenConnectionAsync(ct);
@@ -118,12 +116,12 @@ public static class HousesApi
               AND h.id > @after
             ORDER BY h.id
             LIMIT @take
-            """, new
+            """, caller.With(new
         {
-            caller.Me, caller.Admin, communityId, gridId, landlordId, query,
+            communityId, gridId, landlordId, query,
             code = HouseCode.Normalise(query) ?? "", like = query is null ? null : "%" + EscapeLike(query) + "%",
             after, take = take + 1,
-        }, cancellationToken: ct))).ToList();
+        }), cancellationToken: ct))).ToList();
 
         var more = rows.Count > take;
         var page = rows.Take(take).Select(r => r.ToDto(protector)).ToList();
@@ -131,19 +129,17 @@ public static class HousesApi
     }
 
     private static async Task<Results<Ok<HouseDto>, NotFound>> GetHouse(
-        long id, ClaimsPrincipal user, DbDataSource db, FieldProtector protector, PendingLandlords pending, CancellationToken ct)
+        long id, Caller caller, DbDataSource db, FieldProtector protector, PendingLandlords pending, CancellationToken ct)
     {
-        var caller = Caller.From(user);
-        await pending.AttachForUserAsync(caller.Me, ct);
+        await pending.AttachForUserAsync(caller.UserId, ct);
         await using var connection = await db.OpenConnectionAsync(ct);
         var house = await ReadHouseAsync(connection, caller, id, ct);
         return house is null ? TypedResults.NotFound() : TypedResults.Ok(house.ToDto(protector));
     }
 
     private static async Task<Results<Ok<HouseDto>, NotFound, ValidationProblem, ProblemHttpResult>> UpdateHouse(
-        long id, UpdateHouseRequest body, ClaimsPrincipal user, DbDataSource db, FieldProtector protector, TimeProvider clock, CancellationToken ct)
+        long id, UpdateHouseRequest body, Caller caller, DbDataSource db, FieldProtector protector, TimeProvider clock, CancellationToken ct)
     {
-        var caller = Caller.From(user);
         await using var connection = await db.OpenConnectionAsync(ct);
         var house = await ReadHouseAsync(connection, caller, id, ct);
         if (house is null)
@@ -193,7 +189,7 @@ public static class HousesApi
             now = now.UtcDateTime, changesLandlord, landlord.LandlordId, landlord.PendingCipher, landlord.PendingHash,
         }, transaction, cancellationToken: ct));
         if (landlord.LandlordId is { } landlordId)
-            await PendingLandlords.GrantLandlordAsync(connection, transaction, landlordId, caller.Me, now, ct);
+            await PendingLandlords.GrantLandlordAsync(connection, transaction, landlordId, caller.UserId, now, ct);
         await transaction.CommitAsync(ct);
 
         var updated = await ReadHouseAsync(connection, caller, id, ct);
@@ -201,9 +197,8 @@ public static class HousesApi
     }
 
     private static async Task<Results<FileContentHttpResult, NotFound, ProblemHttpResult>> GetHouseQrCode(
-        long id, ClaimsPrincipal user, DbDataSource db, HouseQrImages images, CancellationToken ct)
+        long id, Caller caller, DbDataSource db, HouseQrImages images, CancellationToken ct)
     {
-        var caller = Caller.From(user);
         await using var connection = await db.OpenConnectionAsync(ct);
         var house = await ReadHouseAsync(connection, caller, id, ct);
         if (house is null)
@@ -220,9 +215,8 @@ public static class HousesApi
     }
 
     private static async Task<Results<FileContentHttpResult, NotFound, ProblemHttpResult>> GetGridQrSheet(
-        long id, ClaimsPrincipal user, DbDataSource db, HouseQrImages images, CancellationToken ct)
+        long id, Caller caller, DbDataSource db, HouseQrImages images, CancellationToken ct)
     {
-        var caller = Caller.From(user);
         await using var connection = await db.OpenConnectionAsync(ct);
         var grid = await FindGridAsync(connection, caller, id, ct);
         if (grid is null)
@@ -236,7 +230,7 @@ public static class HousesApi
             {{HouseRow.From}}
             WHERE h.grid_id = @id
             ORDER BY h.street, h.building, h.unit, h.door, h.id
-            """, new { id, caller.Me, caller.Admin }, cancellationToken: ct))).ToList();
+            """, caller.With(new { id }), cancellationToken: ct))).ToList();
 
         var entries = new List<HouseSheetEntry>(houses.Count);
         try
@@ -279,7 +273,7 @@ public static class HousesApi
             SELECT {{HouseRow.Columns}}
             {{HouseRow.From}}
             WHERE h.id = @id AND {{Scope.ReadsHouse}}
-            """, new { id, caller.Me, caller.Admin }, cancellationToken: ct));
+            """, caller.With(new { id }), cancellationToken: ct));
 
     private sealed class GridRow
     {
@@ -297,7 +291,7 @@ public static class HousesApi
                    CAST({{Scope.ManagesGrid}} AS SIGNED) AS Manages, CAST(g.is_active AS SIGNED) AS IsActive
             FROM grids g JOIN communities c ON c.id = g.community_id
             WHERE g.id = @gridId
-            """, new { gridId, caller.Me, caller.Admin }, cancellationToken: ct));
+            """, caller.With(new { gridId }), cancellationToken: ct));
 
     private sealed record Address(string Street, string Building, string? Unit, string Door);
 

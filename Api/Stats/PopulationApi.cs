@@ -32,9 +32,8 @@ public static class PopulationApi
     }
 
     private static async Task<Ok<PopulationDto>> GetPopulation(
-        long? communityId, long? gridId, ClaimsPrincipal user, DbDataSource db, CancellationToken ct)
+        long? communityId, long? gridId, Caller caller, DbDataSource db, CancellationToken ct)
     {
-        var caller = Caller.From(user);
         await using var connection = await db.OpenConnectionAsync(ct);
         // Every grid in scope appears, with zeros when it has no houses yet. Houses come per grid (ix_houses_grid);
         // MariaDB runs the per-house tenant counts as a LATERAL DERIVED table on ix_tenancies_house (checked with
@@ -56,7 +55,7 @@ public static class PopulationApi
               AND (@gridId IS NULL OR g.id = @gridId)
             GROUP BY g.id, g.name, c.id, c.name, g.households
             ORDER BY c.id, g.id
-            """, new { caller.Me, caller.Admin, communityId, gridId }, cancellationToken: ct))).ToList();
+            """, caller.With(new { communityId, gridId }), cancellationToken: ct))).ToList();
 
         var grids = rows.Select(r => new GridPopulationDto(
             r.GridId, r.GridName, r.CommunityId, r.CommunityName, r.Households,

@@ -43,12 +43,12 @@ public static class TicketStatsApi
 
     private static async Task<Results<Ok<TicketStatsDto>, CsvResult, ValidationProblem, NotFound>> TicketStats(
         string? from, string? to, string? bucket, long? communityId,
-        HttpContext http, TicketStatsQueries queries, TimeProvider clock, CancellationToken ct)
+        HttpContext http, Caller caller, TicketStatsQueries queries, TimeProvider clock, CancellationToken ct)
     {
         var (request, errors) = StatsRequest.Parse(from, to, bucket, communityId, clock.GetUtcNow());
         if (request is null)
             return TypedResults.ValidationProblem(errors);
-        var scope = await ScopeAsync(request, http, queries, ct);
+        var scope = await ScopeAsync(request, caller, queries, ct);
         if (scope is null)
             return TypedResults.NotFound();
 
@@ -63,33 +63,33 @@ public static class TicketStatsApi
     }
 
     private static Task<Results<Ok<TicketBreakdownDto>, CsvResult, ValidationProblem, NotFound>> TicketStatsByCommunity(
-        string? from, string? to, long? communityId, HttpContext http, TicketStatsQueries queries, TimeProvider clock, CancellationToken ct) =>
-        BreakdownAsync(TicketDimension.Community, "community", from, to, communityId, http, queries, clock, ct);
+        string? from, string? to, long? communityId, HttpContext http, Caller caller, TicketStatsQueries queries, TimeProvider clock, CancellationToken ct) =>
+        BreakdownAsync(TicketDimension.Community, "community", from, to, communityId, http, caller, queries, clock, ct);
 
     private static Task<Results<Ok<TicketBreakdownDto>, CsvResult, ValidationProblem, NotFound>> TicketStatsByGrid(
-        string? from, string? to, long? communityId, HttpContext http, TicketStatsQueries queries, TimeProvider clock, CancellationToken ct) =>
-        BreakdownAsync(TicketDimension.Grid, "grid", from, to, communityId, http, queries, clock, ct);
+        string? from, string? to, long? communityId, HttpContext http, Caller caller, TicketStatsQueries queries, TimeProvider clock, CancellationToken ct) =>
+        BreakdownAsync(TicketDimension.Grid, "grid", from, to, communityId, http, caller, queries, clock, ct);
 
     private static Task<Results<Ok<TicketBreakdownDto>, CsvResult, ValidationProblem, NotFound>> TicketStatsByCategory(
-        string? from, string? to, long? communityId, HttpContext http, TicketStatsQueries queries, TimeProvider clock, CancellationToken ct) =>
-        BreakdownAsync(TicketDimension.Category, "category", from, to, communityId, http, queries, clock, ct);
+        string? from, string? to, long? communityId, HttpContext http, Caller caller, TicketStatsQueries queries, TimeProvider clock, CancellationToken ct) =>
+        BreakdownAsync(TicketDimension.Category, "category", from, to, communityId, http, caller, queries, clock, ct);
 
     private static Task<Results<Ok<TicketBreakdownDto>, CsvResult, ValidationProblem, NotFound>> TicketStatsByDepartment(
-        string? from, string? to, long? communityId, HttpContext http, TicketStatsQueries queries, TimeProvider clock, CancellationToken ct) =>
-        BreakdownAsync(TicketDimension.Department, "department", from, to, communityId, http, queries, clock, ct);
+        string? from, string? to, long? communityId, HttpContext http, Caller caller, TicketStatsQueries queries, TimeProvider clock, CancellationToken ct) =>
+        BreakdownAsync(TicketDimension.Department, "department", from, to, communityId, http, caller, queries, clock, ct);
 
     private static Task<Results<Ok<TicketBreakdownDto>, CsvResult, ValidationProblem, NotFound>> TicketStatsByPartyMember(
-        string? from, string? to, long? communityId, HttpContext http, TicketStatsQueries queries, TimeProvider clock, CancellationToken ct) =>
-        BreakdownAsync(TicketDimension.PartyMember, "party_member", from, to, communityId, http, queries, clock, ct);
+        string? from, string? to, long? communityId, HttpContext http, Caller caller, TicketStatsQueries queries, TimeProvider clock, CancellationToken ct) =>
+        BreakdownAsync(TicketDimension.PartyMember, "party_member", from, to, communityId, http, caller, queries, clock, ct);
 
     private static async Task<Results<Ok<TicketBreakdownDto>, CsvResult, ValidationProblem, NotFound>> BreakdownAsync(
         TicketDimension dimension, string by, string? from, string? to, long? communityId,
-        HttpContext http, TicketStatsQueries queries, TimeProvider clock, CancellationToken ct)
+        HttpContext http, Caller caller, TicketStatsQueries queries, TimeProvider clock, CancellationToken ct)
     {
         var (request, errors) = StatsRequest.Parse(from, to, null, communityId, clock.GetUtcNow());
         if (request is null)
             return TypedResults.ValidationProblem(errors);
-        var scope = await ScopeAsync(request, http, queries, ct);
+        var scope = await ScopeAsync(request, caller, queries, ct);
         if (scope is null)
             return TypedResults.NotFound();
 
@@ -110,29 +110,26 @@ public static class TicketStatsApi
     /// the ticket list's download (one query, one format), limited to tickets received in the range.
     /// </summary>
     private static async Task<Results<CsvResult, ValidationProblem, NotFound>> TicketListExport(
-        string? from, string? to, long? communityId, HttpContext http, TicketStatsQueries queries, TicketListQuery list,
-        DbDataSource db, TimeProvider clock, CancellationToken ct)
+        string? from, string? to, long? communityId, HttpContext http, Caller caller, TicketStatsQueries queries, TicketListQuery list,
+        TimeProvider clock, CancellationToken ct)
     {
         var (request, errors) = StatsRequest.Parse(from, to, null, communityId, clock.GetUtcNow());
         if (request is null)
             return TypedResults.ValidationProblem(errors);
-        var scope = await ScopeAsync(request, http, queries, ct);
+        var scope = await ScopeAsync(request, caller, queries, ct);
         if (scope is null)
             return TypedResults.NotFound();
-        var caller = await CallerScope.LoadAsync(db, http.User, ct);
-        var filter = new TicketListFilter([], CommunityId: request.CommunityId, CreatedFromUtc: scope.StartUtc, CreatedBeforeUtc: scope.EndUtc);
-        return list.Csv(caller, filter, $"工单列表_{request.From:yyyyMMdd}-{request.To:yyyyMMdd}.csv");
+                var filter = new TicketListFilter([], CommunityId: request.CommunityId, CreatedFromUtc: scope.StartUtc, CreatedBeforeUtc: scope.EndUtc);
+        return list.Csv(new CallerScope(caller), filter, $"工单列表_{request.From:yyyyMMdd}-{request.To:yyyyMMdd}.csv");
     }
 
     /// <summary>The caller's scope; null when they asked for a community that is not theirs (or does not exist).</summary>
-    private static async Task<StatsScope?> ScopeAsync(StatsRequest request, HttpContext http, TicketStatsQueries queries, CancellationToken ct)
+    private static async Task<StatsScope?> ScopeAsync(StatsRequest request, Caller caller, TicketStatsQueries queries, CancellationToken ct)
     {
-        var userId = http.User.GetUserId();
-        var isAdmin = http.User.HasRole(Roles.Admin);
-        if (request.CommunityId is { } communityId && !await queries.MaySeeCommunityAsync(userId, isAdmin, communityId, ct))
+        if (request.CommunityId is { } communityId && !await queries.MaySeeCommunityAsync(caller, communityId, ct))
             return null;
         var (start, end) = ChinaStandardTime.UtcRange(request.From, request.To);
-        return new StatsScope(userId, isAdmin, request.CommunityId, start, end);
+        return new StatsScope(caller, request.CommunityId, start, end);
     }
 
     private static TicketFiguresDto Figures(TicketStatsQueries.Group g) => TicketFiguresDto.From(g.Counts, g.Dispatch, g.Accept, g.Resolve);

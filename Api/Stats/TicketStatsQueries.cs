@@ -1,6 +1,8 @@
 using System.Data.Common;
 using System.Globalization;
 using Dapper;
+using Linli.Api.Auth;
+using Linli.Domain.Identity;
 using Linli.Domain.Stats;
 
 namespace Linli.Api.Stats;
@@ -17,7 +19,7 @@ public enum TicketDimension
 }
 
 /// <summary>Who asks, and for which tickets: received between two UTC instants, optionally in one community.</summary>
-public sealed record StatsScope(long UserId, bool IsAdmin, long? CommunityId, DateTime StartUtc, DateTime EndUtc);
+public sealed record StatsScope(Caller Caller, long? CommunityId, DateTime StartUtc, DateTime EndUtc);
 
 /// <summary>
 /// The ticket figures, computed in SQL. One pass over the scope's tickets (ix_tickets_stats, or ix_tickets_created
@@ -33,35 +35,25 @@ public sealed class TicketStatsQueries(DbDataSource db, TimeProvider clock)
 
     public sealed record Result(Group Totals, IReadOnlyList<Group> Groups);
 
-    private const string StaffCommunities = """
-        t.community_id IN (SELECT ur.community_id FROM user_roles ur
-                           WHERE ur.user_id = @me AND ur.role = 'community_staff' AND ur.revoked_at IS NULL)
-        """;
-
-    /// <summary>Whether the caller may see this community's figures (admins may see all).</summary>
-    public async Task<bool> MaySeeCommunityAsync(long userId, bool isAdmin, long communityId, CancellationToken ct)
+    /// <summary>Whether the caller may see this community's figures: its staff, and admins for any community that exists.</summary>
+    public async Task<bool> MaySeeCommunityAsync(Caller caller, long communityId, CancellationToken ct)
     {
+        if (!caller.IsAdmin)
+            return caller.Can(Roles.CommunityStaff, communityId);
         await using var connection = await db.OpenConnectionAsync(ct);
-        if (isAdmin)
-            return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-                "SELECT COUNT(*) FROM communities WHERE id = @communityId", new { communityId }, cancellationToken: ct)) > 0;
-        // ix_user_roles_user (user_id, revoked_at)
-        return await connection.ExecuteScalarAsync<long>(new CommandDefinition("""
-            SELECT COUNT(*) FROM user_roles
-            WHERE user_id = @userId AND role = 'community_staff' AND community_id = @communityId AND revoked_at IS NULL
-            """, new { userId, communityId }, cancellationToken: ct)) > 0;
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            "SELECT COUNT(*) FROM communities WHERE id = @communityId", new { communityId }, cancellationToken: ct)) > 0;
     }
 
     public async Task<Result> ComputeAsync(StatsScope scope, TicketDimension dimension, StatsBucket bucket, CancellationToken ct)
     {
-        var parameters = new
+        var parameters = scope.Caller.With(new
         {
-            me = scope.UserId,
             communityId = scope.CommunityId,
             startUtc = scope.StartUtc,
             endUtc = scope.EndUtc,
             now = clock.GetUtcNow().UtcDateTime,
-        };
+        });
 
         await using var connection = await db.OpenConnectionAsync(ct);
         // The per-ticket facts are gathered once into a temporary table (private to this connection) and
@@ -193,8 +185,8 @@ public sealed class TicketStatsQueries(DbDataSource db, TimeProvider clock)
         var where = new List<string> { "t.created_at >= @startUtc", "t.created_at < @endUtc" };
         if (scope.CommunityId is not null)
             where.Add("t.community_id = @communityId");
-        if (!scope.IsAdmin)
-            where.Add(StaffCommunities);
+        if (!scope.Caller.IsAdmin)
+            where.Add("t.community_id IN @staffCommunities");
         return $"""
             SELECT {key} AS k, t.created_at, t.status, t.due_at, t.resolved_at, t.satisfaction, t.reopen_count,
                    MIN(CASE WHEN e.action IN ('dispatch', 'publish', 'take') THEN e.created_at END) AS routed_at,

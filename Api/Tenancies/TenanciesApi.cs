@@ -42,22 +42,20 @@ public static class TenanciesApi
     private static DateOnly Today(TimeProvider clock) => DateOnly.FromDateTime(clock.GetUtcNow().ToOffset(TimeSpan.FromHours(8)).DateTime);
 
     private static async Task<Results<Created<TenancyDto>, NotFound, ValidationProblem, ProblemHttpResult>> RegisterTenancy(
-        long houseId, RegisterTenancyRequest body, ClaimsPrincipal user, DbDataSource db, FieldProtector protector, TimeProvider clock, CancellationToken ct)
+        long houseId, RegisterTenancyRequest body, Caller caller, DbDataSource db, FieldProtector protector, TimeProvider clock, CancellationToken ct)
     {
-        var caller = Caller.From(user);
         await using var connection = await db.OpenConnectionAsync(ct);
         var house = await HousesApi.ReadHouseAsync(connection, caller, houseId, ct);
         if (house is null)
             return TypedResults.NotFound();
-        if (!house.CallerManages && house.LandlordId != caller.Me)
+        if (!house.CallerManages && house.LandlordId != caller.UserId)
             return HousesApi.Forbidden("Only the landlord and the staff of the house's grid register its tenants.");
         return await RegisterAsync(connection, protector, clock, caller, house.Id, body, body.TenantUserId, TenancyStatus.Active, ct);
     }
 
     private static async Task<Results<Created<TenancyDto>, NotFound, ValidationProblem, ProblemHttpResult>> RegisterSelf(
-        string code, RegisterTenancyRequest body, ClaimsPrincipal user, DbDataSource db, FieldProtector protector, TimeProvider clock, CancellationToken ct)
+        string code, RegisterTenancyRequest body, Caller caller, DbDataSource db, FieldProtector protector, TimeProvider clock, CancellationToken ct)
     {
-        var caller = Caller.From(user);
         var normalised = HouseCode.Normalise(code);
         if (normalised is null)
             return TypedResults.NotFound();
@@ -67,7 +65,7 @@ public static class TenanciesApi
         if (houseId is null)
             return TypedResults.NotFound();
         // The tenant is the caller, whatever the body says; the landlord confirms or declines.
-        return await RegisterAsync(connection, protector, clock, caller, houseId.Value, body, caller.Me, TenancyStatus.Pending, ct);
+        return await RegisterAsync(connection, protector, clock, caller, houseId.Value, body, caller.UserId, TenancyStatus.Pending, ct);
     }
 
     private static async Task<Results<Created<TenancyDto>, NotFound, ValidationProblem, ProblemHttpResult>> RegisterAsync(
@@ -117,7 +115,7 @@ public static class TenanciesApi
             {
                 houseId, name, typeName, documentCipher = protector.Encrypt(number), documentHash,
                 phoneCipher = protector.Encrypt(phone), phoneHash = protector.Hash(phone), room,
-                moveIn = moveIn.ToDateTime(TimeOnly.MinValue), tenantUserId, status = DbEnum.Name(status), caller.Me, now,
+                moveIn = moveIn.ToDateTime(TimeOnly.MinValue), tenantUserId, status = DbEnum.Name(status), me = caller.UserId, now,
             }, cancellationToken: ct));
         }
         catch (DbException)
@@ -138,14 +136,13 @@ public static class TenanciesApi
             extensions: new Dictionary<string, object?> { ["currentStatus"] = status });
 
     private static async Task<Results<Ok<IReadOnlyList<TenancyDto>>, NotFound, ProblemHttpResult>> ListHouseTenancies(
-        long houseId, ClaimsPrincipal user, DbDataSource db, FieldProtector protector, CancellationToken ct)
+        long houseId, Caller caller, DbDataSource db, FieldProtector protector, CancellationToken ct)
     {
-        var caller = Caller.From(user);
         await using var connection = await db.OpenConnectionAsync(ct);
         var house = await HousesApi.ReadHouseAsync(connection, caller, houseId, ct);
         if (house is null)
             return TypedResults.NotFound();
-        if (!house.CallerManages && house.LandlordId != caller.Me)
+        if (!house.CallerManages && house.LandlordId != caller.UserId)
             return HousesApi.Forbidden("Only the landlord and the staff of the house's grid see its tenants.");
         // Current and past, newest first, on ix_tenancies_house.
         var rows = await connection.QueryAsync<TenancyRow>(new CommandDefinition($$"""
@@ -153,23 +150,22 @@ public static class TenanciesApi
             FROM tenancies t JOIN houses h ON h.id = t.house_id
             WHERE t.house_id = @houseId
             ORDER BY t.id DESC
-            """, new { houseId, caller.Me, caller.Admin }, cancellationToken: ct));
+            """, caller.With(new { houseId }), cancellationToken: ct));
         return TypedResults.Ok<IReadOnlyList<TenancyDto>>(rows.Select(r => r.ToDto(protector)).ToList());
     }
 
     private static Task<Results<Ok<TenancyDto>, NotFound, ProblemHttpResult>> ConfirmTenancy(
-        long id, ClaimsPrincipal user, DbDataSource db, FieldProtector protector, TimeProvider clock, CancellationToken ct) =>
-        DecideAsync(id, TenancyStatus.Active, user, db, protector, clock, ct);
+        long id, Caller caller, DbDataSource db, FieldProtector protector, TimeProvider clock, CancellationToken ct) =>
+        DecideAsync(id, TenancyStatus.Active, caller, db, protector, clock, ct);
 
     private static Task<Results<Ok<TenancyDto>, NotFound, ProblemHttpResult>> DeclineTenancy(
-        long id, ClaimsPrincipal user, DbDataSource db, FieldProtector protector, TimeProvider clock, CancellationToken ct) =>
-        DecideAsync(id, TenancyStatus.Declined, user, db, protector, clock, ct);
+        long id, Caller caller, DbDataSource db, FieldProtector protector, TimeProvider clock, CancellationToken ct) =>
+        DecideAsync(id, TenancyStatus.Declined, caller, db, protector, clock, ct);
 
     /// <summary>The landlord (or staff) answers a tenant's own registration: pending → active or declined.</summary>
     private static async Task<Results<Ok<TenancyDto>, NotFound, ProblemHttpResult>> DecideAsync(
-        long id, TenancyStatus decision, ClaimsPrincipal user, DbDataSource db, FieldProtector protector, TimeProvider clock, CancellationToken ct)
+        long id, TenancyStatus decision, Caller caller, DbDataSource db, FieldProtector protector, TimeProvider clock, CancellationToken ct)
     {
-        var caller = Caller.From(user);
         await using var connection = await db.OpenConnectionAsync(ct);
         var tenancy = await ReadTenancyAsync(connection, caller, id, ct);
         if (tenancy is null)
@@ -180,7 +176,7 @@ public static class TenanciesApi
         var changed = await connection.ExecuteAsync(new CommandDefinition("""
             UPDATE tenancies SET status = @decision, decided_by = @me, decided_at = @now, updated_at = @now
             WHERE id = @id AND status = 'pending'
-            """, new { id, decision = DbEnum.Name(decision), caller.Me, now = clock.GetUtcNow().UtcDateTime }, cancellationToken: ct));
+            """, new { id, decision = DbEnum.Name(decision), me = caller.UserId, now = clock.GetUtcNow().UtcDateTime }, cancellationToken: ct));
         if (changed == 0)
             return StateConflict("Only a pending registration can be confirmed or declined.", tenancy.Status);
         var updated = await ReadTenancyAsync(connection, caller, id, ct);
@@ -188,14 +184,13 @@ public static class TenanciesApi
     }
 
     private static async Task<Results<Ok<TenancyDto>, NotFound, ValidationProblem, ProblemHttpResult>> MoveOut(
-        long id, MoveOutRequest body, ClaimsPrincipal user, DbDataSource db, FieldProtector protector, TimeProvider clock, CancellationToken ct)
+        long id, MoveOutRequest body, Caller caller, DbDataSource db, FieldProtector protector, TimeProvider clock, CancellationToken ct)
     {
-        var caller = Caller.From(user);
         await using var connection = await db.OpenConnectionAsync(ct);
         var tenancy = await ReadTenancyAsync(connection, caller, id, ct);
         if (tenancy is null)
             return TypedResults.NotFound();
-        if (!tenancy.CallerKeepsHouse && tenancy.TenantUserId != caller.Me)
+        if (!tenancy.CallerKeepsHouse && tenancy.TenantUserId != caller.UserId)
             return HousesApi.Forbidden("Only the landlord, the staff of the house's grid and the tenant record a move-out.");
         if (body.Date is not { } date)
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["date"] = ["Required."] });
@@ -216,12 +211,11 @@ public static class TenanciesApi
             extensions: new Dictionary<string, object?> { ["currentStatus"] = status });
 
     private static async Task<Results<Ok<TenancyLookupDto>, ValidationProblem>> LookupByDocument(
-        string? documentNumber, ClaimsPrincipal user, DbDataSource db, FieldProtector protector, CancellationToken ct)
+        string? documentNumber, Caller caller, DbDataSource db, FieldProtector protector, CancellationToken ct)
     {
         var number = IdentityDocument.Normalise(documentNumber ?? "");
         if (number.Length == 0)
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["documentNumber"] = ["Required."] });
-        var caller = Caller.From(user);
         await using var connection = await db.OpenConnectionAsync(ct);
         // ix_tenancies_document finds the person's tenancies; scope keeps staff to their communities and grids.
         var rows = await connection.QueryAsync<RentedRow>(new CommandDefinition($$"""
@@ -234,7 +228,7 @@ public static class TenanciesApi
             JOIN grids g ON g.id = h.grid_id
             WHERE t.document_hash = @hash AND t.status IN ('active', 'moved_out') AND {{Scope.ManagesHouse}}
             ORDER BY t.move_in_date DESC, t.id DESC
-            """, new { hash = protector.Hash(number), caller.Me, caller.Admin }, cancellationToken: ct));
+            """, caller.With(new { hash = protector.Hash(number) }), cancellationToken: ct));
         return TypedResults.Ok(new TenancyLookupDto(Masking.IdentityNumber(number), rows.Select(r => r.ToDto()).ToList()));
     }
 
@@ -261,22 +255,21 @@ public static class TenanciesApi
     /// reason, and an audit row written in the same transaction (no row, no number).
     /// </summary>
     private static async Task<Results<Ok<TenancyDocumentDto>, NotFound, ValidationProblem>> ReadDocument(
-        long id, string? reason, ClaimsPrincipal user, HttpContext http, DbDataSource db, FieldProtector protector, TimeProvider clock, CancellationToken ct)
+        long id, string? reason, Caller caller, HttpContext http, DbDataSource db, FieldProtector protector, TimeProvider clock, CancellationToken ct)
     {
         var why = reason?.Trim() ?? "";
         if (why.Length is < 2 or > 500)
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["reason"] = ["Say why you need the full number (2–500 characters)."] });
-        var caller = Caller.From(user);
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         var row = await connection.QuerySingleOrDefaultAsync<TenancyRow>(new CommandDefinition($$"""
             SELECT {{TenancyRow.Columns}}
             FROM tenancies t JOIN houses h ON h.id = t.house_id
             WHERE t.id = @id AND {{Scope.ManagesHouse}}
-            """, new { id, caller.Me, caller.Admin }, transaction, cancellationToken: ct));
+            """, caller.With(new { id }), transaction, cancellationToken: ct));
         if (row is null)
             return TypedResults.NotFound();
-        await AuditLog.WriteAsync(connection, transaction, caller.Me, AuditActions.TenancyDocumentRead, "tenancy", id, why, clock.GetUtcNow(), ct);
+        await AuditLog.WriteAsync(connection, transaction, caller.UserId, AuditActions.TenancyDocumentRead, "tenancy", id, why, clock.GetUtcNow(), ct);
         await transaction.CommitAsync(ct);
 
         http.Response.Headers.CacheControl = "no-store";
@@ -303,5 +296,5 @@ public static class TenanciesApi
             SELECT {{TenancyRow.Columns}}
             FROM tenancies t JOIN houses h ON h.id = t.house_id
             WHERE t.id = @id AND ({{Scope.ReadsHouse}} OR t.tenant_user_id = @me)
-            """, new { id, caller.Me, caller.Admin }, cancellationToken: ct));
+            """, caller.With(new { id }), cancellationToken: ct));
 }

@@ -1,6 +1,3 @@
-using System.Data.Common;
-using System.Security.Claims;
-using Dapper;
 using Linli.Api.Auth;
 using Linli.Domain.Identity;
 using Linli.Domain.Tickets;
@@ -8,47 +5,20 @@ using Linli.Domain.Tickets;
 namespace Linli.Api.Tickets;
 
 /// <summary>
-/// The signed-in caller's scopes: the role claims say which role paths count, the active
-/// <c>user_roles</c> rows say where. A user may hold several roles; every one of them counts.
+/// The ticket rules asked of the request's <see cref="Caller"/>: how the caller relates to a ticket, whether they
+/// see it, and the same visibility as a SQL predicate for the lists. No database access of its own.
 /// </summary>
-public sealed class CallerScope
+public sealed class CallerScope(Caller caller)
 {
-    public required long UserId { get; init; }
-    public required bool IsAdmin { get; init; }
-    public required IReadOnlySet<long> StaffCommunities { get; init; }
-    public required IReadOnlySet<long> PartyCommunities { get; init; }
-    public required IReadOnlySet<long> Departments { get; init; }
-    public required IReadOnlySet<long> Grids { get; init; }
-    public required IReadOnlySet<string> Roles { get; init; }
+    public Caller Caller => caller;
+    public long UserId => caller.UserId;
+    public bool IsAdmin => caller.IsAdmin;
+    public IReadOnlySet<long> StaffCommunities => caller.ScopeIds(Roles.CommunityStaff);
+    public IReadOnlySet<long> PartyCommunities => caller.ScopeIds(Roles.PartyMember);
+    public IReadOnlySet<long> Departments => caller.ScopeIds(Roles.DepartmentStaff);
+    public IReadOnlySet<long> Grids => caller.ScopeIds(Roles.GridWorker);
 
-    public bool Has(string role) => Roles.Contains(role);
-
-    public static async Task<CallerScope> LoadAsync(DbDataSource db, ClaimsPrincipal user, CancellationToken ct)
-    {
-        var me = user.GetUserId();
-        var roles = user.FindAll(AuthClaims.Role).Select(c => c.Value).ToHashSet(StringComparer.Ordinal);
-        await using var connection = await db.OpenConnectionAsync(ct);
-        // ix_user_roles_user
-        var rows = (await connection.QueryAsync<(string Role, long? CommunityId, long? GridId, long? DepartmentId)>(new CommandDefinition("""
-            SELECT role, community_id, grid_id, department_id
-            FROM user_roles
-            WHERE user_id = @me AND revoked_at IS NULL
-            """, new { me }, cancellationToken: ct))).Where(r => roles.Contains(r.Role)).ToList();
-
-        HashSet<long> Ids(string role, Func<(string Role, long? CommunityId, long? GridId, long? DepartmentId), long?> pick) =>
-            rows.Where(r => r.Role == role).Select(pick).OfType<long>().ToHashSet();
-
-        return new CallerScope
-        {
-            UserId = me,
-            IsAdmin = roles.Contains(Domain.Identity.Roles.Admin),
-            StaffCommunities = Ids(Domain.Identity.Roles.CommunityStaff, r => r.CommunityId),
-            PartyCommunities = Ids(Domain.Identity.Roles.PartyMember, r => r.CommunityId),
-            Departments = Ids(Domain.Identity.Roles.DepartmentStaff, r => r.DepartmentId),
-            Grids = Ids(Domain.Identity.Roles.GridWorker, r => r.GridId),
-            Roles = roles,
-        };
-    }
+    public bool Has(string role) => caller.Has(role);
 
     /// <summary>How this caller relates to one ticket, for the state machine.</summary>
     public TicketCaller RelationTo(TicketRow t)
@@ -86,27 +56,25 @@ public sealed class CallerScope
     }
 
     /// <summary>
-    /// The SQL predicate on <c>t</c> (tickets) that admits exactly the tickets this caller may see, with
-    /// the scopes read from <c>user_roles</c> in the query itself. Only fixed text is built here; <c>@me</c> is a parameter.
+    /// The SQL predicate on <c>t</c> (tickets) that admits exactly the tickets this caller may see (the same rule
+    /// as <see cref="CanSee"/>), over the parameters of <see cref="Caller.With"/>. Only fixed text is built here.
     /// </summary>
     public string VisibilitySql()
     {
         if (IsAdmin)
             return "1 = 1";
-        static string Scoped(string column, string role) =>
-            $"SELECT ur.{column} FROM user_roles ur WHERE ur.user_id = @me AND ur.role = '{role}' AND ur.revoked_at IS NULL";
         var parts = new List<string> { "t.submitter_id = @me", "t.handler_user_id = @me" };
-        if (Has(Domain.Identity.Roles.CommunityStaff))
-            parts.Add($"t.community_id IN ({Scoped("community_id", Domain.Identity.Roles.CommunityStaff)})");
-        if (Has(Domain.Identity.Roles.DepartmentStaff))
+        if (StaffCommunities.Count > 0)
+            parts.Add("t.community_id IN @staffCommunities");
+        if (Departments.Count > 0)
         {
-            parts.Add($"t.department_id IN ({Scoped("department_id", Domain.Identity.Roles.DepartmentStaff)})");
-            parts.Add($"t.handler_department_id IN ({Scoped("department_id", Domain.Identity.Roles.DepartmentStaff)})");
+            parts.Add("t.department_id IN @departments");
+            parts.Add("t.handler_department_id IN @departments");
         }
-        if (Has(Domain.Identity.Roles.PartyMember))
-            parts.Add($"(t.status = 'open_for_claim' AND t.community_id IN ({Scoped("community_id", Domain.Identity.Roles.PartyMember)}))");
-        if (Has(Domain.Identity.Roles.GridWorker))
-            parts.Add($"t.grid_id IN ({Scoped("grid_id", Domain.Identity.Roles.GridWorker)})");
+        if (PartyCommunities.Count > 0)
+            parts.Add("(t.status = 'open_for_claim' AND t.community_id IN @partyCommunities)");
+        if (Grids.Count > 0)
+            parts.Add("t.grid_id IN @grids");
         return "(" + string.Join(" OR ", parts) + ")";
     }
 }

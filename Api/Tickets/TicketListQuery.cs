@@ -78,9 +78,8 @@ public sealed class TicketListQuery(DbDataSource db, TimeProvider clock)
         return sql.ToString();
     }
 
-    private object Parameters(CallerScope caller, TicketListFilter f, long? after, int? take) => new
+    private object Parameters(CallerScope caller, TicketListFilter f, long? after, int? take) => caller.Caller.With(new
     {
-        me = caller.UserId,
         after,
         status = f.States.Count > 0 ? f.States[0] : null,
         states = f.States,
@@ -94,7 +93,7 @@ public sealed class TicketListQuery(DbDataSource db, TimeProvider clock)
         createdFrom = f.CreatedFromUtc,
         createdBefore = f.CreatedBeforeUtc,
         take,
-    };
+    });
 
     private static string EscapeLike(string value) =>
         value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);

@@ -30,10 +30,10 @@ public static class TicketsApi
     }
 
     public static async Task<Results<Created<TicketDto>, Ok<TicketDto>, ValidationProblem, ProblemHttpResult>> CreateTicket(
-        CreateTicketRequest request, [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey, ClaimsPrincipal user,
+        CreateTicketRequest request, [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey, Caller current,
         TicketWorkflow workflow, DbDataSource db, FieldProtector protector, TimeProvider clock, CancellationToken ct)
     {
-        var caller = await CallerScope.LoadAsync(db, user, ct);
+        var caller = new CallerScope(current);
         var outcome = await workflow.CreateAsync(caller, idempotencyKey, request, ct);
         switch (outcome)
         {
@@ -50,9 +50,9 @@ public static class TicketsApi
     }
 
     public static async Task<Results<Ok<TicketDto>, ProblemHttpResult>> GetTicket(
-        long id, ClaimsPrincipal user, DbDataSource db, FieldProtector protector, TimeProvider clock, CancellationToken ct)
+        long id, Caller current, DbDataSource db, FieldProtector protector, TimeProvider clock, CancellationToken ct)
     {
-        var caller = await CallerScope.LoadAsync(db, user, ct);
+        var caller = new CallerScope(current);
         await using var connection = await db.OpenConnectionAsync(ct);
         var ticket = await TicketQueries.FindAsync(connection, id, ct);
         if (ticket is null || !caller.CanSee(ticket))
@@ -61,14 +61,14 @@ public static class TicketsApi
     }
 
     public static async Task<Results<Ok<TicketDto>, ValidationProblem, ProblemHttpResult>> ActOnTicket(
-        long id, string action, TicketActionRequest? request, ClaimsPrincipal user,
+        long id, string action, TicketActionRequest? request, Caller current,
         TicketWorkflow workflow, DbDataSource db, FieldProtector protector, TimeProvider clock, CancellationToken ct)
     {
         // auto_close belongs to the system alone.
         if (!TicketActions.TryParse(action, out var ticketAction) || ticketAction == TicketAction.AutoClose)
             return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown action",
                 detail: $"'{action}' is not a ticket action.");
-        var caller = await CallerScope.LoadAsync(db, user, ct);
+        var caller = new CallerScope(current);
         var outcome = await workflow.ApplyAsync(caller, id, ticketAction, request ?? new TicketActionRequest(), ct);
         return outcome switch
         {
@@ -80,7 +80,7 @@ public static class TicketsApi
 
     /// <summary>The tickets the caller may see, newest first; with <c>Accept: text/csv</c> every matching ticket as a download.</summary>
     public static async Task<Results<Ok<TicketPageDto>, CsvResult, ValidationProblem>> ListTickets(
-        ClaimsPrincipal user, HttpRequest http, DbDataSource db, TicketListQuery list, TimeProvider clock, CancellationToken ct,
+        Caller current, HttpRequest http, DbDataSource db, TicketListQuery list, TimeProvider clock, CancellationToken ct,
         string? status = null, long? categoryId = null, long? communityId = null, long? gridId = null, long? departmentId = null,
         bool? mine = null, bool? overdue = null, string? text = null, string? cursor = null, int? limit = null)
     {
@@ -110,7 +110,7 @@ public static class TicketsApi
         if (errors.Count > 0)
             return TypedResults.ValidationProblem(errors);
 
-        var caller = await CallerScope.LoadAsync(db, user, ct);
+        var caller = new CallerScope(current);
         var filter = new TicketListFilter(states, categoryId, communityId, gridId, departmentId, mine == true, overdue, text);
         var now = clock.GetUtcNow();
         // The download is the whole list, not one page: cursor and limit page the JSON only.

@@ -27,7 +27,7 @@ public static class UploadsApi
     public sealed record UploadDto(long Id, string ContentType, long SizeBytes, string Url);
 
     public static async Task<Results<Created<UploadDto>, ValidationProblem>> Upload(
-        HttpRequest request, ClaimsPrincipal user, DbDataSource db, UploadStorage storage, TimeProvider clock, CancellationToken ct)
+        HttpRequest request, Caller current, DbDataSource db, UploadStorage storage, TimeProvider clock, CancellationToken ct)
     {
         if (request.ContentLength is > MaxBytes + 64 * 1024)
             return Invalid("The photo must be at most 10 MB.");
@@ -66,7 +66,7 @@ public static class UploadsApi
             INSERT INTO uploads (uploader_id, stored_name, content_type, size_bytes, created_at)
             VALUES (@me, @stored, @contentType, @size, @now);
             SELECT LAST_INSERT_ID();
-            """, new { me = user.GetUserId(), stored, contentType, size = (int)file.Length, now = clock.GetUtcNow().UtcDateTime },
+            """, new { me = current.UserId, stored, contentType, size = (int)file.Length, now = clock.GetUtcNow().UtcDateTime },
             cancellationToken: ct));
         return TypedResults.Created(TicketView.PhotoUrl(id), new UploadDto(id, contentType, file.Length, TicketView.PhotoUrl(id)));
     }
@@ -80,9 +80,9 @@ public static class UploadsApi
     }
 
     public static async Task<Results<PhysicalFileHttpResult, ProblemHttpResult>> GetUpload(
-        long id, ClaimsPrincipal user, DbDataSource db, UploadStorage storage, CancellationToken ct)
+        long id, Caller current, DbDataSource db, UploadStorage storage, CancellationToken ct)
     {
-        var caller = await CallerScope.LoadAsync(db, user, ct);
+        var caller = new CallerScope(current);
         await using var connection = await db.OpenConnectionAsync(ct);
         var upload = await connection.QuerySingleOrDefaultAsync<UploadRow>(new CommandDefinition(
             "SELECT uploader_id, stored_name, content_type, ticket_id FROM uploads WHERE id = @id", new { id }, cancellationToken: ct));

@@ -10,8 +10,8 @@ namespace Linli.Api.Users;
 
 /// <summary>
 /// Staff management for admins (everyone) and community_staff (people holding roles in their own communities).
-/// Revoking a role or blocking a user ends their refresh tokens at once; their access token keeps its role
-/// names for at most one lifetime, but every scoped query already stops seeing the revoked row.
+/// Revoking a role or blocking a user ends their refresh tokens at once, and their access token loses the role
+/// (or stops working) on its next request: the caller is resolved from the stored roles on every request.
 /// </summary>
 public static class UsersApi
 {
@@ -34,17 +34,16 @@ public static class UsersApi
     /// community_staff see only roles in their own communities (and get 403 for another community's id).
     /// </summary>
     public static async Task<Results<Ok<IReadOnlyList<UserDto>>, ValidationProblem, ForbidHttpResult>> ListUsers(
-        HttpContext http, DbDataSource db, FieldProtector protector, CancellationToken cancellationToken,
+        Caller caller, DbDataSource db, FieldProtector protector, CancellationToken cancellationToken,
         string? role = null, long? communityId = null, long afterId = 0, int limit = 50)
     {
         if (role is not null && (!Roles.IsKnown(role) || role == Roles.Resident))
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["role"] = ["Filter by a stored role: landlord, grid_worker, community_staff, department_staff, party_member or admin."] });
         if (limit is < 1 or > MaxPage)
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["limit"] = [$"The limit must be 1–{MaxPage}."] });
-        var me = http.User.GetUserId();
-        var isAdmin = http.User.HasRole(Roles.Admin);
+        var isAdmin = caller.IsAdmin;
+        var mine = caller.ScopeIds(Roles.CommunityStaff);
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
-        IReadOnlyList<long> mine = isAdmin ? [] : await RoleScopes.StaffCommunitiesAsync(connection, null, me, cancellationToken);
         if (!isAdmin && communityId is not null && !mine.Contains(communityId.Value))
             return TypedResults.Forbid();
 
@@ -60,7 +59,7 @@ public static class UsersApi
               AND (@isAdmin OR r.community_id IN @mine)
             ORDER BY u.id
             LIMIT @limit
-            """, new { afterId, role, communityId, isAdmin, mine = mine.Count == 0 ? [0L] : mine, limit }, cancellationToken: cancellationToken))).ToList();
+            """, new { afterId, role, communityId, isAdmin, mine = mine.Count == 0 ? [0L] : mine.ToList(), limit }, cancellationToken: cancellationToken))).ToList();
         var roles = await RoleScopes.ActiveRolesAsync(connection, rows.Select(r => r.Id).ToList(), cancellationToken);
         var users = rows.Select(u => new UserDto(u.Id, u.Nickname, u.AvatarUrl,
                 u.PhoneCipher is null ? null : Masking.Phone(protector.Decrypt(u.PhoneCipher)), u.IsBlocked,
@@ -74,23 +73,22 @@ public static class UsersApi
     /// of their own communities (403 otherwise). Ends the user's refresh tokens.
     /// </summary>
     public static async Task<Results<NoContent, NotFound, ForbidHttpResult>> RevokeRole(
-        long id, long roleId, HttpContext http, DbDataSource db, TimeProvider clock, CancellationToken cancellationToken)
+        long id, long roleId, Caller caller, DbDataSource db, TimeProvider clock, CancellationToken cancellationToken)
     {
-        var me = http.User.GetUserId();
+        var me = caller.UserId;
         var now = clock.GetUtcNow().UtcDateTime;
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var target = await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition("""
-            SELECT CASE WHEN @isAdmin OR (t.role IN ('grid_worker', 'community_staff') AND EXISTS (
-                SELECT 1 FROM user_roles r WHERE r.user_id = @me AND r.role = 'community_staff'
-                  AND r.community_id = t.community_id AND r.revoked_at IS NULL)) THEN 1 ELSE 0 END
-            FROM user_roles t
+        var target = await connection.QuerySingleOrDefaultAsync<(string Role, long? CommunityId)?>(new CommandDefinition("""
+            SELECT t.role, t.community_id FROM user_roles t
             WHERE t.id = @roleId AND t.user_id = @id AND t.revoked_at IS NULL
             FOR UPDATE
-            """, new { roleId, id, me, isAdmin = http.User.HasRole(Roles.Admin) }, transaction, cancellationToken: cancellationToken));
-        if (target is null)
+            """, new { roleId, id }, transaction, cancellationToken: cancellationToken));
+        if (target is not { } row)
             return TypedResults.NotFound();
-        if (target == 0)
+        var mayRevoke = caller.IsAdmin || (row.Role is Roles.GridWorker or Roles.CommunityStaff
+            && row.CommunityId is { } community && caller.Can(Roles.CommunityStaff, community));
+        if (!mayRevoke)
             return TypedResults.Forbid();
         await connection.ExecuteAsync(new CommandDefinition(
             "UPDATE user_roles SET revoked_at = @now, revoked_by = @me WHERE id = @roleId",
@@ -101,13 +99,13 @@ public static class UsersApi
     }
 
     /// <summary>Blocks a user: their refresh tokens end now, their access token on its next request.</summary>
-    public static Task<Results<NoContent, NotFound>> BlockUser(long id, DbDataSource db, BlockedUsers blocked, TimeProvider clock, CancellationToken cancellationToken) =>
-        SetBlockedAsync(id, true, db, blocked, clock, cancellationToken);
+    public static Task<Results<NoContent, NotFound>> BlockUser(long id, DbDataSource db, TimeProvider clock, CancellationToken cancellationToken) =>
+        SetBlockedAsync(id, true, db, clock, cancellationToken);
 
-    public static Task<Results<NoContent, NotFound>> UnblockUser(long id, DbDataSource db, BlockedUsers blocked, TimeProvider clock, CancellationToken cancellationToken) =>
-        SetBlockedAsync(id, false, db, blocked, clock, cancellationToken);
+    public static Task<Results<NoContent, NotFound>> UnblockUser(long id, DbDataSource db, TimeProvider clock, CancellationToken cancellationToken) =>
+        SetBlockedAsync(id, false, db, clock, cancellationToken);
 
-    private static async Task<Results<NoContent, NotFound>> SetBlockedAsync(long id, bool isBlocked, DbDataSource db, BlockedUsers blocked, TimeProvider clock, CancellationToken cancellationToken)
+    private static async Task<Results<NoContent, NotFound>> SetBlockedAsync(long id, bool isBlocked, DbDataSource db, TimeProvider clock, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
@@ -121,7 +119,6 @@ public static class UsersApi
         if (isBlocked)
             await SessionService.RevokeAllAsync(connection, transaction, id, now, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        blocked.Forget(id);
         return TypedResults.NoContent();
     }
 

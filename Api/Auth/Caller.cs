@@ -1,0 +1,121 @@
+using System.Data.Common;
+using Dapper;
+using Linli.Domain.Identity;
+
+namespace Linli.Api.Auth;
+
+/// <summary>One active row of <c>user_roles</c>: a role and where it applies.</summary>
+public sealed record RoleGrant(string Role, long? CommunityId, long? GridId, long? DepartmentId);
+
+/// <summary>
+/// Who is calling and what they may touch: the one model of it in the service. Resolved once per request
+/// (<see cref="CallerResolution"/>) from the token's user id and the user's active <c>user_roles</c> rows, so a
+/// revoked role or a block takes effect on the very next request, whatever the token still claims.
+/// Features ask it in C# (<see cref="Can"/>) or in SQL through the parameters of <see cref="With"/>; none of them
+/// reads <c>user_roles</c>.
+/// </summary>
+public sealed class Caller
+{
+    public static readonly Caller Anonymous = new(0, []);
+
+    private readonly Dictionary<string, HashSet<long>> _scopes = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _roles = new(StringComparer.Ordinal);
+
+    public Caller(long userId, IReadOnlyList<RoleGrant> grants)
+    {
+        UserId = userId;
+        Grants = grants;
+        if (userId != 0)
+            _roles.Add(Domain.Identity.Roles.Resident);
+        foreach (var grant in grants)
+        {
+            _roles.Add(grant.Role);
+            if (ScopeOf(grant) is { } id)
+            {
+                if (!_scopes.TryGetValue(grant.Role, out var ids))
+                    _scopes[grant.Role] = ids = [];
+                ids.Add(id);
+            }
+        }
+    }
+
+    /// <summary>0 for an anonymous caller (a house code scanned without signing in); matches no row.</summary>
+    public long UserId { get; }
+    public bool IsSignedIn => UserId != 0;
+    public IReadOnlyList<RoleGrant> Grants { get; }
+    /// <summary>Every role the caller holds now, <c>resident</c> included for anyone signed in.</summary>
+    public IReadOnlySet<string> Roles => _roles;
+    public bool IsAdmin => _roles.Contains(Domain.Identity.Roles.Admin);
+
+    public bool Has(string role) => _roles.Contains(role);
+
+    /// <summary>
+    /// The ids a role applies to: communities for community staff and party members, grids for grid workers,
+    /// departments for department staff. Empty when the caller does not hold the role.
+    /// </summary>
+    public IReadOnlySet<long> ScopeIds(string role) => _scopes.TryGetValue(role, out var ids) ? ids : Empty;
+
+    /// <summary>Whether the caller holds <paramref name="role"/> for this community, grid or department. Admins hold every role everywhere.</summary>
+    public bool Can(string role, long scopeId) => IsAdmin || ScopeIds(role).Contains(scopeId);
+
+    /// <summary>The communities in which the caller holds any of the roles (a grid worker's row names its community too).</summary>
+    public IReadOnlySet<long> CommunitiesOf(params string[] roles) =>
+        Grants.Where(g => roles.Contains(g.Role, StringComparer.Ordinal) && g.CommunityId is not null)
+            .Select(g => g.CommunityId!.Value).ToHashSet();
+
+    /// <summary>
+    /// The statement's parameters together with the caller's, which every scope fragment in SQL may use:
+    /// <c>@me</c>, <c>@admin</c> (1 or 0), and the id lists <c>@staffCommunities</c>, <c>@partyCommunities</c>,
+    /// <c>@grids</c>, <c>@departments</c> for <c>IN</c>. An empty list is sent as (0), an id no row has, so a
+    /// fragment is always valid SQL and matches nothing for a role the caller does not hold.
+    /// </summary>
+    public DynamicParameters With(object? values = null)
+    {
+        var parameters = new DynamicParameters(values);
+        parameters.Add("me", UserId);
+        parameters.Add("admin", IsAdmin ? 1 : 0);
+        parameters.Add("staffCommunities", IdsOrNone(Domain.Identity.Roles.CommunityStaff));
+        parameters.Add("partyCommunities", IdsOrNone(Domain.Identity.Roles.PartyMember));
+        parameters.Add("grids", IdsOrNone(Domain.Identity.Roles.GridWorker));
+        parameters.Add("departments", IdsOrNone(Domain.Identity.Roles.DepartmentStaff));
+        return parameters;
+    }
+
+    private long[] IdsOrNone(string role) => ScopeIds(role) is { Count: > 0 } ids ? ids.Order().ToArray() : [0L];
+
+    /// <summary>The user and their active roles, in one statement; null when the user does not exist or is blocked.</summary>
+    public static async Task<Caller?> LoadAsync(DbConnection connection, long userId, CancellationToken cancellationToken)
+    {
+        // ix_user_roles_user (user_id, revoked_at)
+        var rows = (await connection.QueryAsync<LoadRow>(new CommandDefinition("""
+            SELECT CAST(u.is_blocked AS SIGNED) AS IsBlocked, r.role AS Role, r.community_id AS CommunityId,
+                   r.grid_id AS GridId, r.department_id AS DepartmentId
+            FROM users u
+            LEFT JOIN user_roles r ON r.user_id = u.id AND r.revoked_at IS NULL
+            WHERE u.id = @userId
+            """, new { userId }, cancellationToken: cancellationToken))).ToList();
+        if (rows.Count == 0 || rows[0].IsBlocked != 0)
+            return null;
+        var grants = rows.Where(r => r.Role is not null)
+            .Select(r => new RoleGrant(r.Role!, r.CommunityId, r.GridId, r.DepartmentId)).ToList();
+        return new Caller(userId, grants);
+    }
+
+    private static long? ScopeOf(RoleGrant grant) => grant.Role switch
+    {
+        Domain.Identity.Roles.GridWorker => grant.GridId,
+        Domain.Identity.Roles.DepartmentStaff => grant.DepartmentId,
+        _ => grant.CommunityId,
+    };
+
+    private static readonly IReadOnlySet<long> Empty = new HashSet<long>();
+
+    private sealed class LoadRow
+    {
+        public long IsBlocked { get; init; }
+        public string? Role { get; init; }
+        public long? CommunityId { get; init; }
+        public long? GridId { get; init; }
+        public long? DepartmentId { get; init; }
+    }
+}
