@@ -66,7 +66,7 @@ public sealed class Caller
     /// <summary>
     /// The statement's parameters together with the caller's, which every scope fragment in SQL may use:
     /// <c>@me</c>, <c>@admin</c> (1 or 0), and the id lists <c>@staffCommunities</c>, <c>@partyCommunities</c>,
-    /// <c>@grids</c>, <c>@departments</c> for <c>IN</c>. An empty list is sent as (0), an id no row has, so a
+    /// <c>@grids</c>, <c>@gridCommunities</c> (the communities of the caller's grids), <c>@departments</c> for <c>IN</c>. An empty list is sent as (0), an id no row has, so a
     /// fragment is always valid SQL and matches nothing for a role the caller does not hold.
     /// </summary>
     public DynamicParameters With(object? values = null)
@@ -77,11 +77,14 @@ public sealed class Caller
         parameters.Add("staffCommunities", IdsOrNone(Domain.Identity.Roles.CommunityStaff));
         parameters.Add("partyCommunities", IdsOrNone(Domain.Identity.Roles.PartyMember));
         parameters.Add("grids", IdsOrNone(Domain.Identity.Roles.GridWorker));
+        parameters.Add("gridCommunities", OrNone(CommunitiesOf(Domain.Identity.Roles.GridWorker)));
         parameters.Add("departments", IdsOrNone(Domain.Identity.Roles.DepartmentStaff));
         return parameters;
     }
 
-    private long[] IdsOrNone(string role) => ScopeIds(role) is { Count: > 0 } ids ? ids.Order().ToArray() : [0L];
+    private long[] IdsOrNone(string role) => OrNone(ScopeIds(role));
+
+    private static long[] OrNone(IReadOnlySet<long> ids) => ids.Count > 0 ? ids.Order().ToArray() : [0L];
 
     /// <summary>The user and their active roles, in one statement; null when the user does not exist or is blocked.</summary>
     public static async Task<Caller?> LoadAsync(DbConnection connection, long userId, CancellationToken cancellationToken)

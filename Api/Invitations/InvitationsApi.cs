@@ -40,28 +40,27 @@ public static class InvitationsApi
     public sealed record InvitationDto(string Code, string Role, long? CommunityId, long? GridId, long? DepartmentId, DateTimeOffset ExpiresAt, string QrImageUrl);
 
     public static async Task<Results<Created<InvitationDto>, ValidationProblem, ForbidHttpResult>> CreateInvitation(
-        CreateInvitationRequest request, HttpContext http, DbDataSource db, TimeProvider clock, CancellationToken cancellationToken)
+        CreateInvitationRequest request, Caller caller, DbDataSource db, TimeProvider clock, CancellationToken cancellationToken)
     {
         var errors = ValidateShape(request);
         if (errors.Count > 0)
             return TypedResults.ValidationProblem(errors);
-        var me = http.User.GetUserId();
-        var isAdmin = http.User.HasRole(Roles.Admin);
+        var me = caller.UserId;
+        var isAdmin = caller.IsAdmin;
         if (!isAdmin && !CommunityStaffInvitableRoles.Contains(request.Role!, StringComparer.Ordinal))
+            return TypedResults.Forbid();
+        // A community_staff member invites only to their own communities, and learns nothing about other communities.
+        if (!isAdmin && (request.CommunityId is not { } community || !caller.Can(Roles.CommunityStaff, community)))
             return TypedResults.Forbid();
 
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
-        // The scope check and the existence checks are one query: a community_staff member learns nothing about other communities.
+        // The existence checks are one query.
         var scope = await connection.QuerySingleAsync<ScopeRow>(new CommandDefinition("""
             SELECT
               (SELECT COUNT(*) FROM communities c WHERE c.id = @CommunityId AND c.is_active = 1) AS CommunityOk,
               (SELECT COUNT(*) FROM grids g WHERE g.id = @GridId AND g.community_id = @CommunityId AND g.is_active = 1) AS GridOk,
-              (SELECT COUNT(*) FROM departments d WHERE d.id = @DepartmentId AND d.is_active = 1) AS DepartmentOk,
-              (SELECT COUNT(*) FROM user_roles r WHERE r.user_id = @me AND r.role = 'community_staff'
-                 AND r.community_id = @CommunityId AND r.revoked_at IS NULL) AS StaffOfCommunity
-            """, new { request.CommunityId, request.GridId, request.DepartmentId, me }, cancellationToken: cancellationToken));
-        if (!isAdmin && scope.StaffOfCommunity == 0)
-            return TypedResults.Forbid();
+              (SELECT COUNT(*) FROM departments d WHERE d.id = @DepartmentId AND d.is_active = 1) AS DepartmentOk
+            """, new { request.CommunityId, request.GridId, request.DepartmentId }, cancellationToken: cancellationToken));
         if (request.CommunityId is not null && scope.CommunityOk == 0)
             errors["communityId"] = ["No active community has this id."];
         if (request.GridId is not null && scope.GridOk == 0)
@@ -88,15 +87,14 @@ public static class InvitationsApi
     /// Visible to admins and to staff of the invitation's community.
     /// </summary>
     public static async Task<Results<FileContentHttpResult, NotFound>> GetInvitationQr(
-        string code, HttpContext http, DbDataSource db, IWechatClient wechat, IConfiguration configuration, CancellationToken cancellationToken)
+        string code, Caller caller, DbDataSource db, IWechatClient wechat, IConfiguration configuration, CancellationToken cancellationToken)
     {
         await using (var connection = await db.OpenConnectionAsync(cancellationToken))
         {
             var visible = await connection.ExecuteScalarAsync<long?>(new CommandDefinition("""
                 SELECT i.id FROM invitations i
-                WHERE i.code = @code AND (@isAdmin OR i.created_by = @me OR i.community_id IN (
-                    SELECT r.community_id FROM user_roles r WHERE r.user_id = @me AND r.role = 'community_staff' AND r.revoked_at IS NULL))
-                """, new { code, isAdmin = http.User.HasRole(Roles.Admin), me = http.User.GetUserId() }, cancellationToken: cancellationToken));
+                WHERE i.code = @code AND (@admin = 1 OR i.created_by = @me OR i.community_id IN @staffCommunities)
+                """, caller.With(new { code }), cancellationToken: cancellationToken));
             if (visible is null)
                 return TypedResults.NotFound();
         }
@@ -182,7 +180,6 @@ public static class InvitationsApi
         public long CommunityOk { get; init; }
         public long GridOk { get; init; }
         public long DepartmentOk { get; init; }
-        public long StaffOfCommunity { get; init; }
     }
 
     private sealed class InvitationRow

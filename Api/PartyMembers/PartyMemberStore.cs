@@ -1,3 +1,4 @@
+using Linli.Api.Auth;
 using System.Data.Common;
 using Dapper;
 using Linli.Domain.People;
@@ -5,9 +6,6 @@ using Linli.Domain.PartyMembers;
 using Linli.Infrastructure.Crypto;
 
 namespace Linli.Api.PartyMembers;
-
-/// <summary>Who is asking: their user id and whether they are an admin (who sees every community).</summary>
-public sealed record Viewer(long UserId, bool IsAdmin);
 
 /// <summary>The outcome of a review: the member as it now stands, or why not.</summary>
 public abstract record ReviewOutcome
@@ -25,16 +23,8 @@ public abstract record ReviewOutcome
 public sealed class PartyMemberStore(DbDataSource db, FieldProtector protector, TimeProvider clock)
 {
     // Only identifiers we control are interpolated: these two fragments.
-    private const string ReadScope = """
-        (@isAdmin = 1 OR pm.community_id IN (
-            SELECT ur.community_id FROM user_roles ur
-            WHERE ur.user_id = @me AND ur.role IN ('community_staff', 'grid_worker') AND ur.revoked_at IS NULL))
-        """;
-    private const string ReviewScope = """
-        (@isAdmin = 1 OR pm.community_id IN (
-            SELECT ur.community_id FROM user_roles ur
-            WHERE ur.user_id = @me AND ur.role = 'community_staff' AND ur.revoked_at IS NULL))
-        """;
+    private const string ReadScope = "(@admin = 1 OR pm.community_id IN @staffCommunities OR pm.community_id IN @gridCommunities)";
+    private const string ReviewScope = "(@admin = 1 OR pm.community_id IN @staffCommunities)";
     private const string SelectMember = """
         SELECT pm.id AS Id, pm.user_id AS UserId, pm.community_id AS CommunityId, c.name AS CommunityName,
                pm.grid_id AS GridId, pm.name AS Name, pm.organisation AS Organisation, pm.is_floating AS IsFloating,
@@ -128,12 +118,12 @@ public sealed class PartyMemberStore(DbDataSource db, FieldProtector protector, 
     }
 
     /// <summary>A member the viewer may read: their own report-in, or one in a community they work for.</summary>
-    public async Task<PartyMemberDto?> FindVisibleAsync(long id, Viewer viewer, CancellationToken ct)
+    public async Task<PartyMemberDto?> FindVisibleAsync(long id, Caller viewer, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
         var row = await connection.QuerySingleOrDefaultAsync<MemberRow>(new CommandDefinition(
             SelectMember + $" WHERE pm.id = @id AND (pm.user_id = @me OR {ReadScope})",
-            new { id, me = viewer.UserId, isAdmin = viewer.IsAdmin ? 1 : 0 }, cancellationToken: ct));
+            viewer.With(new { id }), cancellationToken: ct));
         return row is null ? null : (await WithSkillsAsync(connection, [row], ct))[0];
     }
 
@@ -185,7 +175,7 @@ public sealed class PartyMemberStore(DbDataSource db, FieldProtector protector, 
 
     /// <summary>Newest first, keyset-paged by id. Filters are optional; scope is not.</summary>
     public async Task<PartyMemberPageDto> ListAsync(
-        Viewer viewer, long? communityId, PartyMemberStatus? status, string? skill, long? beforeId, int limit, CancellationToken ct)
+        Caller viewer, long? communityId, PartyMemberStatus? status, string? skill, long? beforeId, int limit, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
         // ix_party_members_community (community_id, status, id); the skill filter probes the skills PK.
@@ -198,11 +188,10 @@ public sealed class PartyMemberStore(DbDataSource db, FieldProtector protector, 
                     SELECT 1 FROM party_member_skills s WHERE s.party_member_id = pm.id AND s.skill = @skill))
             ORDER BY pm.id DESC
             LIMIT @take
-            """, new
+            """, viewer.With(new
         {
-            me = viewer.UserId, isAdmin = viewer.IsAdmin ? 1 : 0, communityId, status = status?.ToStored(),
-            beforeId, skill, take = limit + 1,
-        }, cancellationToken: ct))).ToList();
+            communityId, status = status?.ToStored(), beforeId, skill, take = limit + 1,
+        }), cancellationToken: ct))).ToList();
         var more = rows.Count > limit;
         if (more)
             rows.RemoveAt(rows.Count - 1);
@@ -210,17 +199,17 @@ public sealed class PartyMemberStore(DbDataSource db, FieldProtector protector, 
         return new PartyMemberPageDto(items, more ? rows[^1].Id : null);
     }
 
-    public Task<ReviewOutcome> ConfirmAsync(long id, Viewer viewer, CancellationToken ct) =>
+    public Task<ReviewOutcome> ConfirmAsync(long id, Caller viewer, CancellationToken ct) =>
         ReviewAsync(id, viewer, PartyMemberStatus.Confirmed, null, ct);
 
-    public Task<ReviewOutcome> DeclineAsync(long id, Viewer viewer, string reason, CancellationToken ct) =>
+    public Task<ReviewOutcome> DeclineAsync(long id, Caller viewer, string reason, CancellationToken ct) =>
         ReviewAsync(id, viewer, PartyMemberStatus.Declined, reason, ct);
 
     /// <summary>
     /// Moves a pending report-in to confirmed or declined. Confirmation grants <c>party_member</c> for the
     /// member's community in the same transaction, so a confirmed member always holds the role.
     /// </summary>
-    private async Task<ReviewOutcome> ReviewAsync(long id, Viewer viewer, PartyMemberStatus to, string? reason, CancellationToken ct)
+    private async Task<ReviewOutcome> ReviewAsync(long id, Caller viewer, PartyMemberStatus to, string? reason, CancellationToken ct)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         await using (var connection = await db.OpenConnectionAsync(ct))
@@ -231,7 +220,7 @@ public sealed class PartyMemberStore(DbDataSource db, FieldProtector protector, 
                     SELECT pm.user_id AS UserId, pm.community_id AS CommunityId, pm.status AS Status FROM party_members pm
                     WHERE pm.id = @id AND {ReviewScope}
                     FOR UPDATE
-                    """, new { id, me = viewer.UserId, isAdmin = viewer.IsAdmin ? 1 : 0 }, transaction, cancellationToken: ct));
+                    """, viewer.With(new { id }), transaction, cancellationToken: ct));
             if (member is null)
                 return new ReviewOutcome.NotFound();
             if (member.UserId == viewer.UserId)
@@ -247,13 +236,12 @@ public sealed class PartyMemberStore(DbDataSource db, FieldProtector protector, 
                 """, new { id, to = to.ToStored(), reason, me = viewer.UserId, now }, transaction, cancellationToken: ct));
             if (to == PartyMemberStatus.Confirmed)
             {
-                // The member may already hold the role (granted by hand, or an earlier report-in): keep that grant.
+                // The member may already hold the role (granted by hand, or an earlier report-in): the unique active
+                // grant (ux_user_roles_active) keeps that one.
                 await connection.ExecuteAsync(new CommandDefinition("""
                     INSERT INTO user_roles (user_id, role, community_id, granted_by, granted_at)
-                    SELECT @userId, 'party_member', @communityId, @me, @now FROM DUAL
-                    WHERE NOT EXISTS (
-                        SELECT 1 FROM user_roles
-                        WHERE user_id = @userId AND role = 'party_member' AND community_id = @communityId AND revoked_at IS NULL)
+                    VALUES (@userId, 'party_member', @communityId, @me, @now)
+                    ON DUPLICATE KEY UPDATE id = id
                     """, new { member.UserId, member.CommunityId, me = viewer.UserId, now }, transaction, cancellationToken: ct));
             }
             await transaction.CommitAsync(ct);

@@ -29,10 +29,8 @@ public static class PartyMembersApi
         return group;
     }
 
-    private static Viewer ViewerOf(HttpContext http) => new(http.User.GetUserId(), http.User.HasRole(Roles.Admin));
-
     private static async Task<Results<Created<PartyMemberDto>, ValidationProblem, ProblemHttpResult>> ReportPartyMemberIn(
-        ReportInRequest request, HttpContext http, PartyMemberStore store, CancellationToken ct)
+        ReportInRequest request, Caller caller, PartyMemberStore store, CancellationToken ct)
     {
         var (value, errors) = ReportIn.Validate(
             request.Name, request.Organisation, request.IsFloating, request.Phone, request.Skills, request.ShowBadge);
@@ -41,7 +39,7 @@ public static class PartyMembersApi
         if (errors.Count > 0)
             return TypedResults.ValidationProblem(errors);
 
-        var (created, existing) = await store.ReportInAsync(http.User.GetUserId(), request.CommunityId!.Value, request.GridId, value!, ct);
+        var (created, existing) = await store.ReportInAsync(caller.UserId, request.CommunityId!.Value, request.GridId, value!, ct);
         if (created is null)
             return TypedResults.Problem(
                 title: "Already reported in",
@@ -52,7 +50,7 @@ public static class PartyMembersApi
     }
 
     private static async Task<Results<Ok<PartyMemberPageDto>, ValidationProblem>> ListPartyMembers(
-        HttpContext http, PartyMemberStore store, long? communityId, string? status, string? skill, long? beforeId, int? limit,
+        Caller caller, PartyMemberStore store, long? communityId, string? status, string? skill, long? beforeId, int? limit,
         CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
@@ -71,21 +69,21 @@ public static class PartyMembersApi
         if (errors.Count > 0)
             return TypedResults.ValidationProblem(errors);
         return TypedResults.Ok(await store.ListAsync(
-            ViewerOf(http), communityId, parsedStatus, skill, beforeId, limit ?? DefaultPageSize, ct));
+            caller, communityId, parsedStatus, skill, beforeId, limit ?? DefaultPageSize, ct));
     }
 
     private static async Task<Results<Ok<PartyMemberDetailDto>, NotFound>> GetPartyMember(
-        long id, HttpContext http, PartyMemberStore store, CancellationToken ct)
+        long id, Caller caller, PartyMemberStore store, CancellationToken ct)
     {
-        var member = await store.FindVisibleAsync(id, ViewerOf(http), ct);
+        var member = await store.FindVisibleAsync(id, caller, ct);
         if (member is null)
             return TypedResults.NotFound();
         return TypedResults.Ok(new PartyMemberDetailDto(member, await store.RecordAsync(member.UserId, member.CommunityId, ct)));
     }
 
     private static async Task<Results<Ok<PartyMemberDto>, NotFound, ProblemHttpResult>> ConfirmPartyMember(
-        long id, HttpContext http, PartyMemberStore store, CancellationToken ct) =>
-        await store.ConfirmAsync(id, ViewerOf(http), ct) switch
+        long id, Caller caller, PartyMemberStore store, CancellationToken ct) =>
+        await store.ConfirmAsync(id, caller, ct) switch
         {
             ReviewOutcome.Done done => TypedResults.Ok(done.Member),
             ReviewOutcome.NotFound => TypedResults.NotFound(),
@@ -93,7 +91,7 @@ public static class PartyMembersApi
         };
 
     private static async Task<Results<Ok<PartyMemberDto>, NotFound, ProblemHttpResult, ValidationProblem>> DeclinePartyMember(
-        long id, DeclineRequest request, HttpContext http, PartyMemberStore store, CancellationToken ct)
+        long id, DeclineRequest request, Caller caller, PartyMemberStore store, CancellationToken ct)
     {
         var reason = request.Reason?.Trim() ?? "";
         if (reason.Length is 0 or > MaxDeclineReasonLength)
@@ -101,7 +99,7 @@ public static class PartyMembersApi
             {
                 ["reason"] = [$"Say why the report-in is declined, in at most {MaxDeclineReasonLength} characters."],
             });
-        return await store.DeclineAsync(id, ViewerOf(http), reason, ct) switch
+        return await store.DeclineAsync(id, caller, reason, ct) switch
         {
             ReviewOutcome.Done done => TypedResults.Ok(done.Member),
             ReviewOutcome.NotFound => TypedResults.NotFound(),
@@ -123,11 +121,11 @@ public static class PartyMembersApi
     };
 
     private static async Task<Results<Ok<PartyMemberDto>, NotFound, ValidationProblem>> SetPartyBadge(
-        long id, BadgeRequest request, HttpContext http, PartyMemberStore store, CancellationToken ct)
+        long id, BadgeRequest request, Caller caller, PartyMemberStore store, CancellationToken ct)
     {
         if (request.Show is not { } show)
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["show"] = ["Say whether to show the badge."] });
-        var member = await store.SetBadgeAsync(id, http.User.GetUserId(), show, ct);
+        var member = await store.SetBadgeAsync(id, caller.UserId, show, ct);
         return member is null ? TypedResults.NotFound() : TypedResults.Ok(member);
     }
 }

@@ -65,13 +65,13 @@ public static class StructureApi
     // ---- communities ----
 
     /// <summary>Active communities; admins also see retired ones.</summary>
-    public static async Task<Ok<IReadOnlyList<CommunityDto>>> ListCommunities(HttpContext http, DbDataSource db, CancellationToken cancellationToken)
+    public static async Task<Ok<IReadOnlyList<CommunityDto>>> ListCommunities(Caller caller, DbDataSource db, CancellationToken cancellationToken)
     {
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         var rows = await connection.QueryAsync<CommunityDto>(new CommandDefinition("""
             SELECT id AS Id, name AS Name, street_office AS StreetOffice, address AS Address, is_active AS IsActive
             FROM communities WHERE is_active = 1 OR @all ORDER BY name
-            """, new { all = http.User.HasRole(Roles.Admin) }, cancellationToken: cancellationToken));
+            """, new { all = caller.IsAdmin }, cancellationToken: cancellationToken));
         return TypedResults.Ok<IReadOnlyList<CommunityDto>>(rows.ToList());
     }
 
@@ -126,10 +126,10 @@ public static class StructureApi
     // ---- grids ----
 
     /// <summary>A community's grids: active ones for everyone; admins and the community's own staff also see retired ones.</summary>
-    public static async Task<Results<Ok<IReadOnlyList<GridDto>>, NotFound>> ListGrids(long id, HttpContext http, DbDataSource db, CancellationToken cancellationToken)
+    public static async Task<Results<Ok<IReadOnlyList<GridDto>>, NotFound>> ListGrids(long id, Caller caller, DbDataSource db, CancellationToken cancellationToken)
     {
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
-        var access = await AccessAsync(connection, id, http, cancellationToken);
+        var access = await AccessAsync(connection, id, caller, cancellationToken);
         if (access is null)
             return TypedResults.NotFound();
         var rows = await connection.QueryAsync<GridDto>(new CommandDefinition("""
@@ -140,13 +140,13 @@ public static class StructureApi
     }
 
     public static async Task<Results<Created<GridDto>, NotFound, ForbidHttpResult, ValidationProblem, ProblemHttpResult>> CreateGrid(
-        long id, GridRequest request, HttpContext http, DbDataSource db, TimeProvider clock, CancellationToken cancellationToken)
+        long id, GridRequest request, Caller caller, DbDataSource db, TimeProvider clock, CancellationToken cancellationToken)
     {
         if (Validate(request) is { Count: > 0 } errors)
             return TypedResults.ValidationProblem(errors);
         var name = request.Name!.Trim();
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
-        var access = await AccessAsync(connection, id, http, cancellationToken);
+        var access = await AccessAsync(connection, id, caller, cancellationToken);
         if (access is null)
             return TypedResults.NotFound();
         if (!access.Value)
@@ -155,9 +155,8 @@ public static class StructureApi
         var inserted = await connection.ExecuteAsync(new CommandDefinition("""
             INSERT IGNORE INTO grids (community_id, name, households, is_active, created_at, updated_at)
             SELECT c.id, @name, @Households, 1, @now, @now FROM communities c
-            WHERE c.id = @id AND (@isAdmin OR EXISTS (
-                SELECT 1 FROM user_roles r WHERE r.user_id = @me AND r.role = 'community_staff' AND r.community_id = c.id AND r.revoked_at IS NULL))
-            """, new { id, name, request.Households, now = clock.GetUtcNow().UtcDateTime, isAdmin = http.User.HasRole(Roles.Admin), me = http.User.GetUserId() },
+            WHERE c.id = @id AND (@admin = 1 OR c.id IN @staffCommunities)
+            """, caller.With(new { id, name, request.Households, now = clock.GetUtcNow().UtcDateTime }),
             cancellationToken: cancellationToken));
         if (inserted == 0)
             return NameTaken("grid", name);
@@ -169,13 +168,13 @@ public static class StructureApi
     }
 
     public static async Task<Results<Ok<GridDto>, NotFound, ForbidHttpResult, ValidationProblem, ProblemHttpResult>> UpdateGrid(
-        long id, long gridId, GridRequest request, HttpContext http, DbDataSource db, TimeProvider clock, CancellationToken cancellationToken)
+        long id, long gridId, GridRequest request, Caller caller, DbDataSource db, TimeProvider clock, CancellationToken cancellationToken)
     {
         if (Validate(request) is { Count: > 0 } errors)
             return TypedResults.ValidationProblem(errors);
         var name = request.Name!.Trim();
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
-        var access = await AccessAsync(connection, id, http, cancellationToken);
+        var access = await AccessAsync(connection, id, caller, cancellationToken);
         if (access is null)
             return TypedResults.NotFound();
         if (!access.Value)
@@ -185,9 +184,8 @@ public static class StructureApi
             return NameTaken("grid", name);
         await connection.ExecuteAsync(new CommandDefinition("""
             UPDATE grids g SET g.name = @name, g.households = @Households, g.is_active = COALESCE(@IsActive, g.is_active), g.updated_at = @now
-            WHERE g.id = @gridId AND g.community_id = @id AND (@isAdmin OR EXISTS (
-                SELECT 1 FROM user_roles r WHERE r.user_id = @me AND r.role = 'community_staff' AND r.community_id = g.community_id AND r.revoked_at IS NULL))
-            """, new { id, gridId, name, request.Households, request.IsActive, now = clock.GetUtcNow().UtcDateTime, isAdmin = http.User.HasRole(Roles.Admin), me = http.User.GetUserId() },
+            WHERE g.id = @gridId AND g.community_id = @id AND (@admin = 1 OR g.community_id IN @staffCommunities)
+            """, caller.With(new { id, gridId, name, request.Households, request.IsActive, now = clock.GetUtcNow().UtcDateTime }),
             cancellationToken: cancellationToken));
         var grid = await connection.QuerySingleOrDefaultAsync<GridDto>(new CommandDefinition("""
             SELECT id AS Id, community_id AS CommunityId, name AS Name, households AS Households, is_active AS IsActive
@@ -199,13 +197,13 @@ public static class StructureApi
     // ---- departments ----
 
     /// <summary>Active departments (they serve every community); admins also see retired ones.</summary>
-    public static async Task<Ok<IReadOnlyList<DepartmentDto>>> ListDepartments(HttpContext http, DbDataSource db, CancellationToken cancellationToken)
+    public static async Task<Ok<IReadOnlyList<DepartmentDto>>> ListDepartments(Caller caller, DbDataSource db, CancellationToken cancellationToken)
     {
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         var rows = await connection.QueryAsync<DepartmentDto>(new CommandDefinition("""
             SELECT id AS Id, name AS Name, kind AS Kind, phone AS Phone, is_active AS IsActive
             FROM departments WHERE is_active = 1 OR @all ORDER BY name
-            """, new { all = http.User.HasRole(Roles.Admin) }, cancellationToken: cancellationToken));
+            """, new { all = caller.IsAdmin }, cancellationToken: cancellationToken));
         return TypedResults.Ok<IReadOnlyList<DepartmentDto>>(rows.ToList());
     }
 
@@ -255,15 +253,11 @@ public static class StructureApi
     // ---- helpers ----
 
     /// <summary>null: no such community; true: the caller manages it (admin or its community_staff); false: they may only read.</summary>
-    private static async Task<bool?> AccessAsync(DbConnection connection, long communityId, HttpContext http, CancellationToken cancellationToken)
+    private static async Task<bool?> AccessAsync(DbConnection connection, long communityId, Caller caller, CancellationToken cancellationToken)
     {
-        var manages = await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition("""
-            SELECT CASE WHEN @isAdmin OR EXISTS (
-                SELECT 1 FROM user_roles r WHERE r.user_id = @me AND r.role = 'community_staff' AND r.community_id = c.id AND r.revoked_at IS NULL)
-              THEN 1 ELSE 0 END
-            FROM communities c WHERE c.id = @communityId
-            """, new { communityId, isAdmin = http.User.HasRole(Roles.Admin), me = http.User.GetUserId() }, cancellationToken: cancellationToken));
-        return manages is null ? null : manages == 1;
+        var exists = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
+            "SELECT id FROM communities WHERE id = @communityId", new { communityId }, cancellationToken: cancellationToken));
+        return exists is null ? null : caller.Can(Roles.CommunityStaff, communityId);
     }
 
     // TypedResults.Problem, not Conflict(problem): only the former is written as application/problem+json with a traceId.
