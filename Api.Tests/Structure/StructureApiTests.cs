@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using Linli.Api.Structure;
+using Linli.Api.Tests.Hosting;
 using Linli.Api.Tests.Support;
 using Linli.Domain.Identity;
 using Microsoft.AspNetCore.Http;
@@ -69,12 +70,24 @@ public class StructureApiTests
     {
         var (_, admin) = await Data.SignedInAsync(Roles.Admin);
         var response = await admin.PostAsJsonAsync("/api/v1/communities", new { name = "", streetOffice = new string('街', 101) });
-        var problem = await response.Content.ReadFromJsonAsync<HttpValidationProblemDetails>();
+        // The validator's problem has the shape of every other error: problem+json, the trace id, JSON field names.
+        var problem = await ProblemDetailsTests.ProblemAsync(response, HttpStatusCode.BadRequest);
+        var errors = problem.GetProperty("errors");
         Assert.Multiple(() =>
         {
-            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
-            Assert.That(problem!.Errors.Keys, Is.EquivalentTo(new[] { "name", "streetOffice" }));
+            Assert.That(errors.EnumerateObject().Select(e => e.Name), Is.EquivalentTo(new[] { "name", "streetOffice" }));
+            Assert.That(errors.GetProperty("streetOffice")[0].GetString(), Does.Contain("100"));
+            Assert.That(problem.ToString(), Does.Not.Contain(new string('街', 101)), "the bad value is not echoed back");
         });
+    }
+
+    [Test]
+    public async Task ACommunityWithoutItsRequiredFieldsNamesThemAll()
+    {
+        var (_, admin) = await Data.SignedInAsync(Roles.Admin);
+        var response = await admin.PostAsJsonAsync("/api/v1/communities", new { address = "幸福路1号" });
+        var problem = await ProblemDetailsTests.ProblemAsync(response, HttpStatusCode.BadRequest);
+        Assert.That(problem.GetProperty("errors").EnumerateObject().Select(e => e.Name), Is.EquivalentTo(new[] { "name", "streetOffice" }));
     }
 
     [Test]

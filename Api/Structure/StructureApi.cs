@@ -1,6 +1,8 @@
+using System.ComponentModel.DataAnnotations;
 using System.Data.Common;
 using Dapper;
 using Linli.Api.Auth;
+using Linli.Api.Hosting;
 using Linli.Domain.Identity;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -40,7 +42,11 @@ public static class StructureApi
         public bool IsActive { get; init; }
     }
 
-    public sealed record CommunityRequest(string? Name, string? StreetOffice, string? Address, bool? IsActive);
+    public sealed record CommunityRequest(
+        [Required, StringLength(100)] string Name,
+        [Required, StringLength(100)] string StreetOffice,
+        [StringLength(200)] string? Address,
+        bool? IsActive);
     public sealed record GridDto
     {
         public long Id { get; init; }
@@ -50,7 +56,10 @@ public static class StructureApi
         public bool IsActive { get; init; }
     }
 
-    public sealed record GridRequest(string? Name, int? Households, bool? IsActive);
+    public sealed record GridRequest(
+        [Required, StringLength(100)] string Name,
+        [Range(0, 1_000_000)] int? Households,
+        bool? IsActive);
     public sealed record DepartmentDto
     {
         public long Id { get; init; }
@@ -60,7 +69,11 @@ public static class StructureApi
         public bool IsActive { get; init; }
     }
 
-    public sealed record DepartmentRequest(string? Name, string? Kind, string? Phone, bool? IsActive);
+    public sealed record DepartmentRequest(
+        [Required, StringLength(100)] string Name,
+        [Required, OneOf(typeof(StructureApi), nameof(DepartmentKinds))] string Kind,
+        [StringLength(32)] string? Phone,
+        bool? IsActive);
 
     // ---- communities ----
 
@@ -75,33 +88,29 @@ public static class StructureApi
         return TypedResults.Ok<IReadOnlyList<CommunityDto>>(rows.ToList());
     }
 
-    public static async Task<Results<Created<CommunityDto>, ValidationProblem, ProblemHttpResult>> CreateCommunity(
+    public static async Task<Results<Created<CommunityDto>, ProblemHttpResult>> CreateCommunity(
         CommunityRequest request, DbDataSource db, TimeProvider clock, CancellationToken cancellationToken)
     {
-        if (Validate(request) is { Count: > 0 } errors)
-            return TypedResults.ValidationProblem(errors);
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         // IGNORE: only the unique name can fail here (validated above), and that is a conflict, not an error.
         var inserted = await connection.ExecuteAsync(new CommandDefinition("""
             INSERT IGNORE INTO communities (name, street_office, address, is_active, created_at, updated_at)
             VALUES (@name, @streetOffice, @address, 1, @now, @now)
-            """, new { name = request.Name!.Trim(), streetOffice = request.StreetOffice!.Trim(), address = request.Address?.Trim(), now = clock.GetUtcNow().UtcDateTime },
+            """, new { name = request.Name.Trim(), streetOffice = request.StreetOffice.Trim(), address = request.Address?.Trim(), now = clock.GetUtcNow().UtcDateTime },
             cancellationToken: cancellationToken));
         if (inserted == 0)
-            return NameTaken("community", request.Name!);
+            return NameTaken("community", request.Name);
         var created = await connection.QuerySingleAsync<CommunityDto>(new CommandDefinition("""
             SELECT id AS Id, name AS Name, street_office AS StreetOffice, address AS Address, is_active AS IsActive
             FROM communities WHERE name = @name
-            """, new { name = request.Name!.Trim() }, cancellationToken: cancellationToken));
+            """, new { name = request.Name.Trim() }, cancellationToken: cancellationToken));
         return TypedResults.Created($"/api/v1/communities/{created.Id}", created);
     }
 
-    public static async Task<Results<Ok<CommunityDto>, NotFound, ValidationProblem, ProblemHttpResult>> UpdateCommunity(
+    public static async Task<Results<Ok<CommunityDto>, NotFound, ProblemHttpResult>> UpdateCommunity(
         long id, CommunityRequest request, DbDataSource db, TimeProvider clock, CancellationToken cancellationToken)
     {
-        if (Validate(request) is { Count: > 0 } errors)
-            return TypedResults.ValidationProblem(errors);
-        var name = request.Name!.Trim();
+        var name = request.Name.Trim();
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         // A missing community is a 404 whatever its new name would collide with.
         if (await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
@@ -114,7 +123,7 @@ public static class StructureApi
             UPDATE communities SET name = @name, street_office = @streetOffice, address = @address,
                    is_active = COALESCE(@IsActive, is_active), updated_at = @now
             WHERE id = @id
-            """, new { id, name, streetOffice = request.StreetOffice!.Trim(), address = request.Address?.Trim(), request.IsActive, now = clock.GetUtcNow().UtcDateTime },
+            """, new { id, name, streetOffice = request.StreetOffice.Trim(), address = request.Address?.Trim(), request.IsActive, now = clock.GetUtcNow().UtcDateTime },
             cancellationToken: cancellationToken));
         var row = await connection.QuerySingleOrDefaultAsync<CommunityDto>(new CommandDefinition("""
             SELECT id AS Id, name AS Name, street_office AS StreetOffice, address AS Address, is_active AS IsActive
@@ -139,12 +148,10 @@ public static class StructureApi
         return TypedResults.Ok<IReadOnlyList<GridDto>>(rows.ToList());
     }
 
-    public static async Task<Results<Created<GridDto>, NotFound, ForbidHttpResult, ValidationProblem, ProblemHttpResult>> CreateGrid(
+    public static async Task<Results<Created<GridDto>, NotFound, ForbidHttpResult, ProblemHttpResult>> CreateGrid(
         long id, GridRequest request, Caller caller, DbDataSource db, TimeProvider clock, CancellationToken cancellationToken)
     {
-        if (Validate(request) is { Count: > 0 } errors)
-            return TypedResults.ValidationProblem(errors);
-        var name = request.Name!.Trim();
+        var name = request.Name.Trim();
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         var access = await AccessAsync(connection, id, caller, cancellationToken);
         if (access is null)
@@ -167,12 +174,10 @@ public static class StructureApi
         return TypedResults.Created($"/api/v1/communities/{id}/grids/{grid.Id}", grid);
     }
 
-    public static async Task<Results<Ok<GridDto>, NotFound, ForbidHttpResult, ValidationProblem, ProblemHttpResult>> UpdateGrid(
+    public static async Task<Results<Ok<GridDto>, NotFound, ForbidHttpResult, ProblemHttpResult>> UpdateGrid(
         long id, long gridId, GridRequest request, Caller caller, DbDataSource db, TimeProvider clock, CancellationToken cancellationToken)
     {
-        if (Validate(request) is { Count: > 0 } errors)
-            return TypedResults.ValidationProblem(errors);
-        var name = request.Name!.Trim();
+        var name = request.Name.Trim();
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         var access = await AccessAsync(connection, id, caller, cancellationToken);
         if (access is null)
@@ -207,12 +212,10 @@ public static class StructureApi
         return TypedResults.Ok<IReadOnlyList<DepartmentDto>>(rows.ToList());
     }
 
-    public static async Task<Results<Created<DepartmentDto>, ValidationProblem, ProblemHttpResult>> CreateDepartment(
+    public static async Task<Results<Created<DepartmentDto>, ProblemHttpResult>> CreateDepartment(
         DepartmentRequest request, DbDataSource db, TimeProvider clock, CancellationToken cancellationToken)
     {
-        if (Validate(request) is { Count: > 0 } errors)
-            return TypedResults.ValidationProblem(errors);
-        var name = request.Name!.Trim();
+        var name = request.Name.Trim();
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         var inserted = await connection.ExecuteAsync(new CommandDefinition("""
             INSERT IGNORE INTO departments (name, kind, phone, is_active, created_at, updated_at)
@@ -226,12 +229,10 @@ public static class StructureApi
         return TypedResults.Created($"/api/v1/departments/{created.Id}", created);
     }
 
-    public static async Task<Results<Ok<DepartmentDto>, NotFound, ValidationProblem, ProblemHttpResult>> UpdateDepartment(
+    public static async Task<Results<Ok<DepartmentDto>, NotFound, ProblemHttpResult>> UpdateDepartment(
         long id, DepartmentRequest request, DbDataSource db, TimeProvider clock, CancellationToken cancellationToken)
     {
-        if (Validate(request) is { Count: > 0 } errors)
-            return TypedResults.ValidationProblem(errors);
-        var name = request.Name!.Trim();
+        var name = request.Name.Trim();
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         // A missing department is a 404 whatever its new name would collide with.
         if (await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
@@ -264,38 +265,4 @@ public static class StructureApi
     private static ProblemHttpResult NameTaken(string what, string name) =>
         TypedResults.Problem(title: $"The {what} name is taken", detail: $"Another {what} is already named '{name.Trim()}'.",
             statusCode: StatusCodes.Status409Conflict);
-
-    private static Dictionary<string, string[]> Validate(CommunityRequest r)
-    {
-        var errors = new Dictionary<string, string[]>();
-        Text(errors, "name", r.Name, 100, required: true);
-        Text(errors, "streetOffice", r.StreetOffice, 100, required: true);
-        Text(errors, "address", r.Address, 200, required: false);
-        return errors;
-    }
-
-    private static Dictionary<string, string[]> Validate(GridRequest r)
-    {
-        var errors = new Dictionary<string, string[]>();
-        Text(errors, "name", r.Name, 100, required: true);
-        if (r.Households is < 0 or > 1_000_000)
-            errors["households"] = ["Households must be between 0 and 1,000,000."];
-        return errors;
-    }
-
-    private static Dictionary<string, string[]> Validate(DepartmentRequest r)
-    {
-        var errors = new Dictionary<string, string[]>();
-        Text(errors, "name", r.Name, 100, required: true);
-        if (r.Kind is null || !DepartmentKinds.Contains(r.Kind, StringComparer.Ordinal))
-            errors["kind"] = [$"The kind must be one of: {string.Join(", ", DepartmentKinds)}."];
-        Text(errors, "phone", r.Phone, 32, required: false);
-        return errors;
-    }
-
-    private static void Text(Dictionary<string, string[]> errors, string field, string? value, int max, bool required)
-    {
-        if (value is null ? required : value.Trim().Length == 0 ? required : value.Trim().Length > max)
-            errors[field] = [required ? $"The {field} is required (at most {max} characters)." : $"The {field} may have at most {max} characters."];
-    }
 }
