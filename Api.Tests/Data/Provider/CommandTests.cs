@@ -1,8 +1,8 @@
 using System.Data;
 using Dapper;
-using Linli.Infrastructure.MySql;
+using MySqlConnector;
 
-namespace Linli.Api.Tests.MySql;
+namespace Linli.Api.Tests.Data.Provider;
 
 /// <summary>Commands and readers as ADO.NET callers (and Dapper) use them, synchronously and asynchronously.</summary>
 public class CommandTests

@@ -1,18 +1,23 @@
 using System.Data.Common;
 using Linli.Api.Tests.Support;
-using Linli.Infrastructure.MySql;
+using Linli.Infrastructure.Data;
+using MySqlConnector;
 
-namespace Linli.Api.Tests.MySql;
+namespace Linli.Api.Tests.Data.Provider;
 
-/// <summary>Connections and throw-away tables for the driver's tests against the real server.</summary>
+/// <summary>
+/// Connections (with the settings the service uses, <see cref="LinliDataSource.Settings"/>) and throw-away tables for the
+/// tests of what Linli relies on from its ADO.NET provider, against the real server.
+/// </summary>
 internal static class DriverDb
 {
     /// <summary>The test database's connection string, with extra <c>key=value</c> pairs appended (they win over earlier ones).</summary>
     public static string ConnectionString(string extra = "") =>
-        extra.Length == 0 ? TestDatabase.ConnectionString : TestDatabase.ConnectionString + ";" + extra;
+        LinliDataSource.Settings(extra.Length == 0 ? TestDatabase.ConnectionString : TestDatabase.ConnectionString + ";" + extra);
 
     public static async Task<MySqlConnection> OpenAsync(string extra = "", CancellationToken cancellationToken = default)
     {
+        DapperTypeHandlers.Register();
         var connection = new MySqlConnection(ConnectionString(extra));
         await connection.OpenAsync(cancellationToken);
         return connection;

@@ -1,8 +1,9 @@
 using System.Data.Common;
 using Dapper;
-using Linli.Infrastructure.MySql;
+using Linli.Infrastructure.Data;
+using MySqlConnector;
 
-namespace Linli.Api.Tests.MySql;
+namespace Linli.Api.Tests.Data.Provider;
 
 /// <summary>Server errors arrive as <see cref="MySqlException"/> with the server's number, SQLSTATE and text.</summary>
 public class ErrorTests
@@ -18,10 +19,10 @@ public class ErrorTests
 
         Assert.Multiple(() =>
         {
-            Assert.That(error!.Number, Is.EqualTo(MySqlErrorCode.DuplicateKey));
+            Assert.That(error!.ErrorCode, Is.EqualTo(MySqlErrorCode.DuplicateKeyEntry));
             Assert.That(error.Number, Is.EqualTo(1062));
             Assert.That(error.SqlState, Is.EqualTo("23000"));
-            Assert.That(error.IsTransient, Is.False);
+            Assert.That(DatabaseErrors.IsTransient(error), Is.False);
             Assert.That(error.Message, Does.Contain("Duplicate entry 'dup-code'"));
         });
         Assert.That(await connection.ExecuteScalarAsync<long>($"SELECT COUNT(*) FROM {table}"), Is.EqualTo(1), "the connection is still usable");
@@ -38,7 +39,7 @@ public class ErrorTests
         {
             Assert.That(error!.Number, Is.EqualTo(1064));
             Assert.That(error.SqlState, Is.EqualTo("42000"));
-            Assert.That(error.IsTransient, Is.False);
+            Assert.That(DatabaseErrors.IsTransient(error), Is.False);
             Assert.That(error.Message, Does.Contain("SQL syntax"));
         });
         Assert.That(await connection.ExecuteScalarAsync<int>("SELECT 1"), Is.EqualTo(1), "the connection is still usable");
@@ -56,12 +57,12 @@ public class ErrorTests
             await results.ReadAsync<int>();
         });
 
-        Assert.That(error!.Number, Is.EqualTo(MySqlErrorCode.NoSuchTable));
+        Assert.That(error!.ErrorCode, Is.EqualTo(MySqlErrorCode.NoSuchTable));
         Assert.That(await connection.ExecuteScalarAsync<int>("SELECT 2"), Is.EqualTo(2), "the connection is still usable");
     }
 
     [Test]
-    public async Task DeadlockIsTransientError1213()
+    public async Task DeadlockIsError1213AndALockConflict()
     {
         await using var table = await DriverDb.TableAsync("id INT PRIMARY KEY, v INT NOT NULL", "el");
         await using var first = await DriverDb.OpenAsync();
@@ -86,9 +87,9 @@ public class ErrorTests
         Assert.That(errors, Has.Count.EqualTo(1), "exactly one transaction is chosen as the victim");
         Assert.Multiple(() =>
         {
-            Assert.That(errors[0].Number, Is.EqualTo(MySqlErrorCode.LockDeadlock));
+            Assert.That(errors[0].ErrorCode, Is.EqualTo(MySqlErrorCode.LockDeadlock));
             Assert.That(errors[0].SqlState, Is.EqualTo("40001"));
-            Assert.That(errors[0].IsTransient, Is.True);
+            Assert.That(DatabaseErrors.IsLockConflict(errors[0]), Is.True);
             Assert.That(errors[0].Message, Does.Contain("Deadlock"));
         });
     }
@@ -108,7 +109,7 @@ public class ErrorTests
 
         Assert.Multiple(() =>
         {
-            Assert.That(error!.Number, Is.EqualTo(MySqlErrorCode.LockWaitTimeout));
+            Assert.That(error!.ErrorCode, Is.EqualTo(MySqlErrorCode.LockWaitTimeout));
             Assert.That(error.Message, Does.Contain("Lock wait timeout"));
         });
         await held.RollbackAsync();
@@ -125,13 +126,13 @@ public class ErrorTests
 
         Assert.Multiple(() =>
         {
-            Assert.That(error!.Number, Is.EqualTo(MySqlErrorCode.AccessDenied));
+            Assert.That(error!.ErrorCode, Is.EqualTo(MySqlErrorCode.AccessDenied));
             Assert.That(error.Message, Does.Contain("Access denied"));
         });
     }
 
     [Test]
-    public void AServerThatDoesNotListenIsTransientError2003()
+    public void AServerThatDoesNotListenCountsAsUnavailable()
     {
         // Port 1 on loopback: nothing listens there, so the connection is refused at once.
         var error = Assert.ThrowsAsync<MySqlException>(async () =>
@@ -141,8 +142,8 @@ public class ErrorTests
 
         Assert.Multiple(() =>
         {
-            Assert.That(error!.Number, Is.EqualTo(MySqlErrorCode.UnableToConnect));
-            Assert.That(error.IsTransient, Is.True);
+            Assert.That(error!.ErrorCode, Is.EqualTo(MySqlErrorCode.UnableToConnectToHost));
+            Assert.That(DatabaseErrors.IsUnavailable(error), Is.True);
         });
     }
 
@@ -154,7 +155,7 @@ public class ErrorTests
             await using var connection = await DriverDb.OpenAsync($"Database={DriverDb.UniqueName("nodb")};Pooling=false");
         });
 
-        Assert.That(error!.Number, Is.EqualTo(MySqlErrorCode.UnknownDatabase));
+        Assert.That(error!.ErrorCode, Is.EqualTo(MySqlErrorCode.UnknownDatabase));
     }
 
     [Test]

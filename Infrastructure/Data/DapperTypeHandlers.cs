@@ -1,12 +1,12 @@
 using System.Data;
 using Dapper;
 
-namespace Linli.Infrastructure.MySql;
+namespace Linli.Infrastructure.Data;
 
 /// <summary>
-/// Dapper mappings this driver's values need. Linli stores times as UTC DATETIME(6) and uses DateTimeOffset in code;
+/// Dapper mappings Linli's values need. Times are stored as UTC DATETIME(6) and used as DateTimeOffset in code;
 /// Dapper cannot convert the DateTime a reader returns into a DateTimeOffset by itself.
-/// Registered once, before the first connection is created, so no caller has to remember.
+/// Registered once by <see cref="LinliDataSource.Create"/>, before the first connection, so no caller has to remember.
 /// </summary>
 public static class DapperTypeHandlers
 {
@@ -20,7 +20,7 @@ public static class DapperTypeHandlers
 
     private sealed class UtcDateTimeOffsetHandler : SqlMapper.TypeHandler<DateTimeOffset>
     {
-        // The literal writer converts DateTimeOffset to its UTC DATETIME text.
+        // MySqlConnector writes a DateTimeOffset parameter as its UTC DATETIME text.
         public override void SetValue(IDbDataParameter parameter, DateTimeOffset value) => parameter.Value = value;
 
         public override DateTimeOffset Parse(object value) => value switch

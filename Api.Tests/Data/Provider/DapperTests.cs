@@ -1,7 +1,7 @@
 using Dapper;
-using Linli.Infrastructure.MySql;
+using MySqlConnector;
 
-namespace Linli.Api.Tests.MySql;
+namespace Linli.Api.Tests.Data.Provider;
 
 /// <summary>The Dapper patterns the service's query classes use, over our driver.</summary>
 public class DapperTests
