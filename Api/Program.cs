@@ -37,6 +37,7 @@ builder.Services.ConfigureHttpJsonOptions(o =>
     o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false));
 });
 builder.AddLinliHosting();
+builder.AddLinliTelemetry();
 builder.Services.AddLinliDemo(builder.Configuration);
 builder.Services.AddPartyMembers();
 builder.Services.AddTicketStats();
