@@ -10,7 +10,6 @@ using Linli.Api.Houses;
 using Linli.Api.Tenancies;
 using Linli.Infrastructure.Crypto;
 using Linli.Infrastructure.Data;
-using Linli.Infrastructure.MySql;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.IdentityModel.Tokens;
 
@@ -25,7 +24,7 @@ if (StartupValidation.Refusal(builder.Configuration, builder.Environment) is { }
 
 var connectionString = builder.Configuration.GetConnectionString("Main")!;
 // The one line that chooses the ADO.NET provider.
-builder.Services.AddSingleton<DbDataSource>(_ => new MySqlDataSource(connectionString));
+builder.Services.AddSingleton<DbDataSource>(_ => LinliDataSource.Create(connectionString));
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<MigrationRunner>();
 builder.Services.AddSingleton<IHostCommand, MigrateCommand>();
@@ -38,6 +37,7 @@ builder.Services.ConfigureHttpJsonOptions(o =>
     o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false));
 });
 builder.AddLinliHosting();
+builder.AddLinliTelemetry();
 builder.Services.AddLinliDemo(builder.Configuration);
 builder.Services.AddPartyMembers();
 builder.Services.AddTicketStats();
@@ -53,6 +53,8 @@ builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJw
         ValidIssuer = jwt.Issuer,
         ValidAudience = jwt.Audience,
         IssuerSigningKey = AccessTokenIssuer.SigningKey(jwt),
+        // Only the algorithm AccessTokenIssuer signs with: no "none", no other HMAC size under the same key.
+        ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
         NameClaimType = AuthClaims.UserId,
         RoleClaimType = AuthClaims.Role,
         ClockSkew = TimeSpan.FromSeconds(30),

@@ -89,6 +89,30 @@ public class SessionTests
         Assert.That(await GetMeStatusAsync(token), Is.EqualTo(expected));
     }
 
+    [TestCase(SecurityAlgorithms.HmacSha256, HttpStatusCode.OK)]
+    [TestCase(SecurityAlgorithms.HmacSha384, HttpStatusCode.Unauthorized)]
+    public async Task OnlyTheAlgorithmWeSignWithIsAccepted(string algorithm, HttpStatusCode expected)
+    {
+        // Our own key, a stronger HMAC: still refused, the service signs with HS256 only.
+        var userId = await Data.UserAsync();
+        var now = Factory.Clock.GetUtcNow().UtcDateTime;
+        var token = new JwtSecurityTokenHandler().WriteToken(new JwtSecurityToken("linli", "linli-miniprogram",
+            [new Claim("sub", userId.ToString(System.Globalization.CultureInfo.InvariantCulture)), new Claim("role", Roles.Resident)],
+            now, now.AddMinutes(10), new SigningCredentials(new SymmetricSecurityKey(Encoding.UTF8.GetBytes(LinliFactory.TestSigningKey)), algorithm)));
+        Assert.That(await GetMeStatusAsync(token), Is.EqualTo(expected));
+    }
+
+    [Test]
+    public async Task AnUnsignedTokenIs401()
+    {
+        var userId = await Data.UserAsync();
+        var now = new DateTimeOffset(Factory.Clock.GetUtcNow().UtcDateTime).ToUnixTimeSeconds();
+        var header = Base64UrlEncoder.Encode("""{"alg":"none","typ":"JWT"}""");
+        var payload = Base64UrlEncoder.Encode(
+            $$"""{"sub":"{{userId}}","role":"resident","iss":"linli","aud":"linli-miniprogram","nbf":{{now}},"exp":{{now + 600}}}""");
+        Assert.That(await GetMeStatusAsync($"{header}.{payload}."), Is.EqualTo(HttpStatusCode.Unauthorized));
+    }
+
     [Test]
     public async Task AnExpiredTokenIs401()
     {

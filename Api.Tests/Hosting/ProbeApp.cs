@@ -56,7 +56,7 @@ public sealed class ProbeApp : IAsyncDisposable
         // A real duplicate-key error from the real server, as a request that lost a race past its own check would get.
         probe.MapGet("/duplicate", async () =>
         {
-            await using var connection = new Linli.Infrastructure.MySql.MySqlConnection(Support.TestDatabase.ConnectionString);
+            await using var connection = new MySqlConnector.MySqlConnection(Support.TestDatabase.ConnectionString);
             await connection.OpenAsync();
             await using var command = connection.CreateCommand();
             command.CommandText = "CREATE TEMPORARY TABLE probe_unique (id INT PRIMARY KEY); INSERT INTO probe_unique VALUES (1), (1)";

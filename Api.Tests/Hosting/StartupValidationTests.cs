@@ -13,7 +13,7 @@ public class StartupValidationTests
 
     private static Dictionary<string, string?> SafeProduction() => new()
     {
-        ["ConnectionStrings:Main"] = "Server=db;Database=linli;User ID=linli;Password=x",
+        ["ConnectionStrings:Main"] = "Server=db;Database=linli;User ID=linli;Password=x;SslMode=VerifyFull",
         ["Jwt:SigningKey"] = "a-real-secret-that-nobody-has-seen-0123456789",
         ["FieldProtection:CurrentKeyId"] = "k1",
         ["FieldProtection:Keys:k1"] = SecretFieldKey,

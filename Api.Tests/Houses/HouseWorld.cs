@@ -15,7 +15,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Linli.Api.Tests.Houses;
 
-/// <summary>The app the house tests share: printable sheets licensed, a known QR host, a scan limit no test reaches.</summary>
+/// <summary>The app the house tests share: a known QR host, a scan limit no test reaches.</summary>
 public static class HousesApp
 {
     public const string QrHost = "qr.linli.test";
@@ -23,7 +23,6 @@ public static class HousesApp
     public static IDictionary<string, string?> Settings(int scanPermits = 100_000) => new Dictionary<string, string?>
     {
         ["Qr:Host"] = QrHost,
-        ["Qr:PdfLicense"] = "agpl",
         // Scans are limited per client address, and every test client shares one (none): keep the limit out of reach.
         ["RateLimits:Anonymous:PermitLimit"] = scanPermits.ToString(System.Globalization.CultureInfo.InvariantCulture),
     };

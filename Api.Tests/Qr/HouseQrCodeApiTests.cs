@@ -1,5 +1,6 @@
 using System.Net;
 using Dapper;
+using Microsoft.AspNetCore.Hosting;
 using Linli.Api.Tests.Houses;
 using Linli.Api.Tests.Support;
 using Linli.Api.Tests.Wechat;
@@ -75,6 +76,41 @@ public class HouseQrCodeApiTests
         var (_, resident) = await world.ResidentAsync();
 
         Assert.That((await resident.GetAsync($"/api/v1/grids/{world.GridId}/qrcodes.pdf")).StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
+    }
+
+    [Test]
+    public async Task TheGridSheetPrintsInProductionConfigurationWithNoLicenceSetting()
+    {
+        await using var factory = new ProductionFactory();
+        var world = await HouseWorld.CreateAsync(factory);
+        var (landlordId, _) = await world.ResidentAsync();
+        var house = await world.HouseAsync(landlordId);
+
+        var response = await world.Worker.GetAsync($"/api/v1/grids/{world.GridId}/qrcodes.pdf");
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), await response.Content.ReadAsStringAsync());
+        Assert.That(await ExternalTools.PdfTextAsync(await response.Content.ReadAsByteArrayAsync()), Does.Contain(house.Code));
+    }
+
+    /// <summary>
+    /// The service as a deployment runs it: Production, keys that are not the repository's, no Qr setting at all.
+    /// (WeChat stays simulated, explicitly allowed; the test server is on loopback without TLS, explicitly allowed.)
+    /// </summary>
+    private sealed class ProductionFactory() : LinliFactory(new Dictionary<string, string?>
+    {
+        ["Jwt:SigningKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(48)),
+        ["FieldProtection:Keys:t1"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
+        ["FieldProtection:HashKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
+        ["Wechat:Mode"] = "Simulated",
+        ["Wechat:AllowSimulatedInProduction"] = "true",
+        ["Database:AllowInsecureTransport"] = "true",
+    })
+    {
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            base.ConfigureWebHost(builder);
+            builder.UseEnvironment("Production");
+        }
     }
 
     internal static int Occurrences(string text, string value)

@@ -1,5 +1,6 @@
 using Dapper;
-using Linli.Infrastructure.MySql;
+using Linli.Infrastructure.Data;
+using MySqlConnector;
 
 namespace Linli.Api.Tests.Support;
 
@@ -13,7 +14,7 @@ public sealed class ThrowawayDatabase : IAsyncDisposable
 
     public string Name { get; }
     public string ConnectionString { get; }
-    public MySqlDataSource CreateDataSource() => new(ConnectionString);
+    public MySqlDataSource CreateDataSource() => LinliDataSource.Create(ConnectionString);
 
     /// <summary>Settings that point a <see cref="LinliFactory"/> at this database.</summary>
     public Dictionary<string, string?> Settings => new() { ["ConnectionStrings:Main"] = ConnectionString };
@@ -21,7 +22,7 @@ public sealed class ThrowawayDatabase : IAsyncDisposable
     public static async Task<ThrowawayDatabase> CreateAsync()
     {
         var name = $"linli_t_{Guid.NewGuid():N}";
-        await using (var server = new MySqlDataSource(TestDatabase.ConnectionString))
+        await using (var server = LinliDataSource.Create(TestDatabase.ConnectionString))
         await using (var connection = await server.OpenConnectionAsync())
             await connection.ExecuteAsync($"CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci");
         var connectionString = System.Text.RegularExpressions.Regex.Replace(
@@ -31,7 +32,7 @@ public sealed class ThrowawayDatabase : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await using var server = new MySqlDataSource(TestDatabase.ConnectionString);
+        await using var server = LinliDataSource.Create(TestDatabase.ConnectionString);
         await using var connection = await server.OpenConnectionAsync();
         await connection.ExecuteAsync($"DROP DATABASE IF EXISTS `{Name}`");
     }

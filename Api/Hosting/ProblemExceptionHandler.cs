@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Linli.Infrastructure.Data;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 
@@ -22,6 +23,8 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems) : I
         if (ToProblem(exception) is not { } problem)
             return false;
         httpContext.Response.StatusCode = problem.Status!.Value;
+        if (problem.Status == StatusCodes.Status503ServiceUnavailable)
+            httpContext.Response.Headers.RetryAfter = RetryAfterSeconds;
         return await problems.TryWriteAsync(new ProblemDetailsContext
         {
             HttpContext = httpContext,
@@ -42,8 +45,14 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems) : I
         // check. It is a conflict with the stored state, not a server fault.
         System.Data.Common.DbException { SqlState: "23000" } => Problem(StatusCodes.Status409Conflict,
             "The change conflicts with data stored meanwhile (a duplicate or a missing reference). Reload and try again."),
+        // The database restarting, unreachable, out of connections, or still deadlocked after the retries: nothing was
+        // wrong with the request, and whatever it wrote was rolled back, so the client may send it again.
+        _ when DatabaseErrors.IsTransient(exception) => Problem(StatusCodes.Status503ServiceUnavailable,
+            "The database is briefly unavailable; nothing was changed. Try again in a few seconds."),
         _ => null,
     };
+
+    private const string RetryAfterSeconds = "5";
 
     /// <summary>Names the field whose JSON could not be read, without echoing its value (it may be personal data).</summary>
     private static HttpValidationProblemDetails InvalidJson(JsonException json)

@@ -73,6 +73,8 @@ public static class StartupValidation
         {
             problems.Add($"Wechat:Mode must be Live or Simulated, not '{mode}'.");
         }
+        if (TransportSecurity.Problem(configuration, environment) is { } transport)
+            problems.Add(transport);
         return problems;
     }
 }

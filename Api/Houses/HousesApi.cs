@@ -252,7 +252,7 @@ public static class HousesApi
             var pdf = HouseSheetPdf.Render($"{grid.CommunityName} {grid.Name}", entries, images.Options);
             return TypedResults.File(pdf, "application/pdf", $"grid-{id}-qrcodes.pdf");
         }
-        catch (Exception e) when (e is PdfLicenseMissingException or FileNotFoundException)
+        catch (FileNotFoundException e)
         {
             return TypedResults.Problem(title: "Printable sheets are not configured.", detail: e.Message,
                 statusCode: StatusCodes.Status503ServiceUnavailable);

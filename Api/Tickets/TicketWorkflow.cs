@@ -4,6 +4,7 @@ using Dapper;
 using Linli.Domain.Identity;
 using Linli.Domain.Tickets;
 using Linli.Infrastructure.Crypto;
+using Linli.Infrastructure.Data;
 using Linli.Infrastructure.Notifications;
 using Linli.Infrastructure.Wechat;
 using Microsoft.Extensions.Options;
@@ -34,7 +35,11 @@ public sealed partial class TicketWorkflow(
 
     // ---------------------------------------------------------------- reporting (点单)
 
-    public async Task<TicketOutcome> CreateAsync(CallerScope caller, string? idempotencyKey, CreateTicketRequest request, CancellationToken ct)
+    /// <summary>A deadlock or lock wait runs the whole report again: the Idempotency-Key makes that safe.</summary>
+    public Task<TicketOutcome> CreateAsync(CallerScope caller, string? idempotencyKey, CreateTicketRequest request, CancellationToken ct) =>
+        LockConflictRetry.RunAsync(() => CreateOnceAsync(caller, idempotencyKey, request, ct), ct);
+
+    private async Task<TicketOutcome> CreateOnceAsync(CallerScope caller, string? idempotencyKey, CreateTicketRequest request, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         if (string.IsNullOrWhiteSpace(idempotencyKey) || idempotencyKey.Length > 100)
@@ -236,8 +241,14 @@ public sealed partial class TicketWorkflow(
 
     // ---------------------------------------------------------------- transitions
 
-    /// <summary>Applies one action. <paramref name="caller"/> is null for the system (auto-close).</summary>
-    public async Task<TicketOutcome> ApplyAsync(CallerScope? caller, long ticketId, TicketAction action, TicketActionRequest request, CancellationToken ct)
+    /// <summary>
+    /// Applies one action. <paramref name="caller"/> is null for the system (auto-close). A deadlock or lock wait runs
+    /// it again from the read of the ticket: the version check makes that safe.
+    /// </summary>
+    public Task<TicketOutcome> ApplyAsync(CallerScope? caller, long ticketId, TicketAction action, TicketActionRequest request, CancellationToken ct) =>
+        LockConflictRetry.RunAsync(() => ApplyOnceAsync(caller, ticketId, action, request, ct), ct);
+
+    private async Task<TicketOutcome> ApplyOnceAsync(CallerScope? caller, long ticketId, TicketAction action, TicketActionRequest request, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         await using var connection = await db.OpenConnectionAsync(ct);

@@ -21,6 +21,7 @@ public sealed partial class MigrationRunner(DbDataSource dataSource, TimeProvide
     public async Task<int> ApplyAsync(CancellationToken cancellationToken = default)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await CheckEscapingAsync(connection, cancellationToken);
         var locked = await connection.ExecuteScalarAsync<long?>(
             new CommandDefinition("SELECT GET_LOCK(@name, 120)", new { name = LockName }, cancellationToken: cancellationToken));
         if (locked != 1)
@@ -60,6 +61,22 @@ public sealed partial class MigrationRunner(DbDataSource dataSource, TimeProvide
         {
             await connection.ExecuteScalarAsync<long?>("SELECT RELEASE_LOCK(@name)", new { name = LockName });
         }
+    }
+
+    /// <summary>
+    /// MySqlConnector writes parameters into the statement text and escapes them for the mode its connection string
+    /// names (NoBackslashEscapes); it does not read the server's sql_mode. Were they to disagree, a backslash in a
+    /// resident's text would be stored twice. Start-up stops instead, naming the setting.
+    /// </summary>
+    private static async Task CheckEscapingAsync(DbConnection connection, CancellationToken cancellationToken)
+    {
+        var serverMode = await connection.ExecuteScalarAsync<string>(new CommandDefinition("SELECT @@SESSION.sql_mode", cancellationToken: cancellationToken)) ?? "";
+        var server = serverMode.Split(',').Contains("NO_BACKSLASH_ESCAPES", StringComparer.OrdinalIgnoreCase);
+        var client = new MySqlConnector.MySqlConnectionStringBuilder(connection.ConnectionString).NoBackslashEscapes;
+        if (server != client)
+            throw new InvalidOperationException(server
+                ? "The database server runs with sql_mode NO_BACKSLASH_ESCAPES: add NoBackslashEscapes=true to ConnectionStrings:Main."
+                : "ConnectionStrings:Main says NoBackslashEscapes=true but the server's sql_mode lacks NO_BACKSLASH_ESCAPES: remove the setting.");
     }
 
     /// <summary>Versions in this build that the database has not applied yet (for /health/ready).</summary>

@@ -23,7 +23,7 @@ public static partial class PeriodicRounds
             {
                 return;
             }
-            catch (DbException e) when (e.IsTransient)
+            catch (DbException e) when (Data.DatabaseErrors.IsTransient(e))
             {
                 // The database being away (a restart, a network blip, a deadlock) is expected now and then: one line, no stack.
                 // Any other database error is a bug and is logged in full below.

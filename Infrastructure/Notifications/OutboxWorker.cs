@@ -1,3 +1,4 @@
+using Linli.Infrastructure.Data;
 using Linli.Infrastructure.Hosting;
 using System.Data.Common;
 using System.Text.Json;
@@ -39,7 +40,8 @@ public sealed partial class OutboxWorker(
     public async Task<int> RunOnceAsync(CancellationToken ct)
     {
         var settings = options.Value;
-        var rows = await ClaimAsync(settings, ct);
+        // Claiming twice is harmless: the first claim rolled back, so the rows are still due.
+        var rows = await LockConflictRetry.RunAsync(() => ClaimAsync(settings, ct), ct);
         var wechat = services.GetService<IWechatClient>();
         foreach (var row in rows)
         {

@@ -24,7 +24,7 @@ public static class HouseSheetPdf
 
     public static byte[] Render(string title, IReadOnlyList<HouseSheetEntry> entries, QrOptions options)
     {
-        SheetFontResolver.Install(options.FontPath, options.LatinFontPath, options.PdfLicense);
+        SheetFontResolver.Install(options.FontPath, options.LatinFontPath);
         using var document = new PdfDocument();
         document.Info.Title = title;
         var titleFont = new SheetFont(12);

@@ -26,11 +26,5 @@ public sealed class QrOptions
     /// <summary>A TrueType font for Latin letters and digits (house codes), which the CJK font lacks: Debian's fonts-dejavu-core.</summary>
     public string LatinFontPath { get; set; } = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
 
-    /// <summary>
-    /// The PDFsharp license for printable sheets: <c>agpl</c> (PDFsharp's free AGPL terms, which then apply to the
-    /// whole service) or a commercial license key. Empty: the sheet endpoint answers 503 and says why.
-    /// </summary>
-    public string PdfLicense { get; set; } = "";
-
     public string LinkFor(string code) => $"https://{Host}/h/{code}";
 }

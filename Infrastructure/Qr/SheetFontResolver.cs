@@ -22,28 +22,15 @@ internal sealed class SheetFontResolver(string cjkFontPath, string latinFontPath
 
     private static readonly Lock Gate = new();
     private static string? _installedPath;
-    private static bool _licensed;
 
     /// <summary>
-    /// PDFsharp keeps one resolver and one license per process and allows setting the resolver once, so the
-    /// first configured font wins; a later different path is a configuration error worth failing loudly on.
+    /// PDFsharp keeps one resolver per process and allows setting it once, so the first configured font wins;
+    /// a later different path is a configuration error worth failing loudly on.
     /// </summary>
-    public static void Install(string fontPath, string latinFontPath, string license)
+    public static void Install(string fontPath, string latinFontPath)
     {
         lock (Gate)
         {
-            // Since 6.5 PDFsharp is dual-licensed (AGPL or commercial) and throws until one is chosen.
-            // That choice binds the whole service, so it is the deployer's, made in configuration (Qr:PdfLicense).
-            if (!_licensed)
-            {
-                if (string.Equals(license, "agpl", StringComparison.OrdinalIgnoreCase))
-                    PdfSharp.PdfSharpLicense.SetAgplLicense();
-                else if (license.Length > 0)
-                    PdfSharp.PdfSharpLicense.LoadLicense(license);
-                else
-                    throw new PdfLicenseMissingException();
-                _licensed = true;
-            }
             var paths = fontPath + "|" + latinFontPath;
             if (_installedPath is not null)
             {
@@ -62,7 +49,3 @@ internal sealed class SheetFontResolver(string cjkFontPath, string latinFontPath
         }
     }
 }
-
-/// <summary>No PDFsharp license was chosen (<c>Qr:PdfLicense</c>): printable sheets are unavailable.</summary>
-public sealed class PdfLicenseMissingException() : InvalidOperationException(
-    "Printable QR sheets need a PDFsharp license: set Qr:PdfLicense to 'agpl' or to a commercial license key.");

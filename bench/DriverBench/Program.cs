@@ -1,8 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
-using Linli.Infrastructure.MySql;
+using Linli.Infrastructure.Data;
+using MySqlConnector;
 
-// Runs one fixed workload through our driver and prints "statements=<n> seconds=<s> rate=<statements per second>".
+// Runs one fixed workload through MySqlConnector, configured as the API configures it (LinliDataSource), and prints "statements=<n> seconds=<s> rate=<statements per second>".
 //   DriverBench <connection string> select|insert <clients> <total statements> <key values> [sync]
 // "sync" runs the blocking ADO.NET calls on one dedicated thread per client instead of async/await (a profiling aid).
 // Each client holds one connection, opened before the clock starts (as mariadb-slap's clients hold theirs),
@@ -26,10 +27,10 @@ Func<MySqlConnection, int, Task> statement = workload switch
     _ => throw new ArgumentException($"unknown workload {workload}"),
 };
 
-await using var dataSource = new MySqlDataSource(connectionString);
+await using var dataSource = LinliDataSource.Create(connectionString);
 var connections = new MySqlConnection[clients];
 for (var c = 0; c < clients; c++)
-    connections[c] = (MySqlConnection)await dataSource.OpenConnectionAsync();
+    connections[c] = await dataSource.OpenConnectionAsync();
 
 // Warm-up outside the clock: JIT and tiered compilation, so the figure is the steady state.
 await Task.WhenAll(connections.Select((connection, c) => Task.Run(async () =>
@@ -69,7 +70,7 @@ Console.WriteLine(FormattableString.Invariant(
     $"statements={done} seconds={clock.Elapsed.TotalSeconds:F3} rate={done / clock.Elapsed.TotalSeconds:F0}"));
 return 0;
 
-// The same statement text mariadb-slap sends: the driver substitutes @k client-side.
+// The same statement text mariadb-slap sends: MySqlConnector substitutes @k client-side (it does not prepare by default).
 async Task SelectAsync(MySqlConnection connection, int i)
 {
     await using var command = SelectCommand(connection, i);

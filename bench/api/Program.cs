@@ -13,11 +13,11 @@ using System.Text;
 using System.Text.Json;
 using Dapper;
 using Linli.Bench;
-using Linli.Infrastructure.MySql;
+using Linli.Infrastructure.Data;
 
 var options = Options.Parse(args);
 DefaultTypeMap.MatchNamesWithUnderscores = true;
-var db = new MySqlDataSource(options.Connection);
+var db = LinliDataSource.Create(options.Connection);
 var world = await BenchWorld.SetUpAsync(db);
 using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = options.Connections, PooledConnectionLifetime = Timeout.InfiniteTimeSpan })
 {

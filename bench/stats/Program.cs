@@ -4,7 +4,6 @@ using Dapper;
 using Linli.Api.Stats;
 using Linli.Domain.Stats;
 using Linli.Infrastructure.Data;
-using Linli.Infrastructure.MySql;
 using Microsoft.Extensions.Logging.Abstractions;
 
 // Seeds 1,000,000 tickets (and their timelines) into a throw-away database once, then times every
@@ -13,7 +12,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 var connectionString = args.Length > 0 ? args[0] : throw new ArgumentException("Pass the bench database's connection string.");
 var runs = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 15;
-var db = new MySqlDataSource(connectionString);
+var db = LinliDataSource.Create(connectionString);
 
 await Seeding.EnsureAsync(db);
 
