@@ -117,6 +117,44 @@ public class TicketFlowTests
     }
 
     [Test]
+    public async Task PartyMemberClaimingATicketNeverPublishedToThemLearnsNothing()
+    {
+        var w = await TicketWorld.CreateAsync();
+        var submitted = await w.ReportAsync();
+        var taken = await w.ReportAsync();
+        await TicketWorld.ActOkAsync(w.Staff.Client, taken.Id, "take");
+        var otherCommunity = await TicketWorld.CreateAsync();
+        var publishedElsewhere = await otherCommunity.ReportAsync();
+        await TicketWorld.ActOkAsync(otherCommunity.Staff.Client, publishedElsewhere.Id, "publish");
+
+        foreach (var id in new[] { submitted.Id, taken.Id, publishedElsewhere.Id })
+        {
+            using var claim = await TicketWorld.ActAsync(w.PartyMember.Client, id, "claim");
+            var body = await claim.Content.ReadFromJsonAsync<JsonElement>();
+            Assert.That(claim.StatusCode, Is.EqualTo(HttpStatusCode.NotFound), $"ticket {id}");
+            Assert.That(body.TryGetProperty("currentState", out _), Is.False, "a 404 names no state");
+        }
+        Assert.That((await TicketWorld.GetAsync(w.Resident.Client, submitted.Id)).Status, Is.EqualTo(TicketState.Submitted));
+    }
+
+    [Test]
+    public async Task PartyMemberWhoLostTheRaceForAPublishedTicketHearsItsState()
+    {
+        var w = await TicketWorld.CreateAsync();
+        var (_, rival) = await w.Data.SignedInAsync(Roles.PartyMember, communityId: w.CommunityId);
+        var ticket = await w.ReportAsync();
+        await TicketWorld.ActOkAsync(w.Staff.Client, ticket.Id, "publish");
+        await TicketWorld.ActOkAsync(rival, ticket.Id, "claim");
+
+        using var late = await TicketWorld.ActAsync(w.PartyMember.Client, ticket.Id, "claim");
+
+        Assert.That(late.StatusCode, Is.EqualTo(HttpStatusCode.Conflict));
+        var problem = await late.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.That(problem.GetProperty("currentState").GetString(), Is.EqualTo("in_progress"));
+        Assert.That(problem.GetProperty("allowedActions").GetArrayLength(), Is.Zero);
+    }
+
+    [Test]
     public async Task ResolvedTicketClosesItselfAfterSevenDaysWithoutEvaluation()
     {
         var w = await TicketWorld.CreateAsync();

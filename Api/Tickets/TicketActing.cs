@@ -23,9 +23,11 @@ public sealed class TicketActing(TicketNotifying notifying, TimeProvider clock)
         if (ticket is null)
             return new TicketOutcome.NotFound();
         var relation = caller?.RelationTo(ticket) ?? TicketCaller.System;
-        // A party member of the community was told of the ticket when it was published: when another member
-        // claims it first, the late ones hear "already in progress" (409), not "no such ticket" (404).
-        if (caller is not null && !caller.CanSee(ticket) && !(relation.IsPartyMember && action == TicketAction.Claim))
+        // The community's party members were told of a ticket when it was published: a member who then loses the race
+        // for it hears "already in progress" (409). Any other ticket they cannot see is "no such ticket" (404), so a
+        // claim never tells a stranger the state of a ticket that was never offered to them.
+        var toldOfIt = action == TicketAction.Claim && relation.IsPartyMember && ticket.PublishedAt is not null;
+        if (caller is not null && !caller.CanSee(ticket) && !toldOfIt)
             return new TicketOutcome.NotFound();
 
         var decision = TicketRules.Decide(ticket.Facts, action, relation, now);

@@ -99,7 +99,7 @@ public static class TicketActionTable
             "Community staff of the ticket's community (or an admin) open a submitted ticket to the community's party members, "
             + "optionally with a due time and a note. The ticket becomes open_for_claim; the community's party members are told.",
             From(TicketParty.CommunityStaff, TicketState.OpenForClaim, TicketState.Submitted),
-            ", department_id = NULL, due_at = @dueAt, dispatched_by = @me, overdue_notified_at = NULL",
+            ", department_id = NULL, due_at = @dueAt, dispatched_by = @me, overdue_notified_at = NULL, published_at = COALESCE(published_at, @now)",
             ItsNote,
             [Tell(TicketRecipient.PartyMembers, "ticket_published", "有新的诉求待党员领单", true)]),
         new(TicketAction.Take, "taken", "Handle a ticket in the community office",
