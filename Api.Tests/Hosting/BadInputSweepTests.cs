@@ -439,8 +439,9 @@ public partial class BadInputSweepTests
                     yield return new Probe("Idempotency-Key reused with an empty object", path,
                         () => new StringContent("{}", Encoding.UTF8, "application/json"), new Dictionary<string, string> { ["Idempotency-Key"] = reused });
                     break;
-                case "ActOnTicket":
-                    // Every action on a ticket that exists, with an empty body and one of the wrong shape.
+                case "DispatchTicket":
+                    // Once for all the action operations: every action on a ticket that exists (auto_close, which has no
+                    // route, included), with an empty body and one of the wrong shape.
                     foreach (var action in Enum.GetNames<Linli.Domain.Tickets.TicketAction>())
                     {
                         var code = JsonNamingPolicy.SnakeCaseLower.ConvertName(action);

@@ -117,6 +117,44 @@ public class TicketFlowTests
     }
 
     [Test]
+    public async Task PartyMemberClaimingATicketNeverPublishedToThemLearnsNothing()
+    {
+        var w = await TicketWorld.CreateAsync();
+        var submitted = await w.ReportAsync();
+        var taken = await w.ReportAsync();
+        await TicketWorld.ActOkAsync(w.Staff.Client, taken.Id, "take");
+        var otherCommunity = await TicketWorld.CreateAsync();
+        var publishedElsewhere = await otherCommunity.ReportAsync();
+        await TicketWorld.ActOkAsync(otherCommunity.Staff.Client, publishedElsewhere.Id, "publish");
+
+        foreach (var id in new[] { submitted.Id, taken.Id, publishedElsewhere.Id })
+        {
+            using var claim = await TicketWorld.ActAsync(w.PartyMember.Client, id, "claim");
+            var body = await claim.Content.ReadFromJsonAsync<JsonElement>();
+            Assert.That(claim.StatusCode, Is.EqualTo(HttpStatusCode.NotFound), $"ticket {id}");
+            Assert.That(body.TryGetProperty("currentState", out _), Is.False, "a 404 names no state");
+        }
+        Assert.That((await TicketWorld.GetAsync(w.Resident.Client, submitted.Id)).Status, Is.EqualTo(TicketState.Submitted));
+    }
+
+    [Test]
+    public async Task PartyMemberWhoLostTheRaceForAPublishedTicketHearsItsState()
+    {
+        var w = await TicketWorld.CreateAsync();
+        var (_, rival) = await w.Data.SignedInAsync(Roles.PartyMember, communityId: w.CommunityId);
+        var ticket = await w.ReportAsync();
+        await TicketWorld.ActOkAsync(w.Staff.Client, ticket.Id, "publish");
+        await TicketWorld.ActOkAsync(rival, ticket.Id, "claim");
+
+        using var late = await TicketWorld.ActAsync(w.PartyMember.Client, ticket.Id, "claim");
+
+        Assert.That(late.StatusCode, Is.EqualTo(HttpStatusCode.Conflict));
+        var problem = await late.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.That(problem.GetProperty("currentState").GetString(), Is.EqualTo("in_progress"));
+        Assert.That(problem.GetProperty("allowedActions").GetArrayLength(), Is.Zero);
+    }
+
+    [Test]
     public async Task ResolvedTicketClosesItselfAfterSevenDaysWithoutEvaluation()
     {
         var w = await TicketWorld.CreateAsync();
@@ -270,6 +308,9 @@ public class TicketFlowTests
         var w = await TicketWorld.CreateAsync();
         var ticket = await w.ReportAsync();
 
+        using var noDepartment = await TicketWorld.ActAsync(w.Staff.Client, ticket.Id, "dispatch", new { note = "派给谁？" });
+        using var noBody = await TicketWorld.ActAsync(w.Staff.Client, ticket.Id, "reject", new { });
+        using var longNote = await TicketWorld.ActAsync(w.Staff.Client, ticket.Id, "publish", new { note = new string('长', 1001) });
         using var unknownDepartment = await TicketWorld.ActAsync(w.Staff.Client, ticket.Id, "dispatch", new { departmentId = 999999999 });
         using var pastDue = await TicketWorld.ActAsync(w.Staff.Client, ticket.Id, "dispatch",
             new { departmentId = w.DepartmentId, dueAt = w.Factory.Clock.GetUtcNow().AddHours(-1) });
@@ -277,10 +318,15 @@ public class TicketFlowTests
         await TicketWorld.ActOkAsync(w.Staff.Client, ticket.Id, "take");
         await TicketWorld.ActOkAsync(w.Staff.Client, ticket.Id, "resolve", new { result = "已处理" });
         using var badScore = await TicketWorld.ActAsync(w.Resident.Client, ticket.Id, "evaluate", new { satisfaction = 6 });
+        using var noScore = await TicketWorld.ActAsync(w.Resident.Client, ticket.Id, "evaluate", new { comment = "没打分" });
         using var unknownAction = await TicketWorld.ActAsync(w.Resident.Client, ticket.Id, "auto_close");
 
         await Assert.MultipleAsync(async () =>
         {
+            Assert.That(await ErrorFieldsAsync(noDepartment), Is.EqualTo(new[] { "departmentId" }));
+            Assert.That(await ErrorFieldsAsync(noBody), Is.EqualTo(new[] { "reason" }));
+            Assert.That(await ErrorFieldsAsync(longNote), Is.EqualTo(new[] { "note" }));
+            Assert.That(await ErrorFieldsAsync(noScore), Is.EqualTo(new[] { "satisfaction" }));
             Assert.That(await ErrorFieldsAsync(unknownDepartment), Is.EqualTo(new[] { "departmentId" }));
             Assert.That(await ErrorFieldsAsync(pastDue), Is.EqualTo(new[] { "dueAt" }));
             Assert.That(await ErrorFieldsAsync(noReason), Is.EqualTo(new[] { "reason" }));
@@ -305,6 +351,34 @@ public class TicketFlowTests
         Assert.That(byOther.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
         Assert.That(noted.Timeline[^1].ActorRole, Is.EqualTo(Roles.DepartmentStaff));
         Assert.That(noted.AllowedActions, Is.EquivalentTo(new[] { TicketAction.Accept, TicketAction.Return, TicketAction.Note }));
+    }
+
+    [Test]
+    public async Task EveryActionIsItsOwnOperationWithItsOwnBodyAndAnswers()
+    {
+        var document = await TicketsApp.Factory.CreateClient().GetFromJsonAsync<JsonElement>("/swagger/v1/swagger.json");
+        var paths = document.GetProperty("paths");
+        var schemas = document.GetProperty("components").GetProperty("schemas");
+        foreach (var spec in TicketActionTable.All.Where(s => s.Action != TicketAction.AutoClose))
+        {
+            var code = spec.Action.ToCode();
+            var operation = paths.GetProperty($"/api/v1/tickets/{{id}}/{code}").GetProperty("post");
+            var schemaRef = operation.GetProperty("requestBody").GetProperty("content").GetProperty("application/json")
+                .GetProperty("schema").GetProperty("$ref").GetString()!;
+            var schema = schemas.GetProperty(schemaRef.Split('/')[^1]);
+            var responses = operation.GetProperty("responses").EnumerateObject().Select(r => r.Name).ToList();
+            Assert.Multiple(() =>
+            {
+                Assert.That(operation.GetProperty("operationId").GetString(), Is.EqualTo($"{spec.Action}Ticket"));
+                Assert.That(operation.GetProperty("summary").GetString(), Is.EqualTo(spec.Summary));
+                Assert.That(operation.GetProperty("description").GetString(), Does.StartWith(spec.Description));
+                Assert.That(schemaRef, Does.EndWith($"{spec.Action}Request"), code);
+                Assert.That(responses, Is.SupersetOf(new[] { "200", "400", "403", "404", "409", "422" }), code);
+                Assert.That(schema.GetProperty("properties").EnumerateObject().Select(p => p.Name),
+                    Is.SubsetOf(new[] { "departmentId", "dueAt", "note", "reason", "result", "text", "photoIds", "satisfaction", "comment" }), code);
+            });
+        }
+        Assert.That(paths.TryGetProperty("/api/v1/tickets/{id}/{action}", out _), Is.False, "no generic action route is left");
     }
 
     private static async Task<string[]> ErrorFieldsAsync(HttpResponseMessage response)

@@ -1,3 +1,4 @@
+using Linli.Api.Auth;
 using Linli.Infrastructure.Hosting;
 using System.Data.Common;
 using Dapper;
@@ -13,7 +14,7 @@ namespace Linli.Api.Tickets;
 /// <see cref="TicketOptions.AutoCloseDays"/> days, and staff hear once when a ticket passes its due time.
 /// </summary>
 public sealed partial class TicketClockWorker(
-    DbDataSource db, TicketWorkflow workflow, NotificationWriter notifications, IOptions<TicketOptions> options,
+    DbDataSource db, TicketActing acting, NotificationWriter notifications, IOptions<TicketOptions> options,
     TimeProvider clock, ILogger<TicketClockWorker> logger) : BackgroundService
 {
     private const int Batch = 200;
@@ -32,11 +33,14 @@ public sealed partial class TicketClockWorker(
                 """, new { cutoff, Batch }, cancellationToken: ct))).ToList();
         }
         var closed = 0;
-        foreach (var id in resolved)
+        await using (var connection = await db.OpenConnectionAsync(ct))
         {
-            // Through the state machine like any action: a resident evaluating at this moment wins or loses cleanly.
-            if (await workflow.ApplyAsync(null, id, TicketAction.AutoClose, new TicketActionRequest(), ct) is TicketOutcome.Done)
-                closed++;
+            foreach (var id in resolved)
+            {
+                // Through the state machine like any action: a resident evaluating at this moment wins or loses cleanly.
+                if (await acting.ApplyAsync(connection, null, id, TicketAction.AutoClose, TicketActionInput.None, ct) is TicketOutcome.Done)
+                    closed++;
+            }
         }
         return (closed, await MarkOverdueAsync(now, ct));
     }
@@ -64,9 +68,7 @@ public sealed partial class TicketClockWorker(
                 await transaction.RollbackAsync(ct);
                 continue;
             }
-            var staff = (await connection.QueryAsync<long>(new CommandDefinition("""
-                SELECT DISTINCT user_id FROM user_roles WHERE community_id = @CommunityId AND role = @role AND revoked_at IS NULL
-                """, new { ticket.CommunityId, role = Roles.CommunityStaff }, transaction, cancellationToken: ct))).ToList();
+            var staff = (await RoleHolders.OfAsync(connection, transaction, Roles.CommunityStaff, ticket.CommunityId, ct)).ToList();
             if (ticket.HandlerUserId is { } handler)
                 staff.Add(handler);
             await notifications.WriteAsync(connection, transaction, staff,

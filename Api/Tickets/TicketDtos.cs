@@ -21,18 +21,6 @@ public sealed record CreateTicketRequest(
     string? OnBehalfName = null,
     string? OnBehalfPhone = null);
 
-/// <summary>Body of <c>POST /api/v1/tickets/{id}/{action}</c>; each action reads the fields it needs.</summary>
-public sealed record TicketActionRequest(
-    long? DepartmentId = null,
-    DateTimeOffset? DueAt = null,
-    string? Note = null,
-    string? Reason = null,
-    string? Result = null,
-    string? Text = null,
-    IReadOnlyList<long>? PhotoIds = null,
-    int? Satisfaction = null,
-    string? Comment = null);
-
 public sealed record TicketListItemDto(
     long Id, string Number, TicketState Status, long CategoryId, string CategoryName, long CommunityId, long? GridId,
     string Description, string Channel, DateTimeOffset? DueAt, bool IsOverdue, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);

@@ -11,7 +11,12 @@ public abstract record TicketOutcome
     public sealed record NotFound : TicketOutcome;
     public sealed record Forbidden(string Reason) : TicketOutcome;
     public sealed record Conflict(TicketState Current, IReadOnlyList<TicketAction> Allowed, string Reason) : TicketOutcome;
-    public sealed record Invalid(Dictionary<string, string[]> Errors) : TicketOutcome;
+    /// <summary>A check that needs the database or the clock failed (the request records' own rules run before the handler).</summary>
+    public sealed record Invalid(Dictionary<string, string[]> Errors) : TicketOutcome
+    {
+        public static Invalid Of(string field, string message) =>
+            new(new Dictionary<string, string[]>(StringComparer.Ordinal) { [field] = [message] });
+    }
     /// <summary>WeChat's content check found the text risky (422).</summary>
     public sealed record Refused(string Reason) : TicketOutcome;
 }

@@ -16,7 +16,7 @@ public static class TicketQueries
                t.needs_review, t.status, t.department_id, d.name AS department_name,
                t.handler_user_id, hu.nickname AS handler_name,
                pm.name AS handler_badge_name, pm.organisation AS handler_badge_organisation,
-               t.handler_department_id, t.dispatched_by, t.due_at, t.reopen_count, t.last_urged_at, t.satisfaction,
+               t.handler_department_id, t.dispatched_by, t.published_at, t.due_at, t.reopen_count, t.last_urged_at, t.satisfaction,
                t.evaluation_comment, t.resolved_at, t.closed_at, t.version, t.created_at, t.updated_at
         FROM tickets t
         JOIN ticket_categories c ON c.id = t.category_id

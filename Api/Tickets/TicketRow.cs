@@ -35,6 +35,8 @@ public sealed class TicketRow
     public string? HandlerBadgeOrganisation { get; init; }
     public long? HandlerDepartmentId { get; init; }
     public long? DispatchedBy { get; init; }
+    /// <summary>When the ticket was first published to the community's party members; null if it never was.</summary>
+    public DateTime? PublishedAt { get; init; }
     public DateTime? DueAt { get; init; }
     public int ReopenCount { get; init; }
     public DateTime? LastUrgedAt { get; init; }

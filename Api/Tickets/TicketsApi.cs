@@ -25,16 +25,80 @@ public static class TicketsApi
                 + "ticket matching the filters as a CSV download (UTF-8 with BOM, times in China Standard Time, no personal data).");
         group.MapPost("/", CreateTicket).WithName(nameof(CreateTicket));
         group.MapGet("/{id:long}", GetTicket).WithName(nameof(GetTicket));
-        group.MapPost("/{id:long}/{action}", ActOnTicket).WithName(nameof(ActOnTicket)).ProducesProblem(StatusCodes.Status409Conflict);
+        // One operation per action, each with its own body (TicketActionRequests.cs) and its row in TicketActionTable.
+        group.MapPost(ActionRoute<DispatchRequest>(), Act<DispatchRequest>).DescribeAction<DispatchRequest>();
+        group.MapPost(ActionRoute<PublishRequest>(), ActWithOptionalBody<PublishRequest>).DescribeAction<PublishRequest>();
+        group.MapPost(ActionRoute<TakeRequest>(), ActWithOptionalBody<TakeRequest>).DescribeAction<TakeRequest>();
+        group.MapPost(ActionRoute<RejectRequest>(), Act<RejectRequest>).DescribeAction<RejectRequest>();
+        group.MapPost(ActionRoute<AcceptRequest>(), ActWithOptionalBody<AcceptRequest>).DescribeAction<AcceptRequest>();
+        group.MapPost(ActionRoute<ReturnRequest>(), Act<ReturnRequest>).DescribeAction<ReturnRequest>();
+        group.MapPost(ActionRoute<RecallRequest>(), ActWithOptionalBody<RecallRequest>).DescribeAction<RecallRequest>();
+        group.MapPost(ActionRoute<ClaimRequest>(), ActWithOptionalBody<ClaimRequest>).DescribeAction<ClaimRequest>();
+        group.MapPost(ActionRoute<WithdrawRequest>(), ActWithOptionalBody<WithdrawRequest>).DescribeAction<WithdrawRequest>();
+        group.MapPost(ActionRoute<ProgressRequest>(), Act<ProgressRequest>).DescribeAction<ProgressRequest>();
+        group.MapPost(ActionRoute<ResolveRequest>(), Act<ResolveRequest>).DescribeAction<ResolveRequest>();
+        group.MapPost(ActionRoute<EvaluateRequest>(), Act<EvaluateRequest>).DescribeAction<EvaluateRequest>();
+        group.MapPost(ActionRoute<ReopenRequest>(), Act<ReopenRequest>).DescribeAction<ReopenRequest>();
+        group.MapPost(ActionRoute<CancelRequest>(), ActWithOptionalBody<CancelRequest>).DescribeAction<CancelRequest>();
+        group.MapPost(ActionRoute<NoteRequest>(), Act<NoteRequest>).DescribeAction<NoteRequest>();
+        group.MapPost(ActionRoute<UrgeRequest>(), ActWithOptionalBody<UrgeRequest>).DescribeAction<UrgeRequest>();
         return group;
+    }
+
+    private static string ActionRoute<TRequest>() where TRequest : ITicketActionRequest => $"/{{id:long}}/{TRequest.Action.ToCode()}";
+
+    /// <summary>
+    /// One action's operation: its id, its words from <see cref="TicketActionTable"/> and every answer it can give.
+    /// (Each route line names its handler with the concrete request type, so the validation generator sees the record.)
+    /// </summary>
+    private static RouteHandlerBuilder DescribeAction<TRequest>(this RouteHandlerBuilder endpoint) where TRequest : ITicketActionRequest
+    {
+        var spec = TicketActionTable.Of(TRequest.Action);
+        return endpoint
+            .WithName($"{TRequest.Action}Ticket")
+            .WithSummary(spec.Summary)
+            .WithDescription(spec.Description + " Answers the ticket as the caller now sees it.")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .Produces<TicketConflictProblem>(StatusCodes.Status409Conflict, "application/problem+json")
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+    }
+
+    /// <summary>An action whose body has a required field.</summary>
+    public static Task<Results<Ok<TicketDto>, ValidationProblem, ProblemHttpResult>> Act<TRequest>(
+        long id, TRequest request, Caller current, TicketActing acting, DbDataSource db, FieldProtector protector, TimeProvider clock, CancellationToken ct)
+        where TRequest : class, ITicketActionRequest =>
+        ActAsync(id, TRequest.Action, request.ToInput(), current, acting, db, protector, clock, ct);
+
+    /// <summary>An action whose body may be left out: every field is optional.</summary>
+    public static Task<Results<Ok<TicketDto>, ValidationProblem, ProblemHttpResult>> ActWithOptionalBody<TRequest>(
+        long id, TRequest? request, Caller current, TicketActing acting, DbDataSource db, FieldProtector protector, TimeProvider clock, CancellationToken ct)
+        where TRequest : class, ITicketActionRequest =>
+        ActAsync(id, TRequest.Action, request?.ToInput() ?? TicketActionInput.None, current, acting, db, protector, clock, ct);
+
+    private static async Task<Results<Ok<TicketDto>, ValidationProblem, ProblemHttpResult>> ActAsync(
+        long id, TicketAction action, TicketActionInput input, Caller current, TicketActing acting, DbDataSource db, FieldProtector protector,
+        TimeProvider clock, CancellationToken ct)
+    {
+        var caller = new CallerScope(current);
+        TicketOutcome outcome;
+        await using (var connection = await db.OpenConnectionAsync(ct))
+            outcome = await acting.ApplyAsync(connection, caller, id, action, input, ct);
+        return outcome switch
+        {
+            TicketOutcome.Done(var done) => TypedResults.Ok(await ViewAsync(db, done, caller, protector, clock, ct)),
+            TicketOutcome.Invalid(var errors) => TypedResults.ValidationProblem(errors),
+            _ => Problem(outcome),
+        };
     }
 
     public static async Task<Results<Created<TicketDto>, Ok<TicketDto>, ValidationProblem, ProblemHttpResult>> CreateTicket(
         CreateTicketRequest request, [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey, Caller current,
-        TicketWorkflow workflow, DbDataSource db, FieldProtector protector, TimeProvider clock, CancellationToken ct)
+        TicketReporting reporting, DbDataSource db, FieldProtector protector, TimeProvider clock, CancellationToken ct)
     {
         var caller = new CallerScope(current);
-        var outcome = await workflow.CreateAsync(caller, idempotencyKey, request, ct);
+        var outcome = await reporting.CreateAsync(caller, idempotencyKey, request, ct);
         switch (outcome)
         {
             case TicketOutcome.Done(var id):
@@ -58,24 +122,6 @@ public static class TicketsApi
         if (ticket is null || !caller.CanSee(ticket))
             return NotFound();
         return TypedResults.Ok(await TicketView.BuildAsync(connection, ticket, caller, protector, clock.GetUtcNow(), ct));
-    }
-
-    public static async Task<Results<Ok<TicketDto>, ValidationProblem, ProblemHttpResult>> ActOnTicket(
-        long id, string action, TicketActionRequest? request, Caller current,
-        TicketWorkflow workflow, DbDataSource db, FieldProtector protector, TimeProvider clock, CancellationToken ct)
-    {
-        // auto_close belongs to the system alone.
-        if (!TicketActions.TryParse(action, out var ticketAction) || ticketAction == TicketAction.AutoClose)
-            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown action",
-                detail: $"'{action}' is not a ticket action.");
-        var caller = new CallerScope(current);
-        var outcome = await workflow.ApplyAsync(caller, id, ticketAction, request ?? new TicketActionRequest(), ct);
-        return outcome switch
-        {
-            TicketOutcome.Done(var done) => TypedResults.Ok(await ViewAsync(db, done, caller, protector, clock, ct)),
-            TicketOutcome.Invalid(var errors) => TypedResults.ValidationProblem(errors),
-            _ => Problem(outcome),
-        };
     }
 
     /// <summary>The tickets the caller may see, newest first; with <c>Accept: text/csv</c> every matching ticket as a download.</summary>
@@ -133,6 +179,10 @@ public static class TicketsApi
             ?? throw new InvalidOperationException($"Ticket {id} vanished right after it was written.");
         return await TicketView.BuildAsync(connection, ticket, caller, protector, clock.GetUtcNow(), ct);
     }
+
+    /// <summary>The 409 of a ticket action: the ticket's state now and what the caller may do instead.</summary>
+    public sealed record TicketConflictProblem(
+        string Type, string Title, int Status, string Detail, string TraceId, TicketState CurrentState, IReadOnlyList<TicketAction> AllowedActions);
 
     private static ProblemHttpResult NotFound() =>
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Ticket not found",

@@ -22,7 +22,9 @@ public static class TicketsFeature
 
         // The houses feature replaces this with the real lookup.
         services.AddSingleton<NotificationWriter>();
-        services.AddSingleton<TicketWorkflow>();
+        services.AddSingleton<TicketReporting>();
+        services.AddSingleton<TicketActing>();
+        services.AddSingleton<TicketNotifying>();
         services.AddSingleton<TicketListQuery>();
         services.AddSingleton<OutboxWorker>();
         services.AddSingleton<TicketClockWorker>();

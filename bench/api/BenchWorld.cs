@@ -82,7 +82,7 @@ public sealed class BenchWorld
             new { CommunityId, offset = size / 10 });
     }
 
-    /// <summary>The report transaction of TicketWorkflow.CreateAsync, statement for statement.</summary>
+    /// <summary>The report transaction of TicketReporting.CreateAsync, statement for statement.</summary>
     public async Task SubmitThroughDriverAsync(long i)
     {
         var now = DateTime.UtcNow;

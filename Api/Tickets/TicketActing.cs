@@ -1,0 +1,131 @@
+using System.Data.Common;
+using Dapper;
+using Linli.Domain.Identity;
+using Linli.Domain.Tickets;
+using Linli.Infrastructure.Data;
+
+namespace Linli.Api.Tickets;
+
+/// <summary>
+/// Moves a ticket through the state machine: decides the action (<see cref="TicketRules"/>), then in one transaction
+/// sets the action's columns, writes its timeline event and photos and tells the people its row names. A transition
+/// only lands if the ticket's version is still the one the decision was made on, so of two simultaneous actions
+/// exactly one wins.
+/// </summary>
+public sealed class TicketActing(TicketNotifying notifying, TimeProvider clock)
+{
+    /// <summary>
+    /// Applies one action. <paramref name="caller"/> is null for the system (auto-close). A deadlock or lock wait runs
+    /// it again from the read of the ticket: the version check makes that safe.
+    /// </summary>
+    public Task<TicketOutcome> ApplyAsync(DbConnection connection, CallerScope? caller, long ticketId, TicketAction action,
+        TicketActionInput input, CancellationToken ct) =>
+        LockConflictRetry.RunAsync(() => ApplyOnceAsync(connection, caller, ticketId, action, input, ct), ct);
+
+    private async Task<TicketOutcome> ApplyOnceAsync(DbConnection connection, CallerScope? caller, long ticketId, TicketAction action,
+        TicketActionInput input, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var spec = TicketActionTable.Of(action);
+        var ticket = await TicketQueries.FindAsync(connection, ticketId, ct);
+        if (ticket is null)
+            return new TicketOutcome.NotFound();
+        var relation = caller?.RelationTo(ticket) ?? TicketCaller.System;
+        // The community's party members were told of a ticket when it was published: a member who then loses the race
+        // for it hears "already in progress" (409). Any other ticket they cannot see is "no such ticket" (404), so a
+        // claim never tells a stranger the state of a ticket that was never offered to them.
+        var toldOfIt = action == TicketAction.Claim && relation.IsPartyMember && ticket.PublishedAt is not null;
+        if (caller is not null && !caller.CanSee(ticket) && !toldOfIt)
+            return new TicketOutcome.NotFound();
+
+        var decision = TicketRules.Decide(ticket.Facts, action, relation, now);
+        switch (decision.Verdict)
+        {
+            case TicketVerdict.Forbidden:
+                return new TicketOutcome.Forbidden(decision.Reason!);
+            case TicketVerdict.WrongState or TicketVerdict.LimitReached:
+                return new TicketOutcome.Conflict(ticket.State, TicketRules.AllowedActions(ticket.Facts, relation, now), decision.Reason!);
+        }
+        if (await CheckAsync(connection, input, now, ct) is { } invalid)
+            return invalid;
+
+        var me = caller?.UserId;
+        var to = decision.To!.Value;
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        var changed = await connection.ExecuteAsync(new CommandDefinition($"""
+            UPDATE tickets SET status = @to, version = version + 1, updated_at = @now{spec.Columns}
+            WHERE id = @id AND version = @version
+            """, new
+        {
+            id = ticket.Id,
+            version = ticket.Version,
+            to = to.ToCode(),
+            now = now.UtcDateTime,
+            me,
+            departmentId = input.DepartmentId,
+            dueAt = input.DueAt?.UtcDateTime,
+            satisfaction = input.Satisfaction,
+            comment = input.Comment,
+        }, transaction, cancellationToken: ct));
+        if (changed == 0)
+        {
+            await transaction.RollbackAsync(ct);
+            var current = await TicketQueries.FindAsync(connection, ticketId, ct);
+            var facts = current?.Facts ?? ticket.Facts;
+            var currentRelation = current is null ? relation : caller?.RelationTo(current) ?? TicketCaller.System;
+            return new TicketOutcome.Conflict(facts.State, TicketRules.AllowedActions(facts, currentRelation, now),
+                "Someone else acted on this ticket at the same moment; reload it and try again.");
+        }
+
+        var note = spec.Note(input);
+        var eventId = await TicketTimeline.AppendEventAsync(connection, transaction, ticket.Id, me, ActorRole(decision.As!.Value, relation, caller, ticket),
+            action.ToCode(), ticket.State, to, note, spec.NoteIsInternal, now, ct);
+        var photoIds = input.PhotoIds?.Distinct().ToList() ?? [];
+        if (!await TicketTimeline.AttachPhotosAsync(connection, transaction, photoIds, me ?? 0, ticket.Id, eventId, now, ct))
+        {
+            await transaction.RollbackAsync(ct);
+            return TicketOutcome.Invalid.Of("photoIds", "Each photo must be your own upload, not yet attached to a ticket.");
+        }
+        await notifying.NotifyAsync(connection, transaction, ticket, spec, to, input, me, note, now, ct);
+        await transaction.CommitAsync(ct);
+        return new TicketOutcome.Done(ticket.Id);
+    }
+
+    /// <summary>The checks the request records cannot make themselves: a due time in the future, a department that exists.</summary>
+    private static async Task<TicketOutcome.Invalid?> CheckAsync(DbConnection connection, TicketActionInput input, DateTimeOffset now, CancellationToken ct)
+    {
+        if (input.DueAt is { } due && due <= now)
+            return TicketOutcome.Invalid.Of("dueAt", "The due time must be in the future.");
+        if (input.DepartmentId is { } departmentId)
+        {
+            var known = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
+                "SELECT id FROM departments WHERE id = @departmentId AND is_active = 1", new { departmentId }, cancellationToken: ct));
+            if (known is null)
+                return TicketOutcome.Invalid.Of("departmentId", "Unknown department.");
+        }
+        return null;
+    }
+
+    /// <summary>The role the caller acts in, for the timeline: the party of the step taken.</summary>
+    private static string ActorRole(TicketParty party, TicketCaller relation, CallerScope? caller, TicketRow ticket)
+    {
+        if (caller is null)
+            return "system";
+        string Staff() => caller.StaffCommunities.Contains(ticket.CommunityId) ? Roles.CommunityStaff : Roles.Admin;
+        string Handler() =>
+            ticket.HandlerDepartmentId is { } hd && caller.Departments.Contains(hd) ? Roles.DepartmentStaff
+            : caller.PartyCommunities.Contains(ticket.CommunityId) && !relation.IsCommunityStaff ? Roles.PartyMember
+            : relation.IsCommunityStaff ? Staff()
+            : Roles.PartyMember;
+        return party switch
+        {
+            TicketParty.CommunityStaff => Staff(),
+            TicketParty.DepartmentStaff => Roles.DepartmentStaff,
+            TicketParty.PartyMember => Roles.PartyMember,
+            TicketParty.Submitter => Roles.Resident,
+            TicketParty.NoteTaker when relation.IsCommunityStaff => Staff(),
+            TicketParty.NoteTaker when relation.IsDepartmentStaff => Roles.DepartmentStaff,
+            _ => Handler(),
+        };
+    }
+}

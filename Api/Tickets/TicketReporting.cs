@@ -1,0 +1,239 @@
+using System.Data.Common;
+using System.Text.RegularExpressions;
+using Dapper;
+using Linli.Domain.Identity;
+using Linli.Domain.Tickets;
+using Linli.Infrastructure.Crypto;
+using Linli.Infrastructure.Data;
+using Linli.Infrastructure.Wechat;
+using Microsoft.Extensions.Options;
+
+namespace Linli.Api.Tickets;
+
+/// <summary>
+/// Reporting a problem (居民点单): the checks of the report, WeChat's content check, and the new ticket with its first
+/// timeline event and photos in one transaction. An Idempotency-Key makes a retried report answer the first ticket.
+/// </summary>
+public sealed partial class TicketReporting(
+    DbDataSource db,
+    TimeProvider clock,
+    FieldProtector protector,
+    IHouseLookup houses,
+    IServiceProvider services,
+    IOptions<TicketOptions> options,
+    ILogger<TicketReporting> logger)
+{
+    public const int MaxPhotos = 9;
+    public static readonly string[] Channels = ["mini_program", "patrol", "phone", "on_behalf"];
+    private const int ContentCheckScene = 3;
+
+    [GeneratedRegex(@"^\+?[0-9]{5,20}$")]
+    private static partial Regex PhonePattern();
+
+    /// <summary>A deadlock or lock wait runs the whole report again: the Idempotency-Key makes that safe.</summary>
+    public Task<TicketOutcome> CreateAsync(CallerScope caller, string? idempotencyKey, CreateTicketRequest request, CancellationToken ct) =>
+        LockConflictRetry.RunAsync(() => CreateOnceAsync(caller, idempotencyKey, request, ct), ct);
+
+    private async Task<TicketOutcome> CreateOnceAsync(CallerScope caller, string? idempotencyKey, CreateTicketRequest request, CancellationToken ct)
+    {
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        if (string.IsNullOrWhiteSpace(idempotencyKey) || idempotencyKey.Length > 100)
+            return TicketOutcome.Invalid.Of("Idempotency-Key", "The Idempotency-Key header is required (at most 100 characters).");
+
+        await using (var connection = await db.OpenConnectionAsync(ct))
+        {
+            // Primary key (user_id, idempotency_key).
+            var existing = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
+                "SELECT ticket_id FROM ticket_idempotency WHERE user_id = @me AND idempotency_key = @idempotencyKey",
+                new { me = caller.UserId, idempotencyKey }, cancellationToken: ct));
+            if (existing is { } replayed)
+                return new TicketOutcome.Replayed(replayed);
+        }
+
+        var description = request.Description?.Trim() ?? "";
+        if (description.Length is < 5 or > 1000)
+            errors["description"] = ["The description must be 5 to 1000 characters."];
+        if (request.CategoryId is null)
+            errors["categoryId"] = ["Choose a category."];
+        var photoIds = request.PhotoIds?.Distinct().ToList() ?? [];
+        if (photoIds.Count > MaxPhotos)
+            errors["photoIds"] = [$"At most {MaxPhotos} photos."];
+        if (request.Address is { Length: > 200 })
+            errors["address"] = ["The address must be at most 200 characters."];
+        if (request.Location is { } loc && (loc.Latitude is < -90 or > 90 || loc.Longitude is < -180 or > 180))
+            errors["location"] = ["Latitude must be within ±90 and longitude within ±180."];
+        var contactPhone = NormalisePhone(request.ContactPhone);
+        if (request.ContactPhone is not null && contactPhone is null)
+            errors["contactPhone"] = ["Not a phone number."];
+        var channel = request.Channel ?? "mini_program";
+        if (!Channels.Contains(channel))
+            errors["channel"] = [$"One of {string.Join(", ", Channels)}."];
+        var onBehalfPhone = NormalisePhone(request.OnBehalfPhone);
+        if (request.OnBehalfPhone is not null && onBehalfPhone is null)
+            errors["onBehalfPhone"] = ["Not a phone number."];
+        var onBehalfName = request.OnBehalfName?.Trim();
+        if (onBehalfName is { Length: > 50 })
+            errors["onBehalfName"] = ["At most 50 characters."];
+        if (channel == "on_behalf" && (string.IsNullOrEmpty(onBehalfName) || onBehalfPhone is null))
+            errors["onBehalfName"] = ["Reporting on behalf of someone needs their name and phone."];
+        if (channel == "mini_program" && (onBehalfName is not null || onBehalfPhone is not null))
+            errors["channel"] = ["A name and phone of someone else need the channel on_behalf or phone."];
+
+        await using var conn = await db.OpenConnectionAsync(ct);
+        string? categoryName = null;
+        if (request.CategoryId is { } categoryId)
+        {
+            categoryName = await conn.ExecuteScalarAsync<string?>(new CommandDefinition(
+                "SELECT name FROM ticket_categories WHERE id = @categoryId AND is_active = 1", new { categoryId }, cancellationToken: ct));
+            if (categoryName is null)
+                errors["categoryId"] = ["Unknown category."];
+        }
+
+        long? houseId = null, communityId = null, gridId = null;
+        if (!string.IsNullOrWhiteSpace(request.HouseCode))
+        {
+            var house = await houses.FindByCodeAsync(request.HouseCode.Trim(), ct);
+            if (house is null)
+                errors["houseCode"] = ["Unknown house code."];
+            else
+                (houseId, communityId, gridId) = house.Value;
+        }
+        else if (request.GridId is { } requestedGrid)
+        {
+            communityId = await conn.ExecuteScalarAsync<long?>(new CommandDefinition(
+                "SELECT community_id FROM grids WHERE id = @requestedGrid AND is_active = 1", new { requestedGrid }, cancellationToken: ct));
+            if (communityId is null)
+                errors["gridId"] = ["Unknown grid."];
+            else if (request.CommunityId is { } c && c != communityId)
+                errors["gridId"] = ["The grid is not in that community."];
+            gridId = requestedGrid;
+        }
+        else if (request.CommunityId is { } requestedCommunity)
+        {
+            communityId = await conn.ExecuteScalarAsync<long?>(new CommandDefinition(
+                "SELECT id FROM communities WHERE id = @requestedCommunity AND is_active = 1", new { requestedCommunity }, cancellationToken: ct));
+            if (communityId is null)
+                errors["communityId"] = ["Unknown community."];
+        }
+        else
+        {
+            errors["communityId"] = ["Scan a house code, or choose a grid or a community."];
+        }
+        if (errors.Count > 0)
+            return new TicketOutcome.Invalid(errors);
+
+        if (channel != "mini_program"
+            && !(caller.IsAdmin || caller.StaffCommunities.Contains(communityId!.Value) || (gridId is { } g && caller.Grids.Contains(g))))
+            return new TicketOutcome.Forbidden("Only grid workers and community staff of this place report by patrol, phone or on behalf of someone.");
+
+        var openid = await conn.ExecuteScalarAsync<string?>(new CommandDefinition(
+            "SELECT openid FROM users WHERE id = @me", new { me = caller.UserId }, cancellationToken: ct));
+        var check = await CheckContentAsync(openid ?? "", request.Address is null ? description : $"{description}\n{request.Address}", ct);
+        if (check == ContentSuggestion.Risky)
+            return new TicketOutcome.Refused("The description contains content that cannot be published. Please rephrase it.");
+        var needsReview = check != ContentSuggestion.Pass;
+
+        var now = clock.GetUtcNow();
+        // The number is taken before the transaction, so the day's counter row is locked for one statement, not
+        // until commit: concurrent reports then commit together instead of one after another.
+        var number = await TicketNumbers.NextAsync(conn, now, ct);
+        await using var transaction = await conn.BeginTransactionAsync(ct);
+        // The key first: a concurrent request with the same key waits here for this one, then finds it taken.
+        var claimed = await conn.ExecuteAsync(new CommandDefinition("""
+            INSERT IGNORE INTO ticket_idempotency (user_id, idempotency_key, ticket_id, created_at)
+            VALUES (@me, @idempotencyKey, NULL, @now)
+            """, new { me = caller.UserId, idempotencyKey, now = now.UtcDateTime }, transaction, cancellationToken: ct));
+        if (claimed == 0)
+        {
+            await transaction.RollbackAsync(ct);
+            var first = await conn.ExecuteScalarAsync<long?>(new CommandDefinition(
+                "SELECT ticket_id FROM ticket_idempotency WHERE user_id = @me AND idempotency_key = @idempotencyKey",
+                new { me = caller.UserId, idempotencyKey }, cancellationToken: ct));
+            return first is { } id ? new TicketOutcome.Replayed(id) : TicketOutcome.Invalid.Of("Idempotency-Key", "This key is in use by a request that has not finished.");
+        }
+
+        var ticketId = await conn.ExecuteScalarAsync<long>(new CommandDefinition("""
+            INSERT INTO tickets (number, category_id, community_id, grid_id, house_id, house_code, address, latitude, longitude,
+                                 description, channel, submitter_id, contact_phone_cipher, on_behalf_name, on_behalf_phone_cipher,
+                                 needs_review, status, version, created_at, updated_at)
+            VALUES (@number, @categoryId, @communityId, @gridId, @houseId, @houseCode, @address, @latitude, @longitude,
+                    @description, @channel, @me, @contactCipher, @onBehalfName, @onBehalfCipher,
+                    @needsReview, 'submitted', 0, @now, @now);
+            SELECT LAST_INSERT_ID();
+            """, new
+        {
+            number,
+            categoryId = request.CategoryId,
+            communityId,
+            gridId,
+            houseId,
+            // Stored as printed on the house (upper case), whatever case the phone sent.
+            houseCode = houseId is null ? null : Linli.Domain.Houses.HouseCode.Normalise(request.HouseCode),
+            address = request.Address?.Trim(),
+            latitude = request.Location is { } l1 ? (decimal?)Math.Round((decimal)l1.Latitude, 6) : null,
+            longitude = request.Location is { } l2 ? (decimal?)Math.Round((decimal)l2.Longitude, 6) : null,
+            description,
+            channel,
+            me = caller.UserId,
+            contactCipher = contactPhone is null ? null : protector.Encrypt(contactPhone),
+            onBehalfName = string.IsNullOrEmpty(onBehalfName) ? null : onBehalfName,
+            onBehalfCipher = onBehalfPhone is null ? null : protector.Encrypt(onBehalfPhone),
+            needsReview,
+            now = now.UtcDateTime,
+        }, transaction, cancellationToken: ct));
+        await conn.ExecuteAsync(new CommandDefinition(
+            "UPDATE ticket_idempotency SET ticket_id = @ticketId WHERE user_id = @me AND idempotency_key = @idempotencyKey",
+            new { ticketId, me = caller.UserId, idempotencyKey }, transaction, cancellationToken: ct));
+        await TicketTimeline.AppendEventAsync(conn, transaction, ticketId, caller.UserId, ReporterRole(caller, channel), "report", null,
+            TicketState.Submitted, channel == "mini_program" ? null : channel, false, now, ct);
+        if (!await TicketTimeline.AttachPhotosAsync(conn, transaction, photoIds, caller.UserId, ticketId, null, now, ct))
+        {
+            await transaction.RollbackAsync(ct);
+            return TicketOutcome.Invalid.Of("photoIds", "Each photo must be your own upload, not yet attached to a ticket.");
+        }
+        await transaction.CommitAsync(ct);
+        return new TicketOutcome.Done(ticketId);
+    }
+
+    private static string ReporterRole(CallerScope caller, string channel) => channel switch
+    {
+        "mini_program" => Roles.Resident,
+        _ when caller.Has(Roles.CommunityStaff) => Roles.CommunityStaff,
+        _ when caller.Has(Roles.GridWorker) => Roles.GridWorker,
+        _ => caller.IsAdmin ? Roles.Admin : Roles.Resident,
+    };
+
+    private async Task<ContentSuggestion> CheckContentAsync(string openid, string text, CancellationToken ct)
+    {
+        var wechat = services.GetService<IWechatClient>();
+        if (wechat is null)
+            return ContentSuggestion.Review;
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(TimeSpan.FromSeconds(options.Value.ContentCheckTimeoutSeconds));
+        try
+        {
+            return (await wechat.CheckTextAsync(openid, text, ContentCheckScene, timeout.Token)).Suggestion;
+        }
+        catch (WechatException e)
+        {
+            LogContentCheckUnavailable(e.ErrCode);
+            return ContentSuggestion.Review;
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            LogContentCheckUnavailable(null);
+            return ContentSuggestion.Review;
+        }
+    }
+
+    private static string? NormalisePhone(string? phone)
+    {
+        if (phone is null)
+            return null;
+        var compact = phone.Replace(" ", "", StringComparison.Ordinal).Replace("-", "", StringComparison.Ordinal);
+        return PhonePattern().IsMatch(compact) ? compact : null;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "WeChat content check unavailable (errcode {ErrCode}); the ticket is flagged for review")]
+    private partial void LogContentCheckUnavailable(int? errCode);
+}
