@@ -55,12 +55,15 @@ start() {
     if [ ! -d "$dir/data/mysql" ]; then
       rm -rf "$dir/data"
       say "initialising data folder"
-      mariadb-install-db --no-defaults --datadir="$dir/data" --user="$me" \
+      mkdir -p "$dir/tmp"
+      mariadb-install-db --no-defaults --datadir="$dir/data" --tmpdir="$dir/tmp" --user="$me" \
         --auth-root-authentication-method=socket --skip-test-db >"$dir/install.log" 2>&1 \
         || { cat "$dir/install.log" >&2; exit 1; }
     fi
     say "starting on 127.0.0.1:$port"
-    setsid "$(mariadbd_bin)" --no-defaults --user="$me" --datadir="$dir/data" \
+    # Its own temporary folder: servers sharing /tmp (several checkouts on one machine) have clashed there.
+    mkdir -p "$dir/tmp"
+    setsid "$(mariadbd_bin)" --no-defaults --user="$me" --datadir="$dir/data" --tmpdir="$dir/tmp" \
       --bind-address=127.0.0.1 --port="$port" --socket="$sock" --pid-file="$pidf" \
       --log-error="$log" --character-set-server=utf8mb4 --collation-server=utf8mb4_unicode_ci \
       --default-time-zone=+00:00 --skip-name-resolve --max-connections=1000 \

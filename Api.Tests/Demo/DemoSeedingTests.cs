@@ -24,7 +24,7 @@ public class DemoSeedingTests
         await using var c = await db.OpenConnectionAsync();
         Assert.Multiple(async () =>
         {
-            Assert.That(await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM communities WHERE street_office = @s", new { s = DemoData.StreetOffice }), Is.EqualTo(2));
+            Assert.That(await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM communities c JOIN street_offices s ON s.id = c.street_office_id WHERE s.name = @s", new { s = DemoData.StreetOffice }), Is.EqualTo(2));
             Assert.That(await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM grids"), Is.EqualTo(6));
             Assert.That(await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM departments"), Is.EqualTo(3));
             Assert.That(await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM users WHERE openid LIKE 'sim-%'"), Is.EqualTo(DemoData.Users.Count));

@@ -17,14 +17,19 @@ public class StructureApiTests
     public async Task AnAdminCreatesRenamesAndRetiresACommunity()
     {
         var (_, admin) = await Data.SignedInAsync(Roles.Admin);
+        var streetName = TestData.Unique("城东街道");
+        var street = await Data.StreetOfficeAsync(streetName);
         var name = TestData.Unique("幸福社区");
-        var created = await admin.PostAsJsonAsync("/api/v1/communities", new { name, streetOffice = "城东街道", address = "幸福路1号" });
+        var created = await admin.PostAsJsonAsync("/api/v1/communities", new { name, streetOfficeId = street, address = "幸福路1号" });
         Assert.That(created.StatusCode, Is.EqualTo(HttpStatusCode.Created));
         var community = (await created.Content.ReadFromJsonAsync<StructureApi.CommunityDto>())!;
-        Assert.That(community, Is.EqualTo(new StructureApi.CommunityDto { Id = community.Id, Name = name, StreetOffice = "城东街道", Address = "幸福路1号", IsActive = true }));
+        Assert.That(community, Is.EqualTo(new StructureApi.CommunityDto
+        {
+            Id = community.Id, Name = name, StreetOfficeId = street, StreetOfficeName = streetName, Address = "幸福路1号", IsActive = true,
+        }));
 
         var renamed = name + "新";
-        var updated = await admin.PutAsJsonAsync($"/api/v1/communities/{community.Id}", new { name = renamed, streetOffice = "城东街道", isActive = false });
+        var updated = await admin.PutAsJsonAsync($"/api/v1/communities/{community.Id}", new { name = renamed, streetOfficeId = street, isActive = false });
         Assert.That((await updated.Content.ReadFromJsonAsync<StructureApi.CommunityDto>())!.IsActive, Is.False);
 
         var (_, resident) = await Data.SignedInAsync(Roles.Resident);
@@ -44,14 +49,14 @@ public class StructureApiTests
     {
         var community = await Data.CommunityAsync();
         var (_, client) = await Data.SignedInAsync(role, role == Roles.Resident ? null : community, role == Roles.GridWorker ? await Data.GridAsync(community) : null);
-        var response = await client.PostAsJsonAsync("/api/v1/communities", new { name = TestData.Unique("社区"), streetOffice = "街道" });
+        var response = await client.PostAsJsonAsync("/api/v1/communities", new { name = TestData.Unique("社区"), streetOfficeId = 1 });
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
     }
 
     [Test]
     public async Task WritingWithoutATokenIs401()
     {
-        var response = await Factory.CreateClient().PostAsJsonAsync("/api/v1/communities", new { name = "x", streetOffice = "y" });
+        var response = await Factory.CreateClient().PostAsJsonAsync("/api/v1/communities", new { name = "x", streetOfficeId = 1 });
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
     }
 
@@ -60,8 +65,9 @@ public class StructureApiTests
     {
         var (_, admin) = await Data.SignedInAsync(Roles.Admin);
         var name = TestData.Unique("社区");
-        await admin.PostAsJsonAsync("/api/v1/communities", new { name, streetOffice = "街道" });
-        var again = await admin.PostAsJsonAsync("/api/v1/communities", new { name, streetOffice = "街道" });
+        var streetOfficeId = await Data.StreetOfficeAsync();
+        await admin.PostAsJsonAsync("/api/v1/communities", new { name, streetOfficeId });
+        var again = await admin.PostAsJsonAsync("/api/v1/communities", new { name, streetOfficeId });
         Assert.That(again.StatusCode, Is.EqualTo(HttpStatusCode.Conflict));
     }
 
@@ -69,15 +75,15 @@ public class StructureApiTests
     public async Task InvalidCommunitiesNameEachField()
     {
         var (_, admin) = await Data.SignedInAsync(Roles.Admin);
-        var response = await admin.PostAsJsonAsync("/api/v1/communities", new { name = "", streetOffice = new string('街', 101) });
+        var response = await admin.PostAsJsonAsync("/api/v1/communities", new { name = new string('社', 101), streetOfficeId = 0 });
         // The validator's problem has the shape of every other error: problem+json, the trace id, JSON field names.
         var problem = await ProblemDetailsTests.ProblemAsync(response, HttpStatusCode.BadRequest);
         var errors = problem.GetProperty("errors");
         Assert.Multiple(() =>
         {
-            Assert.That(errors.EnumerateObject().Select(e => e.Name), Is.EquivalentTo(new[] { "name", "streetOffice" }));
-            Assert.That(errors.GetProperty("streetOffice")[0].GetString(), Does.Contain("100"));
-            Assert.That(problem.ToString(), Does.Not.Contain(new string('街', 101)), "the bad value is not echoed back");
+            Assert.That(errors.EnumerateObject().Select(e => e.Name), Is.EquivalentTo(new[] { "name", "streetOfficeId" }));
+            Assert.That(errors.GetProperty("name")[0].GetString(), Does.Contain("100"));
+            Assert.That(problem.ToString(), Does.Not.Contain(new string('社', 101)), "the bad value is not echoed back");
         });
     }
 
@@ -87,14 +93,14 @@ public class StructureApiTests
         var (_, admin) = await Data.SignedInAsync(Roles.Admin);
         var response = await admin.PostAsJsonAsync("/api/v1/communities", new { address = "幸福路1号" });
         var problem = await ProblemDetailsTests.ProblemAsync(response, HttpStatusCode.BadRequest);
-        Assert.That(problem.GetProperty("errors").EnumerateObject().Select(e => e.Name), Is.EquivalentTo(new[] { "name", "streetOffice" }));
+        Assert.That(problem.GetProperty("errors").EnumerateObject().Select(e => e.Name), Is.EquivalentTo(new[] { "name", "streetOfficeId" }));
     }
 
     [Test]
     public async Task AnUnknownCommunityIs404()
     {
         var (_, admin) = await Data.SignedInAsync(Roles.Admin);
-        var response = await admin.PutAsJsonAsync("/api/v1/communities/999999999", new { name = TestData.Unique("社区"), streetOffice = "街道" });
+        var response = await admin.PutAsJsonAsync("/api/v1/communities/999999999", new { name = TestData.Unique("社区"), streetOfficeId = 1 });
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
     }
 
@@ -206,8 +212,44 @@ public class AdminOnlyWriteTests
         var (userId, staff) = await Data.SignedInAsync(Roles.CommunityStaff, community);
         var path = route.Replace("{community}", $"{community}", StringComparison.Ordinal)
             .Replace("{department}", $"{department}", StringComparison.Ordinal).Replace("{user}", $"{userId}", StringComparison.Ordinal);
-        var body = JsonContent.Create(new { name = TestData.Unique("名"), streetOffice = "街道", kind = "police" });
+        var body = JsonContent.Create(new { name = TestData.Unique("名"), streetOfficeId = 1, kind = "police" });
         var response = await staff.SendAsync(new HttpRequestMessage(new HttpMethod(method), path) { Content = body });
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
+    }
+
+    [Test]
+    public async Task ACommunityJoinsOnlyAnActiveStreetOffice()
+    {
+        var (_, admin) = await Data.SignedInAsync(Roles.Admin);
+        var retired = await admin.PostAsJsonAsync("/api/v1/street-offices", new { name = TestData.Unique("旧街道"), area = "西山区" });
+        var office = (await retired.Content.ReadFromJsonAsync<StreetOfficesApi.StreetOfficeDto>())!;
+        await admin.PutAsJsonAsync($"/api/v1/street-offices/{office.Id}", new { name = office.Name, isActive = false });
+
+        var response = await admin.PostAsJsonAsync("/api/v1/communities", new { name = TestData.Unique("社区"), streetOfficeId = office.Id });
+        var problem = await ProblemDetailsTests.ProblemAsync(response, HttpStatusCode.BadRequest);
+        Assert.That(problem.GetProperty("errors").EnumerateObject().Select(e => e.Name), Is.EquivalentTo(new[] { "streetOfficeId" }));
+    }
+
+    [Test]
+    public async Task AdminsManageStreetOfficesAndEveryoneReadsTheActiveOnes()
+    {
+        var (_, admin) = await Data.SignedInAsync(Roles.Admin);
+        var (_, resident) = await Data.SignedInAsync(Roles.Resident);
+        var name = TestData.Unique("前卫街道");
+        using var created = await admin.PostAsJsonAsync("/api/v1/street-offices", new { name, area = "昆明市西山区" });
+        Assert.That(created.StatusCode, Is.EqualTo(HttpStatusCode.Created));
+        var office = (await created.Content.ReadFromJsonAsync<StreetOfficesApi.StreetOfficeDto>())!;
+        using var again = await admin.PostAsJsonAsync("/api/v1/street-offices", new { name });
+        using var byResident = await resident.PostAsJsonAsync("/api/v1/street-offices", new { name = TestData.Unique("街道") });
+        using var missing = await admin.PutAsJsonAsync("/api/v1/street-offices/999999999", new { name = TestData.Unique("街道") });
+        var seen = await resident.GetFromJsonAsync<List<StreetOfficesApi.StreetOfficeDto>>("/api/v1/street-offices");
+        Assert.Multiple(() =>
+        {
+            Assert.That(office, Is.EqualTo(new StreetOfficesApi.StreetOfficeDto { Id = office.Id, Name = name, Area = "昆明市西山区", IsActive = true }));
+            Assert.That(again.StatusCode, Is.EqualTo(HttpStatusCode.Conflict));
+            Assert.That(byResident.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
+            Assert.That(missing.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+            Assert.That(seen!.Select(o => o.Id), Does.Contain(office.Id));
+        });
     }
 }

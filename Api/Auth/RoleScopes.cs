@@ -5,7 +5,7 @@ namespace Linli.Api.Auth;
 
 /// <summary>One active role row with the names of its scope, as /me and /users show it.</summary>
 public sealed record RoleDto(long? Id, string Role, long? CommunityId, string? CommunityName, long? GridId, string? GridName,
-    long? DepartmentId, string? DepartmentName, DateTimeOffset? GrantedAt);
+    long? DepartmentId, string? DepartmentName, DateTimeOffset? GrantedAt, long? StreetOfficeId = null, string? StreetOfficeName = null);
 
 public static class RoleScopes
 {
@@ -16,11 +16,13 @@ public static class RoleScopes
             return Array.Empty<RoleRow>().ToLookup(r => r.UserId, r => r.ToDto());
         var rows = await connection.QueryAsync<RoleRow>(new CommandDefinition("""
             SELECT r.id AS Id, r.user_id AS UserId, r.role AS Role, r.community_id AS CommunityId, c.name AS CommunityName,
-                   r.grid_id AS GridId, g.name AS GridName, r.department_id AS DepartmentId, d.name AS DepartmentName, r.granted_at AS GrantedAt
+                   r.grid_id AS GridId, g.name AS GridName, r.department_id AS DepartmentId, d.name AS DepartmentName, r.granted_at AS GrantedAt,
+                   r.street_office_id AS StreetOfficeId, s.name AS StreetOfficeName
             FROM user_roles r
             LEFT JOIN communities c ON c.id = r.community_id
             LEFT JOIN grids g ON g.id = r.grid_id
             LEFT JOIN departments d ON d.id = r.department_id
+            LEFT JOIN street_offices s ON s.id = r.street_office_id
             WHERE r.user_id IN @userIds AND r.revoked_at IS NULL
             ORDER BY r.id
             """, new { userIds }, cancellationToken: cancellationToken));
@@ -41,7 +43,10 @@ public static class RoleScopes
         public long? DepartmentId { get; init; }
         public string? DepartmentName { get; init; }
         public DateTime GrantedAt { get; init; }
+        public long? StreetOfficeId { get; init; }
+        public string? StreetOfficeName { get; init; }
 
-        public RoleDto ToDto() => new(Id, Role, CommunityId, CommunityName, GridId, GridName, DepartmentId, DepartmentName, Utc(GrantedAt));
+        public RoleDto ToDto() => new(Id, Role, CommunityId, CommunityName, GridId, GridName, DepartmentId, DepartmentName, Utc(GrantedAt),
+            StreetOfficeId, StreetOfficeName);
     }
 }

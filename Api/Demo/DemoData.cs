@@ -10,6 +10,7 @@ namespace Linli.Api.Demo;
 public static class DemoData
 {
     public const string StreetOffice = "西山区前卫街道";
+    public const string StreetOfficeArea = "昆明市西山区";
     public const string Chuanfang = "船房社区";
     public const string XinLiushidong = "新六十栋社区";
     public static readonly IReadOnlyList<string> Communities = [Chuanfang, XinLiushidong];
@@ -28,7 +29,8 @@ public static class DemoData
 
     public static readonly IReadOnlyList<DemoUser> Users =
     [
-        new("admin", "街道管理员", Roles.Admin),
+        new("admin", "系统管理员", Roles.Admin),
+        new("street-leader", "前卫街道分管领导", Roles.StreetLeader),
         new("chuanfang-staff", "船房社区工作人员", Roles.CommunityStaff, Community: Chuanfang),
         new("liushidong-staff", "新六十栋社区工作人员", Roles.CommunityStaff, Community: XinLiushidong),
         new("chuanfang-grid", "船房第一网格员", Roles.GridWorker, Community: Chuanfang, Grid: "第一网格"),
@@ -55,5 +57,6 @@ public sealed record DemoUser(string Name, string Nickname, string Role, string?
 {
     public string OpenId => DemoData.OpenId(Name);
     public string LoginCode => DemoData.LoginCode(Name);
-    public string Scope => Community is null ? Department ?? "" : Grid is null ? Community : $"{Community} {Grid}";
+    public string Scope => Role == Roles.StreetLeader ? DemoData.StreetOffice
+        : Community is null ? Department ?? "" : Grid is null ? Community : $"{Community} {Grid}";
 }

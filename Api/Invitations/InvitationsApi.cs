@@ -10,7 +10,7 @@ using Microsoft.AspNetCore.Mvc;
 namespace Linli.Api.Invitations;
 
 /// <summary>
-/// Staff get their roles from invitations: an admin (any staff role) or a community_staff member (grid_worker or
+/// Staff get their roles from invitations: an admin (any staff role, street leaders included) or a community_staff member (grid_worker or
 /// community_staff of their own community) creates a single-use code for one role and scope; the invited person
 /// signs in with WeChat and redeems it. Redeeming is one conditional UPDATE, so a code works exactly once.
 /// </summary>
@@ -18,7 +18,7 @@ public static class InvitationsApi
 {
     /// <summary>Roles that come from invitations. landlord follows from owning a house; resident from signing in.</summary>
     public static readonly IReadOnlyList<string> InvitableRoles =
-        [Roles.GridWorker, Roles.CommunityStaff, Roles.DepartmentStaff, Roles.PartyMember, Roles.Admin];
+        [Roles.GridWorker, Roles.CommunityStaff, Roles.DepartmentStaff, Roles.PartyMember, Roles.StreetLeader, Roles.Admin];
 
     /// <summary>What community staff may invite people to, in their own community only.</summary>
     public static readonly IReadOnlyList<string> CommunityStaffInvitableRoles = [Roles.GridWorker, Roles.CommunityStaff];
@@ -36,8 +36,8 @@ public static class InvitationsApi
         return group;
     }
 
-    public sealed record CreateInvitationRequest(string? Role, long? CommunityId, long? GridId, long? DepartmentId, int? ExpiresInDays);
-    public sealed record InvitationDto(string Code, string Role, long? CommunityId, long? GridId, long? DepartmentId, DateTimeOffset ExpiresAt, string QrImageUrl);
+    public sealed record CreateInvitationRequest(string? Role, long? CommunityId, long? GridId, long? DepartmentId, int? ExpiresInDays, long? StreetOfficeId = null);
+    public sealed record InvitationDto(string Code, string Role, long? CommunityId, long? GridId, long? DepartmentId, DateTimeOffset ExpiresAt, string QrImageUrl, long? StreetOfficeId = null);
 
     public static async Task<Results<Created<InvitationDto>, ValidationProblem, ForbidHttpResult>> CreateInvitation(
         CreateInvitationRequest request, Caller caller, DbDataSource db, TimeProvider clock, CancellationToken cancellationToken)
@@ -59,14 +59,17 @@ public static class InvitationsApi
             SELECT
               (SELECT COUNT(*) FROM communities c WHERE c.id = @CommunityId AND c.is_active = 1) AS CommunityOk,
               (SELECT COUNT(*) FROM grids g WHERE g.id = @GridId AND g.community_id = @CommunityId AND g.is_active = 1) AS GridOk,
-              (SELECT COUNT(*) FROM departments d WHERE d.id = @DepartmentId AND d.is_active = 1) AS DepartmentOk
-            """, new { request.CommunityId, request.GridId, request.DepartmentId }, cancellationToken: cancellationToken));
+              (SELECT COUNT(*) FROM departments d WHERE d.id = @DepartmentId AND d.is_active = 1) AS DepartmentOk,
+              (SELECT COUNT(*) FROM street_offices s WHERE s.id = @StreetOfficeId AND s.is_active = 1) AS StreetOfficeOk
+            """, new { request.CommunityId, request.GridId, request.DepartmentId, request.StreetOfficeId }, cancellationToken: cancellationToken));
         if (request.CommunityId is not null && scope.CommunityOk == 0)
             errors["communityId"] = ["No active community has this id."];
         if (request.GridId is not null && scope.GridOk == 0)
             errors["gridId"] = ["No active grid of this community has this id."];
         if (request.DepartmentId is not null && scope.DepartmentOk == 0)
             errors["departmentId"] = ["No active department has this id."];
+        if (request.StreetOfficeId is not null && scope.StreetOfficeOk == 0)
+            errors["streetOfficeId"] = ["No active street office has this id."];
         if (errors.Count > 0)
             return TypedResults.ValidationProblem(errors);
 
@@ -74,11 +77,12 @@ public static class InvitationsApi
         var expiresAt = now.AddDays(request.ExpiresInDays ?? DefaultExpiryDays);
         var code = NewCode();
         await connection.ExecuteAsync(new CommandDefinition("""
-            INSERT INTO invitations (code, role, community_id, grid_id, department_id, created_by, created_at, expires_at)
-            VALUES (@code, @Role, @CommunityId, @GridId, @DepartmentId, @me, @now, @expiresAt)
-            """, new { code, request.Role, request.CommunityId, request.GridId, request.DepartmentId, me, now = now.UtcDateTime, expiresAt = expiresAt.UtcDateTime },
+            INSERT INTO invitations (code, role, community_id, grid_id, department_id, street_office_id, created_by, created_at, expires_at)
+            VALUES (@code, @Role, @CommunityId, @GridId, @DepartmentId, @StreetOfficeId, @me, @now, @expiresAt)
+            """, new { code, request.Role, request.CommunityId, request.GridId, request.DepartmentId, request.StreetOfficeId, me, now = now.UtcDateTime, expiresAt = expiresAt.UtcDateTime },
             cancellationToken: cancellationToken));
-        var dto = new InvitationDto(code, request.Role!, request.CommunityId, request.GridId, request.DepartmentId, expiresAt, $"/api/v1/invitations/{code}/qr");
+        var dto = new InvitationDto(code, request.Role!, request.CommunityId, request.GridId, request.DepartmentId, expiresAt,
+            $"/api/v1/invitations/{code}/qr", request.StreetOfficeId);
         return TypedResults.Created($"/api/v1/invitations/{code}", dto);
     }
 
@@ -120,7 +124,7 @@ public static class InvitationsApi
             """, new { code, me, now }, transaction, cancellationToken: cancellationToken));
         var invitation = await connection.QuerySingleOrDefaultAsync<InvitationRow>(new CommandDefinition("""
             SELECT role AS Role, community_id AS CommunityId, grid_id AS GridId, department_id AS DepartmentId,
-                   expires_at AS ExpiresAt, redeemed_by AS RedeemedBy, redeemed_at AS RedeemedAt
+                   street_office_id AS StreetOfficeId, expires_at AS ExpiresAt, redeemed_by AS RedeemedBy, redeemed_at AS RedeemedAt
             FROM invitations WHERE code = @code
             """, new { code }, transaction, cancellationToken: cancellationToken));
         if (invitation is null)
@@ -135,13 +139,14 @@ public static class InvitationsApi
         }
         // Holding the role already is fine: the active_key unique index keeps one active row.
         await connection.ExecuteAsync(new CommandDefinition("""
-            INSERT IGNORE INTO user_roles (user_id, role, community_id, grid_id, department_id, granted_by, granted_at)
-            SELECT @me, i.role, i.community_id, i.grid_id, i.department_id, i.created_by, @now FROM invitations i WHERE i.code = @code
+            INSERT IGNORE INTO user_roles (user_id, role, community_id, grid_id, department_id, street_office_id, granted_by, granted_at)
+            SELECT @me, i.role, i.community_id, i.grid_id, i.department_id, i.street_office_id, i.created_by, @now
+            FROM invitations i WHERE i.code = @code
             """, new { me, now, code }, transaction, cancellationToken: cancellationToken));
         await transaction.CommitAsync(cancellationToken);
         var roles = await RoleScopes.ActiveRolesAsync(connection, [me], cancellationToken);
         var granted = roles[me].First(r => r.Role == invitation.Role && r.CommunityId == invitation.CommunityId
-            && r.GridId == invitation.GridId && r.DepartmentId == invitation.DepartmentId);
+            && r.GridId == invitation.GridId && r.DepartmentId == invitation.DepartmentId && r.StreetOfficeId == invitation.StreetOfficeId);
         return TypedResults.Ok(granted);
     }
 
@@ -159,9 +164,11 @@ public static class InvitationsApi
         var needsCommunity = r.Role is Roles.GridWorker or Roles.CommunityStaff or Roles.PartyMember;
         var needsGrid = r.Role is Roles.GridWorker;
         var needsDepartment = r.Role is Roles.DepartmentStaff;
+        var needsStreetOffice = r.Role is Roles.StreetLeader;
         Scope(errors, "communityId", r.CommunityId, needsCommunity, r.Role);
         Scope(errors, "gridId", r.GridId, needsGrid, r.Role);
         Scope(errors, "departmentId", r.DepartmentId, needsDepartment, r.Role);
+        Scope(errors, "streetOfficeId", r.StreetOfficeId, needsStreetOffice, r.Role);
         return errors;
     }
 
@@ -180,6 +187,7 @@ public static class InvitationsApi
         public long CommunityOk { get; init; }
         public long GridOk { get; init; }
         public long DepartmentOk { get; init; }
+        public long StreetOfficeOk { get; init; }
     }
 
     private sealed class InvitationRow
@@ -188,6 +196,7 @@ public static class InvitationsApi
         public long? CommunityId { get; init; }
         public long? GridId { get; init; }
         public long? DepartmentId { get; init; }
+        public long? StreetOfficeId { get; init; }
         public DateTime ExpiresAt { get; init; }
         public long? RedeemedBy { get; init; }
         public DateTime? RedeemedAt { get; init; }

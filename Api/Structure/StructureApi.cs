@@ -9,7 +9,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace Linli.Api.Structure;
 
 /// <summary>
-/// The street office's communities, their grids and the departments that serve them all. Admins manage them;
+/// Street offices, their communities, the grids and the departments that serve them all. Admins manage them;
 /// community_staff may add and edit their own community's grids. Nothing is deleted: tickets and houses refer
 /// to these rows, so <c>isActive=false</c> retires one. Everyone signed in reads the active ones.
 /// </summary>
@@ -20,6 +20,7 @@ public static class StructureApi
     public static RouteGroupBuilder MapStructure(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1").WithTags("Structure").RequireAuthorization(Policies.SignedIn);
+        group.MapStreetOffices();
         group.MapGet("/communities", ListCommunities).WithName(nameof(ListCommunities));
         group.MapPost("/communities", CreateCommunity).WithName(nameof(CreateCommunity)).ProducesProblem(StatusCodes.Status409Conflict).RequireAuthorization(Policies.Admin);
         group.MapPut("/communities/{id:long}", UpdateCommunity).WithName(nameof(UpdateCommunity)).ProducesProblem(StatusCodes.Status409Conflict).RequireAuthorization(Policies.Admin);
@@ -37,14 +38,15 @@ public static class StructureApi
     {
         public long Id { get; init; }
         public string Name { get; init; } = "";
-        public string StreetOffice { get; init; } = "";
+        public long StreetOfficeId { get; init; }
+        public string StreetOfficeName { get; init; } = "";
         public string? Address { get; init; }
         public bool IsActive { get; init; }
     }
 
     public sealed record CommunityRequest(
         [Required, StringLength(100)] string Name,
-        [Required, StringLength(100)] string StreetOffice,
+        [Required, Range(1, long.MaxValue)] long? StreetOfficeId,
         [StringLength(200)] string? Address,
         bool? IsActive);
     public sealed record GridDto
@@ -82,32 +84,37 @@ public static class StructureApi
     {
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         var rows = await connection.QueryAsync<CommunityDto>(new CommandDefinition("""
-            SELECT id AS Id, name AS Name, street_office AS StreetOffice, address AS Address, is_active AS IsActive
-            FROM communities WHERE is_active = 1 OR @all ORDER BY name
+            SELECT c.id AS Id, c.name AS Name, c.street_office_id AS StreetOfficeId, s.name AS StreetOfficeName,
+                   c.address AS Address, c.is_active AS IsActive
+            FROM communities c JOIN street_offices s ON s.id = c.street_office_id
+            WHERE c.is_active = 1 OR @all ORDER BY c.name
             """, new { all = caller.IsAdmin }, cancellationToken: cancellationToken));
         return TypedResults.Ok<IReadOnlyList<CommunityDto>>(rows.ToList());
     }
 
-    public static async Task<Results<Created<CommunityDto>, ProblemHttpResult>> CreateCommunity(
+    public static async Task<Results<Created<CommunityDto>, ValidationProblem, ProblemHttpResult>> CreateCommunity(
         CommunityRequest request, DbDataSource db, TimeProvider clock, CancellationToken cancellationToken)
     {
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        if (!await StreetOfficesApi.IsActiveAsync(connection, request.StreetOfficeId!.Value, cancellationToken))
+            return StreetOfficesApi.NoSuchStreetOffice();
         // IGNORE: only the unique name can fail here (validated above), and that is a conflict, not an error.
         var inserted = await connection.ExecuteAsync(new CommandDefinition("""
-            INSERT IGNORE INTO communities (name, street_office, address, is_active, created_at, updated_at)
-            VALUES (@name, @streetOffice, @address, 1, @now, @now)
-            """, new { name = request.Name.Trim(), streetOffice = request.StreetOffice.Trim(), address = request.Address?.Trim(), now = clock.GetUtcNow().UtcDateTime },
+            INSERT IGNORE INTO communities (name, street_office_id, address, is_active, created_at, updated_at)
+            VALUES (@name, @StreetOfficeId, @address, 1, @now, @now)
+            """, new { name = request.Name.Trim(), request.StreetOfficeId, address = request.Address?.Trim(), now = clock.GetUtcNow().UtcDateTime },
             cancellationToken: cancellationToken));
         if (inserted == 0)
             return NameTaken("community", request.Name);
         var created = await connection.QuerySingleAsync<CommunityDto>(new CommandDefinition("""
-            SELECT id AS Id, name AS Name, street_office AS StreetOffice, address AS Address, is_active AS IsActive
-            FROM communities WHERE name = @name
+            SELECT c.id AS Id, c.name AS Name, c.street_office_id AS StreetOfficeId, s.name AS StreetOfficeName,
+                   c.address AS Address, c.is_active AS IsActive
+            FROM communities c JOIN street_offices s ON s.id = c.street_office_id WHERE c.name = @name
             """, new { name = request.Name.Trim() }, cancellationToken: cancellationToken));
         return TypedResults.Created($"/api/v1/communities/{created.Id}", created);
     }
 
-    public static async Task<Results<Ok<CommunityDto>, NotFound, ProblemHttpResult>> UpdateCommunity(
+    public static async Task<Results<Ok<CommunityDto>, NotFound, ValidationProblem, ProblemHttpResult>> UpdateCommunity(
         long id, CommunityRequest request, DbDataSource db, TimeProvider clock, CancellationToken cancellationToken)
     {
         var name = request.Name.Trim();
@@ -116,18 +123,21 @@ public static class StructureApi
         if (await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
                 "SELECT id FROM communities WHERE id = @id", new { id }, cancellationToken: cancellationToken)) is null)
             return TypedResults.NotFound();
+        if (!await StreetOfficesApi.IsActiveAsync(connection, request.StreetOfficeId!.Value, cancellationToken))
+            return StreetOfficesApi.NoSuchStreetOffice();
         if (await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
                 "SELECT id FROM communities WHERE name = @name AND id <> @id", new { name, id }, cancellationToken: cancellationToken)) is not null)
             return NameTaken("community", name);
         await connection.ExecuteAsync(new CommandDefinition("""
-            UPDATE communities SET name = @name, street_office = @streetOffice, address = @address,
+            UPDATE communities SET name = @name, street_office_id = @StreetOfficeId, address = @address,
                    is_active = COALESCE(@IsActive, is_active), updated_at = @now
             WHERE id = @id
-            """, new { id, name, streetOffice = request.StreetOffice.Trim(), address = request.Address?.Trim(), request.IsActive, now = clock.GetUtcNow().UtcDateTime },
+            """, new { id, name, request.StreetOfficeId, address = request.Address?.Trim(), request.IsActive, now = clock.GetUtcNow().UtcDateTime },
             cancellationToken: cancellationToken));
         var row = await connection.QuerySingleOrDefaultAsync<CommunityDto>(new CommandDefinition("""
-            SELECT id AS Id, name AS Name, street_office AS StreetOffice, address AS Address, is_active AS IsActive
-            FROM communities WHERE id = @id
+            SELECT c.id AS Id, c.name AS Name, c.street_office_id AS StreetOfficeId, s.name AS StreetOfficeName,
+                   c.address AS Address, c.is_active AS IsActive
+            FROM communities c JOIN street_offices s ON s.id = c.street_office_id WHERE c.id = @id
             """, new { id }, cancellationToken: cancellationToken));
         return row is null ? TypedResults.NotFound() : TypedResults.Ok(row);
     }
@@ -262,7 +272,7 @@ public static class StructureApi
     }
 
     // TypedResults.Problem, not Conflict(problem): only the former is written as application/problem+json with a traceId.
-    private static ProblemHttpResult NameTaken(string what, string name) =>
+    internal static ProblemHttpResult NameTaken(string what, string name) =>
         TypedResults.Problem(title: $"The {what} name is taken", detail: $"Another {what} is already named '{name.Trim()}'.",
             statusCode: StatusCodes.Status409Conflict);
 }

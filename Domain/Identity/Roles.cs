@@ -15,11 +15,16 @@ public static class Roles
     public const string DepartmentStaff = "department_staff";
     /// <summary>Scoped to a community, after the community confirmed the report-in.</summary>
     public const string PartyMember = "party_member";
+    /// <summary>
+    /// Scoped to a street office: holds community staff authority in every community of it (sees and dispatches
+    /// their tickets, reads their houses and figures) and receives what escalates to the street.
+    /// </summary>
+    public const string StreetLeader = "street_leader";
     /// <summary>The whole deployment.</summary>
     public const string Admin = "admin";
 
     public static readonly IReadOnlyList<string> All =
-        [Resident, Landlord, GridWorker, CommunityStaff, DepartmentStaff, PartyMember, Admin];
+        [Resident, Landlord, GridWorker, CommunityStaff, DepartmentStaff, PartyMember, StreetLeader, Admin];
 
     public static bool IsKnown(string role) => All.Contains(role, StringComparer.Ordinal);
 }

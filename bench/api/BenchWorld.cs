@@ -25,7 +25,9 @@ public sealed class BenchWorld
         await using var c = await db.OpenConnectionAsync();
         var now = DateTime.UtcNow;
         await c.ExecuteAsync("""
-            INSERT IGNORE INTO communities (name, street_office, created_at, updated_at) VALUES (@CommunityName, '基准街道', @now, @now)
+            INSERT IGNORE INTO street_offices (name, created_at, updated_at) VALUES ('基准街道', @now, @now);
+            INSERT IGNORE INTO communities (name, street_office_id, created_at, updated_at)
+            SELECT @CommunityName, id, @now, @now FROM street_offices WHERE name = '基准街道'
             """, new { CommunityName, now });
         world.CommunityId = await c.ExecuteScalarAsync<long>("SELECT id FROM communities WHERE name = @CommunityName", new { CommunityName });
         await c.ExecuteAsync("""

@@ -97,9 +97,12 @@ internal static class Seeding
 
         await Run("CREATE TABLE IF NOT EXISTS bench_digits (d INT NOT NULL PRIMARY KEY)");
         await Run("INSERT IGNORE INTO bench_digits VALUES (0),(1),(2),(3),(4),(5),(6),(7),(8),(9)");
+        await Run("""
+            INSERT IGNORE INTO street_offices (name, created_at, updated_at) VALUES ('bench-街道', UTC_TIMESTAMP(6), UTC_TIMESTAMP(6))
+            """);
         await Run($"""
-            INSERT INTO communities (name, street_office, created_at, updated_at)
-            SELECT CONCAT('bench-社区-', a.d * 10 + b.d), 'bench-街道', UTC_TIMESTAMP(6), UTC_TIMESTAMP(6)
+            INSERT INTO communities (name, street_office_id, created_at, updated_at)
+            SELECT CONCAT('bench-社区-', a.d * 10 + b.d), (SELECT id FROM street_offices WHERE name = 'bench-街道'), UTC_TIMESTAMP(6), UTC_TIMESTAMP(6)
             FROM bench_digits a, bench_digits b WHERE a.d * 10 + b.d < {Communities} ORDER BY a.d, b.d
             """);
         await Run($"""
