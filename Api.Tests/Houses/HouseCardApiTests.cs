@@ -159,8 +159,9 @@ public class HouseCardApiTests
         var house = await world.HouseAsync(landlordId);
         var lookup = world.Factory.Services.GetRequiredServiceFor<Linli.Api.Tickets.IHouseLookup>();
 
-        var found = await lookup.FindByCodeAsync(house.Code.ToLowerInvariant(), CancellationToken.None);
-        var missing = await lookup.FindByCodeAsync("ZZZZZZZZZZ", CancellationToken.None);
+        await using var connection = await world.Factory.Services.GetRequiredServiceFor<System.Data.Common.DbDataSource>().OpenConnectionAsync();
+        var found = await lookup.FindByCodeAsync(connection, house.Code.ToLowerInvariant(), CancellationToken.None);
+        var missing = await lookup.FindByCodeAsync(connection, "ZZZZZZZZZZ", CancellationToken.None);
 
         Assert.Multiple(() =>
         {

@@ -1,4 +1,4 @@
-using System.Data.Common;
+using Linli.Api.Hosting;
 using System.Globalization;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
@@ -17,7 +17,9 @@ public static class CallerResolution
     {
         services.AddHttpContextAccessor();
         services.AddScoped(sp => sp.GetRequiredService<IHttpContextAccessor>().HttpContext?.Features.Get<Caller>() ?? Caller.Anonymous);
-        services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).PostConfigure<DbDataSource>((o, db) =>
+        // The request's one connection: the caller is read on it, and the handler goes on with it.
+        services.AddScoped<RequestConnection>();
+        services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).PostConfigure(o =>
         {
             o.Events ??= new JwtBearerEvents();
             var previous = o.Events.OnTokenValidated;
@@ -30,9 +32,9 @@ public static class CallerResolution
                     context.Fail("The access token carries no user id.");
                     return;
                 }
-                Caller? caller;
-                await using (var connection = await db.OpenConnectionAsync(context.HttpContext.RequestAborted))
-                    caller = await Caller.LoadAsync(connection, userId, context.HttpContext.RequestAborted);
+                var connection = await context.HttpContext.RequestServices.GetRequiredService<RequestConnection>()
+                    .OpenAsync(context.HttpContext.RequestAborted);
+                var caller = await Caller.LoadAsync(connection, userId, context.HttpContext.RequestAborted);
                 if (caller is null)
                 {
                     context.Fail("The user does not exist or is blocked.");

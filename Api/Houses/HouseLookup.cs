@@ -5,14 +5,13 @@ using Linli.Domain.Houses;
 namespace Linli.Api.Houses;
 
 /// <summary>Finds a house by its code, for tickets reported from a scanned code (they carry <c>houseCode</c>).</summary>
-public sealed class HouseLookup(DbDataSource db) : Linli.Api.Tickets.IHouseLookup
+public sealed class HouseLookup : Linli.Api.Tickets.IHouseLookup
 {
-    public async Task<(long HouseId, long CommunityId, long GridId)?> FindByCodeAsync(string code, CancellationToken cancellationToken)
+    public async Task<(long HouseId, long CommunityId, long GridId)?> FindByCodeAsync(DbConnection connection, string code, CancellationToken cancellationToken)
     {
         var normalised = HouseCode.Normalise(code);
         if (normalised is null)
             return null;
-        await using var connection = await db.OpenConnectionAsync(cancellationToken);
         var rows = (await connection.QueryAsync<(long HouseId, long CommunityId, long GridId)>(new CommandDefinition(
             "SELECT id, community_id, grid_id FROM houses WHERE code = @code",
             new { code = normalised }, cancellationToken: cancellationToken))).ToList();

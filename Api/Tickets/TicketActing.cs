@@ -46,15 +46,15 @@ public sealed class TicketActing(TicketNotifying notifying, TimeProvider clock)
             case TicketVerdict.WrongState or TicketVerdict.LimitReached:
                 return new TicketOutcome.Conflict(ticket.State, TicketRules.AllowedActions(ticket.Facts, relation, now), decision.Reason!);
         }
-        if (await CheckAsync(connection, input, now, ct) is { } invalid)
-            return invalid;
+        if (input.DueAt is { } due && due <= now)
+            return TicketOutcome.Invalid.Of("dueAt", "The due time must be in the future.");
 
         var me = caller?.UserId;
         var to = decision.To!.Value;
         await using var transaction = await connection.BeginTransactionAsync(ct);
         var changed = await connection.ExecuteAsync(new CommandDefinition($"""
             UPDATE tickets SET status = @to, version = version + 1, updated_at = @now{spec.Columns}
-            WHERE id = @id AND version = @version
+            WHERE id = @id AND version = @version{(input.DepartmentId is null ? "" : DepartmentIsActive)}
             """, new
         {
             id = ticket.Id,
@@ -70,6 +70,8 @@ public sealed class TicketActing(TicketNotifying notifying, TimeProvider clock)
         if (changed == 0)
         {
             await transaction.RollbackAsync(ct);
+            if (input.DepartmentId is { } departmentId && !await DepartmentExistsAsync(connection, departmentId, ct))
+                return TicketOutcome.Invalid.Of("departmentId", "Unknown department.");
             var current = await TicketQueries.FindAsync(connection, ticketId, ct);
             var facts = current?.Facts ?? ticket.Facts;
             var currentRelation = current is null ? relation : caller?.RelationTo(current) ?? TicketCaller.System;
@@ -78,10 +80,10 @@ public sealed class TicketActing(TicketNotifying notifying, TimeProvider clock)
         }
 
         var note = spec.Note(input);
-        var eventId = await TicketTimeline.AppendEventAsync(connection, transaction, ticket.Id, me, ActorRole(decision.As!.Value, relation, caller, ticket),
+        await TicketTimeline.AppendEventAsync(connection, transaction, ticket.Id, me, ActorRole(decision.As!.Value, relation, caller, ticket),
             action.ToCode(), ticket.State, to, note, spec.NoteIsInternal, now, ct);
         var photoIds = input.PhotoIds?.Distinct().ToList() ?? [];
-        if (!await TicketTimeline.AttachPhotosAsync(connection, transaction, photoIds, me ?? 0, ticket.Id, eventId, now, ct))
+        if (!await TicketTimeline.AttachPhotosAsync(connection, transaction, photoIds, me ?? 0, ticket.Id, toLastEvent: true, now, ct))
         {
             await transaction.RollbackAsync(ct);
             return TicketOutcome.Invalid.Of("photoIds", "Each photo must be your own upload, not yet attached to a ticket.");
@@ -91,20 +93,12 @@ public sealed class TicketActing(TicketNotifying notifying, TimeProvider clock)
         return new TicketOutcome.Done(ticket.Id);
     }
 
-    /// <summary>The checks the request records cannot make themselves: a due time in the future, a department that exists.</summary>
-    private static async Task<TicketOutcome.Invalid?> CheckAsync(DbConnection connection, TicketActionInput input, DateTimeOffset now, CancellationToken ct)
-    {
-        if (input.DueAt is { } due && due <= now)
-            return TicketOutcome.Invalid.Of("dueAt", "The due time must be in the future.");
-        if (input.DepartmentId is { } departmentId)
-        {
-            var known = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
-                "SELECT id FROM departments WHERE id = @departmentId AND is_active = 1", new { departmentId }, cancellationToken: ct));
-            if (known is null)
-                return TicketOutcome.Invalid.Of("departmentId", "Unknown department.");
-        }
-        return null;
-    }
+    // A dispatch lands only on an active department: checked by the UPDATE itself, and explained only when it fails.
+    private const string DepartmentIsActive = " AND EXISTS (SELECT 1 FROM departments d WHERE d.id = @departmentId AND d.is_active = 1)";
+
+    private static async Task<bool> DepartmentExistsAsync(DbConnection connection, long departmentId, CancellationToken ct) =>
+        await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
+            "SELECT id FROM departments WHERE id = @departmentId AND is_active = 1", new { departmentId }, cancellationToken: ct)) is not null;
 
     /// <summary>The role the caller acts in, for the timeline: the party of the step taken.</summary>
     private static string ActorRole(TicketParty party, TicketCaller relation, CallerScope? caller, TicketRow ticket)

@@ -18,7 +18,7 @@ public sealed record TicketListFilter(
 /// </summary>
 public sealed class TicketListQuery(DbDataSource db, TimeProvider clock)
 {
-    public async Task<IReadOnlyList<TicketRow>> PageAsync(CallerScope caller, TicketListFilter filter, long? after, int take, CancellationToken ct)
+    public async Task<IReadOnlyList<TicketRow>> PageAsync(DbConnection connection, CallerScope caller, TicketListFilter filter, long? after, int take, CancellationToken ct)
     {
         // Newest first, keyset on id (the primary key, or the filter's index then id).
         var sql = $"""
@@ -29,7 +29,6 @@ public sealed class TicketListQuery(DbDataSource db, TimeProvider clock)
             WHERE {Where(caller, filter)}{(after is null ? "" : " AND t.id < @after")}
             ORDER BY t.id DESC LIMIT @take
             """;
-        await using var connection = await db.OpenConnectionAsync(ct);
         var rows = await connection.QueryAsync<TicketRow>(new CommandDefinition(sql, Parameters(caller, filter, after, take), cancellationToken: ct));
         return rows.ToList();
     }

@@ -3,7 +3,7 @@ using Dapper;
 
 namespace Linli.Api.Tickets;
 
-/// <summary>The reads of the tickets feature: one ticket with its names, its timeline and photos.</summary>
+/// <summary>The reads of the tickets feature: one ticket with its names and photos, and its timeline.</summary>
 public static class TicketQueries
 {
     // Everything a ticket page shows, by primary key. The handler's 党员 badge (党员亮身份) shows only for a report-in
@@ -17,7 +17,8 @@ public static class TicketQueries
                t.handler_user_id, hu.nickname AS handler_name,
                pm.name AS handler_badge_name, pm.organisation AS handler_badge_organisation,
                t.handler_department_id, t.dispatched_by, t.published_at, t.due_at, t.reopen_count, t.last_urged_at, t.satisfaction,
-               t.evaluation_comment, t.resolved_at, t.closed_at, t.version, t.created_at, t.updated_at
+               t.evaluation_comment, t.resolved_at, t.closed_at, t.version, t.created_at, t.updated_at,
+               (SELECT GROUP_CONCAT(p.id ORDER BY p.id) FROM uploads p WHERE p.ticket_id = t.id AND p.event_id IS NULL) AS photo_ids
         FROM tickets t
         JOIN ticket_categories c ON c.id = t.category_id
         JOIN communities cm ON cm.id = t.community_id
@@ -34,26 +35,32 @@ public static class TicketQueries
         return await connection.QuerySingleOrDefaultAsync<TicketRow>(new CommandDefinition(SelectTicket, new { id }, transaction, cancellationToken: ct));
     }
 
-    public static async Task<IReadOnlyList<TicketEventRow>> EventsAsync(DbConnection connection, long ticketId, CancellationToken ct)
-    {
-        // ix_ticket_events_ticket
-        var rows = await connection.QueryAsync<TicketEventRow>(new CommandDefinition("""
-            SELECT e.id, e.actor_id, u.nickname AS actor_name, e.actor_role, e.action, e.from_status, e.to_status,
-                   e.note, e.is_internal, e.created_at
-            FROM ticket_events e
-            LEFT JOIN users u ON u.id = e.actor_id
-            WHERE e.ticket_id = @ticketId
-            ORDER BY e.id
-            """, new { ticketId }, cancellationToken: ct));
-        return rows.ToList();
-    }
+    // ix_ticket_events_ticket; the photos by ix_uploads_ticket.
+    private const string SelectEvents = """
+        SELECT e.id, e.actor_id, u.nickname AS actor_name, e.actor_role, e.action, e.from_status, e.to_status,
+               e.note, e.is_internal, e.created_at,
+               (SELECT GROUP_CONCAT(p.id ORDER BY p.id) FROM uploads p WHERE p.ticket_id = e.ticket_id AND p.event_id = e.id) AS photo_ids
+        FROM ticket_events e
+        LEFT JOIN users u ON u.id = e.actor_id
+        WHERE e.ticket_id = @id
+        ORDER BY e.id
+        """;
 
-    /// <summary>The ticket's photos: event_id NULL for the report's own, else the timeline event that added them.</summary>
-    public static async Task<IReadOnlyList<(long Id, long? EventId)>> PhotosAsync(DbConnection connection, long ticketId, CancellationToken ct)
+    /// <summary>The ticket's timeline, each event with its photos.</summary>
+    public static async Task<IReadOnlyList<TicketEventRow>> EventsAsync(DbConnection connection, long id, CancellationToken ct) =>
+        (await connection.QueryAsync<TicketEventRow>(new CommandDefinition(SelectEvents, new { id }, cancellationToken: ct))).ToList();
+
+    /// <summary>
+    /// A ticket this request has just written, with its timeline, in one round trip. Only for a ticket that exists:
+    /// a first result that is empty would leave the second unread on the connection.
+    /// </summary>
+    public static async Task<(TicketRow Ticket, IReadOnlyList<TicketEventRow> Events)> FindWrittenAsync(DbConnection connection, long id, CancellationToken ct)
     {
-        // ix_uploads_ticket
-        var rows = await connection.QueryAsync<(long Id, long? EventId)>(new CommandDefinition(
-            "SELECT id, event_id FROM uploads WHERE ticket_id = @ticketId ORDER BY id", new { ticketId }, cancellationToken: ct));
-        return rows.ToList();
+        await using var results = await connection.QueryMultipleAsync(new CommandDefinition(
+            SelectTicket + ";\n" + SelectEvents, new { id }, cancellationToken: ct));
+        var ticket = await results.ReadSingleOrDefaultAsync<TicketRow>()
+            ?? throw new InvalidOperationException($"Ticket {id} vanished right after it was written.");
+        var events = (await results.ReadAsync<TicketEventRow>()).ToList();
+        return (ticket, events);
     }
 }

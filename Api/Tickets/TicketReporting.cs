@@ -15,7 +15,6 @@ namespace Linli.Api.Tickets;
 /// timeline event and photos in one transaction. An Idempotency-Key makes a retried report answer the first ticket.
 /// </summary>
 public sealed partial class TicketReporting(
-    DbDataSource db,
     TimeProvider clock,
     FieldProtector protector,
     IHouseLookup houses,
@@ -31,24 +30,26 @@ public sealed partial class TicketReporting(
     private static partial Regex PhonePattern();
 
     /// <summary>A deadlock or lock wait runs the whole report again: the Idempotency-Key makes that safe.</summary>
-    public Task<TicketOutcome> CreateAsync(CallerScope caller, string? idempotencyKey, CreateTicketRequest request, CancellationToken ct) =>
-        LockConflictRetry.RunAsync(() => CreateOnceAsync(caller, idempotencyKey, request, ct), ct);
+    public Task<TicketOutcome> CreateAsync(DbConnection conn, CallerScope caller, string? idempotencyKey, CreateTicketRequest request, CancellationToken ct) =>
+        LockConflictRetry.RunAsync(() => CreateOnceAsync(conn, caller, idempotencyKey, request, ct), ct);
 
-    private async Task<TicketOutcome> CreateOnceAsync(CallerScope caller, string? idempotencyKey, CreateTicketRequest request, CancellationToken ct)
+    private async Task<TicketOutcome> CreateOnceAsync(DbConnection conn, CallerScope caller, string? idempotencyKey, CreateTicketRequest request, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         if (string.IsNullOrWhiteSpace(idempotencyKey) || idempotencyKey.Length > 100)
             return TicketOutcome.Invalid.Of("Idempotency-Key", "The Idempotency-Key header is required (at most 100 characters).");
 
-        await using (var connection = await db.OpenConnectionAsync(ct))
-        {
-            // Primary key (user_id, idempotency_key).
-            var existing = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
-                "SELECT ticket_id FROM ticket_idempotency WHERE user_id = @me AND idempotency_key = @idempotencyKey",
-                new { me = caller.UserId, idempotencyKey }, cancellationToken: ct));
-            if (existing is { } replayed)
-                return new TicketOutcome.Replayed(replayed);
-        }
+        // Everything the checks look up, in one statement, each by its primary key: a ticket already reported under
+        // this key (ticket_idempotency's (user_id, idempotency_key)), the category, the grid or community, the openid.
+        var known = await conn.QuerySingleAsync<Lookups>(new CommandDefinition("""
+            SELECT (SELECT ticket_id FROM ticket_idempotency WHERE user_id = @me AND idempotency_key = @idempotencyKey) AS replayed,
+                   (SELECT name FROM ticket_categories WHERE id = @categoryId AND is_active = 1) AS category_name,
+                   (SELECT community_id FROM grids WHERE id = @gridId AND is_active = 1) AS grid_community_id,
+                   (SELECT id FROM communities WHERE id = @communityId AND is_active = 1) AS community_id,
+                   (SELECT openid FROM users WHERE id = @me) AS open_id
+            """, new { me = caller.UserId, idempotencyKey, request.CategoryId, request.GridId, request.CommunityId }, cancellationToken: ct));
+        if (known.Replayed is { } replayed)
+            return new TicketOutcome.Replayed(replayed);
 
         var description = request.Description?.Trim() ?? "";
         if (description.Length is < 5 or > 1000)
@@ -79,20 +80,13 @@ public sealed partial class TicketReporting(
         if (channel == "mini_program" && (onBehalfName is not null || onBehalfPhone is not null))
             errors["channel"] = ["A name and phone of someone else need the channel on_behalf or phone."];
 
-        await using var conn = await db.OpenConnectionAsync(ct);
-        string? categoryName = null;
-        if (request.CategoryId is { } categoryId)
-        {
-            categoryName = await conn.ExecuteScalarAsync<string?>(new CommandDefinition(
-                "SELECT name FROM ticket_categories WHERE id = @categoryId AND is_active = 1", new { categoryId }, cancellationToken: ct));
-            if (categoryName is null)
-                errors["categoryId"] = ["Unknown category."];
-        }
+        if (request.CategoryId is not null && known.CategoryName is null)
+            errors["categoryId"] = ["Unknown category."];
 
         long? houseId = null, communityId = null, gridId = null;
         if (!string.IsNullOrWhiteSpace(request.HouseCode))
         {
-            var house = await houses.FindByCodeAsync(request.HouseCode.Trim(), ct);
+            var house = await houses.FindByCodeAsync(conn, request.HouseCode.Trim(), ct);
             if (house is null)
                 errors["houseCode"] = ["Unknown house code."];
             else
@@ -100,18 +94,16 @@ public sealed partial class TicketReporting(
         }
         else if (request.GridId is { } requestedGrid)
         {
-            communityId = await conn.ExecuteScalarAsync<long?>(new CommandDefinition(
-                "SELECT community_id FROM grids WHERE id = @requestedGrid AND is_active = 1", new { requestedGrid }, cancellationToken: ct));
+            communityId = known.GridCommunityId;
             if (communityId is null)
                 errors["gridId"] = ["Unknown grid."];
             else if (request.CommunityId is { } c && c != communityId)
                 errors["gridId"] = ["The grid is not in that community."];
             gridId = requestedGrid;
         }
-        else if (request.CommunityId is { } requestedCommunity)
+        else if (request.CommunityId is not null)
         {
-            communityId = await conn.ExecuteScalarAsync<long?>(new CommandDefinition(
-                "SELECT id FROM communities WHERE id = @requestedCommunity AND is_active = 1", new { requestedCommunity }, cancellationToken: ct));
+            communityId = known.CommunityId;
             if (communityId is null)
                 errors["communityId"] = ["Unknown community."];
         }
@@ -126,9 +118,7 @@ public sealed partial class TicketReporting(
             && !(caller.IsAdmin || caller.StaffCommunities.Contains(communityId!.Value) || (gridId is { } g && caller.Grids.Contains(g))))
             return new TicketOutcome.Forbidden("Only grid workers and community staff of this place report by patrol, phone or on behalf of someone.");
 
-        var openid = await conn.ExecuteScalarAsync<string?>(new CommandDefinition(
-            "SELECT openid FROM users WHERE id = @me", new { me = caller.UserId }, cancellationToken: ct));
-        var check = await CheckContentAsync(openid ?? "", request.Address is null ? description : $"{description}\n{request.Address}", ct);
+        var check = await CheckContentAsync(known.OpenId ?? "", request.Address is null ? description : $"{description}\n{request.Address}", ct);
         if (check == ContentSuggestion.Risky)
             return new TicketOutcome.Refused("The description contains content that cannot be published. Please rephrase it.");
         var needsReview = check != ContentSuggestion.Pass;
@@ -186,7 +176,7 @@ public sealed partial class TicketReporting(
             new { ticketId, me = caller.UserId, idempotencyKey }, transaction, cancellationToken: ct));
         await TicketTimeline.AppendEventAsync(conn, transaction, ticketId, caller.UserId, ReporterRole(caller, channel), "report", null,
             TicketState.Submitted, channel == "mini_program" ? null : channel, false, now, ct);
-        if (!await TicketTimeline.AttachPhotosAsync(conn, transaction, photoIds, caller.UserId, ticketId, null, now, ct))
+        if (!await TicketTimeline.AttachPhotosAsync(conn, transaction, photoIds, caller.UserId, ticketId, toLastEvent: false, now, ct))
         {
             await transaction.RollbackAsync(ct);
             return TicketOutcome.Invalid.Of("photoIds", "Each photo must be your own upload, not yet attached to a ticket.");
@@ -232,6 +222,15 @@ public sealed partial class TicketReporting(
             return null;
         var compact = phone.Replace(" ", "", StringComparison.Ordinal).Replace("-", "", StringComparison.Ordinal);
         return PhonePattern().IsMatch(compact) ? compact : null;
+    }
+
+    private sealed class Lookups
+    {
+        public long? Replayed { get; init; }
+        public string? CategoryName { get; init; }
+        public long? GridCommunityId { get; init; }
+        public long? CommunityId { get; init; }
+        public string? OpenId { get; init; }
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "WeChat content check unavailable (errcode {ErrCode}); the ticket is flagged for review")]

@@ -47,6 +47,8 @@ public sealed class TicketRow
     public int Version { get; init; }
     public DateTime CreatedAt { get; init; }
     public DateTime UpdatedAt { get; init; }
+    /// <summary>The ids of the report's own photos, comma-separated (GROUP_CONCAT); null when none.</summary>
+    public string? PhotoIds { get; init; }
 
     public TicketState State => TicketStates.Parse(Status);
 
@@ -69,4 +71,6 @@ public sealed class TicketEventRow
     public string? Note { get; init; }
     public bool IsInternal { get; init; }
     public DateTime CreatedAt { get; init; }
+    /// <summary>The ids of the photos added with this event, comma-separated; null when none.</summary>
+    public string? PhotoIds { get; init; }
 }

@@ -1,4 +1,4 @@
-using System.Data.Common;
+using System.Globalization;
 using Linli.Api.PartyMembers;
 using Linli.Domain.People;
 using Linli.Domain.Tickets;
@@ -11,15 +11,15 @@ public static class TicketView
 {
     public static string PhotoUrl(long uploadId) => $"/api/v1/uploads/{uploadId}";
 
-    public static async Task<TicketDto> BuildAsync(DbConnection connection, TicketRow t, CallerScope caller, FieldProtector protector,
-        DateTimeOffset now, CancellationToken ct)
+    /// <summary>The photos of a comma-separated id list (GROUP_CONCAT).</summary>
+    private static List<PhotoDto> Photos(string? ids) =>
+        ids is null ? [] : ids.Split(',').Select(id => long.Parse(id, CultureInfo.InvariantCulture)).Select(id => new PhotoDto(id, PhotoUrl(id))).ToList();
+
+    public static TicketDto Build(TicketRow t, IReadOnlyList<TicketEventRow> events, CallerScope caller, FieldProtector protector, DateTimeOffset now)
     {
         var insider = caller.SeesInternal(t);
         var relation = caller.RelationTo(t);
         var seesContact = insider || relation.IsSubmitter;
-        var events = await TicketQueries.EventsAsync(connection, t.Id, ct);
-        var photos = await TicketQueries.PhotosAsync(connection, t.Id, ct);
-        var photosByEvent = photos.Where(p => p.EventId is not null).ToLookup(p => p.EventId!.Value, p => new PhotoDto(p.Id, PhotoUrl(p.Id)));
 
         var timeline = events
             .Where(e => insider || !e.IsInternal)
@@ -32,7 +32,7 @@ public static class TicketView
                 TicketStates.Parse(e.ToStatus),
                 e.Note,
                 e.IsInternal,
-                photosByEvent[e.Id].ToList(),
+                Photos(e.PhotoIds),
                 TicketRow.Utc(e.CreatedAt)))
             .ToList();
 
@@ -56,7 +56,7 @@ public static class TicketView
             t.IsOverdue(now),
             t.ReopenCount, t.Satisfaction, t.EvaluationComment,
             TicketRow.Utc(t.CreatedAt), TicketRow.Utc(t.UpdatedAt),
-            photos.Where(p => p.EventId is null).Select(p => new PhotoDto(p.Id, PhotoUrl(p.Id))).ToList(),
+            Photos(t.PhotoIds),
             timeline,
             TicketRules.AllowedActions(t.Facts, relation, now).Where(a => a != TicketAction.AutoClose).ToList());
     }

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Security.Claims;
 using Linli.Api.Auth;
 using Linli.Api.Csv;
+using Linli.Api.Hosting;
 using Linli.Domain.Tickets;
 using Linli.Infrastructure.Crypto;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -67,27 +68,26 @@ public static class TicketsApi
 
     /// <summary>An action whose body has a required field.</summary>
     public static Task<Results<Ok<TicketDto>, ValidationProblem, ProblemHttpResult>> Act<TRequest>(
-        long id, TRequest request, Caller current, TicketActing acting, DbDataSource db, FieldProtector protector, TimeProvider clock, CancellationToken ct)
+        long id, TRequest request, Caller current, TicketActing acting, RequestConnection db, FieldProtector protector, TimeProvider clock, CancellationToken ct)
         where TRequest : class, ITicketActionRequest =>
         ActAsync(id, TRequest.Action, request.ToInput(), current, acting, db, protector, clock, ct);
 
     /// <summary>An action whose body may be left out: every field is optional.</summary>
     public static Task<Results<Ok<TicketDto>, ValidationProblem, ProblemHttpResult>> ActWithOptionalBody<TRequest>(
-        long id, TRequest? request, Caller current, TicketActing acting, DbDataSource db, FieldProtector protector, TimeProvider clock, CancellationToken ct)
+        long id, TRequest? request, Caller current, TicketActing acting, RequestConnection db, FieldProtector protector, TimeProvider clock, CancellationToken ct)
         where TRequest : class, ITicketActionRequest =>
         ActAsync(id, TRequest.Action, request?.ToInput() ?? TicketActionInput.None, current, acting, db, protector, clock, ct);
 
     private static async Task<Results<Ok<TicketDto>, ValidationProblem, ProblemHttpResult>> ActAsync(
-        long id, TicketAction action, TicketActionInput input, Caller current, TicketActing acting, DbDataSource db, FieldProtector protector,
+        long id, TicketAction action, TicketActionInput input, Caller current, TicketActing acting, RequestConnection db, FieldProtector protector,
         TimeProvider clock, CancellationToken ct)
     {
         var caller = new CallerScope(current);
-        TicketOutcome outcome;
-        await using (var connection = await db.OpenConnectionAsync(ct))
-            outcome = await acting.ApplyAsync(connection, caller, id, action, input, ct);
+        var connection = await db.OpenAsync(ct);
+        var outcome = await acting.ApplyAsync(connection, caller, id, action, input, ct);
         return outcome switch
         {
-            TicketOutcome.Done(var done) => TypedResults.Ok(await ViewAsync(db, done, caller, protector, clock, ct)),
+            TicketOutcome.Done(var done) => TypedResults.Ok(await ViewAsync(connection, done, caller, protector, clock, ct)),
             TicketOutcome.Invalid(var errors) => TypedResults.ValidationProblem(errors),
             _ => Problem(outcome),
         };
@@ -95,17 +95,18 @@ public static class TicketsApi
 
     public static async Task<Results<Created<TicketDto>, Ok<TicketDto>, ValidationProblem, ProblemHttpResult>> CreateTicket(
         CreateTicketRequest request, [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey, Caller current,
-        TicketReporting reporting, DbDataSource db, FieldProtector protector, TimeProvider clock, CancellationToken ct)
+        TicketReporting reporting, RequestConnection db, FieldProtector protector, TimeProvider clock, CancellationToken ct)
     {
         var caller = new CallerScope(current);
-        var outcome = await reporting.CreateAsync(caller, idempotencyKey, request, ct);
+        var connection = await db.OpenAsync(ct);
+        var outcome = await reporting.CreateAsync(connection, caller, idempotencyKey, request, ct);
         switch (outcome)
         {
             case TicketOutcome.Done(var id):
-                return TypedResults.Created($"/api/v1/tickets/{id}", await ViewAsync(db, id, caller, protector, clock, ct));
+                return TypedResults.Created($"/api/v1/tickets/{id}", await ViewAsync(connection, id, caller, protector, clock, ct));
             // The first request answered 201; a replay answers 200 with the same ticket.
             case TicketOutcome.Replayed(var id):
-                return TypedResults.Ok(await ViewAsync(db, id, caller, protector, clock, ct));
+                return TypedResults.Ok(await ViewAsync(connection, id, caller, protector, clock, ct));
             case TicketOutcome.Invalid(var errors):
                 return TypedResults.ValidationProblem(errors);
             default:
@@ -114,19 +115,20 @@ public static class TicketsApi
     }
 
     public static async Task<Results<Ok<TicketDto>, ProblemHttpResult>> GetTicket(
-        long id, Caller current, DbDataSource db, FieldProtector protector, TimeProvider clock, CancellationToken ct)
+        long id, Caller current, RequestConnection db, FieldProtector protector, TimeProvider clock, CancellationToken ct)
     {
         var caller = new CallerScope(current);
-        await using var connection = await db.OpenConnectionAsync(ct);
+        var connection = await db.OpenAsync(ct);
         var ticket = await TicketQueries.FindAsync(connection, id, ct);
         if (ticket is null || !caller.CanSee(ticket))
             return NotFound();
-        return TypedResults.Ok(await TicketView.BuildAsync(connection, ticket, caller, protector, clock.GetUtcNow(), ct));
+        var events = await TicketQueries.EventsAsync(connection, id, ct);
+        return TypedResults.Ok(TicketView.Build(ticket, events, caller, protector, clock.GetUtcNow()));
     }
 
     /// <summary>The tickets the caller may see, newest first; with <c>Accept: text/csv</c> every matching ticket as a download.</summary>
     public static async Task<Results<Ok<TicketPageDto>, CsvResult, ValidationProblem>> ListTickets(
-        Caller current, HttpRequest http, DbDataSource db, TicketListQuery list, TimeProvider clock, CancellationToken ct,
+        Caller current, HttpRequest http, RequestConnection db, TicketListQuery list, TimeProvider clock, CancellationToken ct,
         string? status = null, long? categoryId = null, long? communityId = null, long? gridId = null, long? departmentId = null,
         bool? mine = null, bool? overdue = null, string? text = null, string? cursor = null, int? limit = null)
     {
@@ -163,7 +165,7 @@ public static class TicketsApi
         if (CsvResult.Accepts(http))
             return list.Csv(caller, filter, $"工单列表_{Domain.Stats.ChinaStandardTime.DateOf(now):yyyyMMdd}.csv");
 
-        var rows = await list.PageAsync(caller, filter, after, size + 1, ct);
+        var rows = await list.PageAsync(await db.OpenAsync(ct), caller, filter, after, size + 1, ct);
         var page = rows.Take(size).Select(t => new TicketListItemDto(
             t.Id, t.Number, t.State, t.CategoryId, t.CategoryName, t.CommunityId, t.GridId,
             t.Description.Length > 100 ? t.Description[..100] : t.Description, t.Channel,
@@ -172,12 +174,10 @@ public static class TicketsApi
         return TypedResults.Ok(new TicketPageDto(page, next));
     }
 
-    private static async Task<TicketDto> ViewAsync(DbDataSource db, long id, CallerScope caller, FieldProtector protector, TimeProvider clock, CancellationToken ct)
+    private static async Task<TicketDto> ViewAsync(DbConnection connection, long id, CallerScope caller, FieldProtector protector, TimeProvider clock, CancellationToken ct)
     {
-        await using var connection = await db.OpenConnectionAsync(ct);
-        var ticket = await TicketQueries.FindAsync(connection, id, ct)
-            ?? throw new InvalidOperationException($"Ticket {id} vanished right after it was written.");
-        return await TicketView.BuildAsync(connection, ticket, caller, protector, clock.GetUtcNow(), ct);
+        var (ticket, events) = await TicketQueries.FindWrittenAsync(connection, id, ct);
+        return TicketView.Build(ticket, events, caller, protector, clock.GetUtcNow());
     }
 
     /// <summary>The 409 of a ticket action: the ticket's state now and what the caller may do instead.</summary>

@@ -20,15 +20,14 @@ public sealed class NotificationWriter(TimeProvider clock, IOptions<Notification
         var data = JsonSerializer.Serialize(notice.Data);
         foreach (var userId in userIds.Distinct())
         {
-            var notificationId = await connection.ExecuteScalarAsync<long>(new CommandDefinition("""
+            // One round trip per person: the outbox row takes the notification's id from LAST_INSERT_ID().
+            await connection.ExecuteAsync(new CommandDefinition("""
                 INSERT INTO notifications (user_id, ticket_id, kind, title, body, created_at)
                 VALUES (@userId, @TicketId, @Kind, @Title, @Body, @now);
-                SELECT LAST_INSERT_ID();
-                """, new { userId, notice.TicketId, notice.Kind, notice.Title, Body = Cut(notice.Body, 500), now }, transaction, cancellationToken: ct));
-            await connection.ExecuteAsync(new CommandDefinition("""
                 INSERT INTO notification_outbox (notification_id, user_id, kind, data_json, page, status, attempts, next_attempt_at, created_at)
-                VALUES (@notificationId, @userId, @Kind, @data, @page, 'pending', 0, @now, @now)
-                """, new { notificationId, userId, notice.Kind, data, page, now }, transaction, cancellationToken: ct));
+                VALUES (LAST_INSERT_ID(), @userId, @Kind, @data, @page, 'pending', 0, @now, @now)
+                """, new { userId, notice.TicketId, notice.Kind, notice.Title, Body = Cut(notice.Body, 500), data, page, now },
+                transaction, cancellationToken: ct));
         }
     }
 

@@ -84,19 +84,34 @@ public sealed class BenchWorld
             new { CommunityId, offset = size / 10 });
     }
 
-    /// <summary>The report transaction of TicketReporting.CreateAsync, statement for statement.</summary>
+    /// <summary>
+    /// The statements of a report (TicketReporting.CreateAsync, then the ticket read back for the answer), on one
+    /// connection: the caller, the look-ups, the day's number, the transaction, the ticket and its timeline.
+    /// </summary>
     public async Task SubmitThroughDriverAsync(long i)
     {
         var now = DateTime.UtcNow;
         var key = Guid.NewGuid().ToString("N");
         await using var c = await _db.OpenConnectionAsync();
+        await c.QueryAsync("""
+            SELECT CAST(u.is_blocked AS SIGNED) AS IsBlocked, r.role, r.community_id, r.grid_id, r.department_id
+            FROM users u LEFT JOIN user_roles r ON r.user_id = u.id AND r.revoked_at IS NULL WHERE u.id = @ResidentId
+            """, new { ResidentId });
+        await c.QuerySingleAsync("""
+            SELECT (SELECT ticket_id FROM ticket_idempotency WHERE user_id = @ResidentId AND idempotency_key = @key) AS replayed,
+                   (SELECT name FROM ticket_categories WHERE id = @CategoryId AND is_active = 1) AS category_name,
+                   (SELECT id FROM communities WHERE id = @CommunityId AND is_active = 1) AS community_id,
+                   (SELECT openid FROM users WHERE id = @ResidentId) AS open_id
+            """, new { ResidentId, key, CategoryId, CommunityId });
+        var day = DateTime.UtcNow.AddHours(8).Date;
+        var n = await c.ExecuteScalarAsync<int>("""
+            INSERT INTO ticket_number_counters (day, n) VALUES (@day, LAST_INSERT_ID(1)) ON DUPLICATE KEY UPDATE n = LAST_INSERT_ID(n + 1);
+            SELECT LAST_INSERT_ID();
+            """, new { day });
         await using var tx = await c.BeginTransactionAsync();
         await c.ExecuteAsync("""
             INSERT IGNORE INTO ticket_idempotency (user_id, idempotency_key, ticket_id, created_at) VALUES (@ResidentId, @key, NULL, @now)
             """, new { ResidentId, key, now }, tx);
-        var day = DateTime.UtcNow.AddHours(8).Date;
-        await c.ExecuteAsync("INSERT INTO ticket_number_counters (day, n) VALUES (@day, 1) ON DUPLICATE KEY UPDATE n = n + 1", new { day }, tx);
-        var n = await c.ExecuteScalarAsync<int>("SELECT n FROM ticket_number_counters WHERE day = @day", new { day }, tx);
         var id = await c.ExecuteScalarAsync<long>("""
             INSERT INTO tickets (number, category_id, community_id, grid_id, description, channel, submitter_id, needs_review, status, version, created_at, updated_at)
             VALUES (@number, @CategoryId, @CommunityId, NULL, @description, 'mini_program', @ResidentId, 0, 'submitted', 0, @now, @now);
@@ -108,9 +123,18 @@ public sealed class BenchWorld
             VALUES (@id, @ResidentId, 'resident', 'report', NULL, 'submitted', 0, @now)
             """, new { id, ResidentId, now }, tx);
         await tx.CommitAsync();
+        await using var read = await c.QueryMultipleAsync("""
+            SELECT t.*, (SELECT GROUP_CONCAT(p.id) FROM uploads p WHERE p.ticket_id = t.id AND p.event_id IS NULL) AS photo_ids
+            FROM tickets t JOIN ticket_categories c ON c.id = t.category_id JOIN communities cm ON cm.id = t.community_id
+            JOIN users su ON su.id = t.submitter_id WHERE t.id = @id;
+            SELECT e.*, (SELECT GROUP_CONCAT(p.id) FROM uploads p WHERE p.ticket_id = e.ticket_id AND p.event_id = e.id) AS photo_ids
+            FROM ticket_events e LEFT JOIN users u ON u.id = e.actor_id WHERE e.ticket_id = @id ORDER BY e.id
+            """, new { id });
+        await read.ReadAsync();
+        await read.ReadAsync();
     }
 
-    /// <summary>The list SELECT that TicketsApi.ListTickets runs for community staff with these filters.</summary>
+    /// <summary>The list SELECT that TicketsApi.ListTickets runs for community staff with these filters (CallerScope.VisibilitySql).</summary>
     public async Task<int> ListThroughDriverAsync(long? after)
     {
         await using var c = await _db.OpenConnectionAsync();
@@ -119,8 +143,8 @@ public sealed class BenchWorld
                    t.description, t.channel, t.due_at, t.created_at, t.updated_at
             FROM tickets t
             JOIN ticket_categories c ON c.id = t.category_id
-            WHERE (t.submitter_id = @me OR t.handler_user_id = @me OR t.community_id IN (SELECT ur.community_id FROM user_roles ur WHERE ur.user_id = @me AND ur.role = 'community_staff' AND ur.revoked_at IS NULL)){(after is null ? "" : " AND t.id < @after")} AND t.status IN @states AND t.community_id = @CommunityId ORDER BY t.id DESC LIMIT @take
-            """, new { me = StaffId, after, states = new[] { "submitted", "dispatched", "open_for_claim", "in_progress" }, CommunityId, take = 21 });
+            WHERE (t.submitter_id = @me OR t.handler_user_id = @me OR t.community_id IN @staffCommunities){(after is null ? "" : " AND t.id < @after")} AND t.status IN @states AND t.community_id = @CommunityId ORDER BY t.id DESC LIMIT @take
+            """, new { me = StaffId, staffCommunities = new[] { CommunityId }, after, states = new[] { "submitted", "dispatched", "open_for_claim", "in_progress" }, CommunityId, take = 21 });
         return rows.Count();
     }
 }

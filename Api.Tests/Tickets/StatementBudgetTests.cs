@@ -1,0 +1,125 @@
+using System.Data.Common;
+using System.Net;
+using Linli.Api.Tests.Support;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Linli.Api.Tests.Tickets;
+
+/// <summary>
+/// What one request asks of the database (issue 11, item 6), counted by a wrapper around the service's data source:
+/// SQL statements (a batch of two counts two; a transaction's begin and commit count one each) and round trips.
+/// Every request runs on one connection.
+/// </summary>
+public class StatementBudgetTests
+{
+    private sealed class CountingFactory() : LinliFactory(TicketsApp.Settings())
+    {
+        public CountingDataSource? Counter { get; private set; }
+
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            base.ConfigureWebHost(builder);
+            builder.ConfigureTestServices(services =>
+            {
+                var original = services.Last(d => d.ServiceType == typeof(DbDataSource));
+                services.Remove(original);
+                services.AddSingleton<DbDataSource>(sp => Counter ??= new CountingDataSource(
+                    original.ImplementationInstance as DbDataSource ?? (DbDataSource)original.ImplementationFactory!(sp)));
+            });
+        }
+    }
+
+    private static readonly Lazy<CountingFactory> Instance = new(() =>
+    {
+        var factory = new CountingFactory();
+        _ = factory.Server;
+        return factory;
+    });
+
+    private sealed record Cost(int Statements, int RoundTrips, int Connections);
+
+    private static async Task<Cost> MeasureAsync(Func<Task<HttpResponseMessage>> request, HttpStatusCode expected)
+    {
+        var counter = Instance.Value.Counter!;
+        counter.Reset();
+        using var response = await request();
+        Assert.That(response.StatusCode, Is.EqualTo(expected), await response.Content.ReadAsStringAsync());
+        return new Cost(counter.Statements, counter.RoundTrips, counter.Connections);
+    }
+
+    private static async Task<TicketWorld> WorldAsync() => await TicketWorld.CreateAsync(Instance.Value);
+
+    [Test]
+    public async Task ReportingAProblemTakesAtMostTenRoundTripsOnOneConnection()
+    {
+        var w = await WorldAsync();
+        var category = await w.CategoryIdAsync();
+
+        var cost = await MeasureAsync(() => w.PostReportAsync(w.Resident.Client,
+            new { categoryId = category, description = "楼道灯坏了，晚上很黑", gridId = w.GridId, contactPhone = "13912345678" }), HttpStatusCode.Created);
+
+        TestContext.Out.WriteLine($"report: {cost}");
+        Assert.Multiple(() =>
+        {
+            Assert.That(cost.RoundTrips, Is.LessThanOrEqualTo(10));
+            Assert.That(cost.Statements, Is.LessThanOrEqualTo(13));
+            Assert.That(cost.Connections, Is.EqualTo(1));
+        });
+    }
+
+    [Test]
+    public async Task ATicketActionTakesAtMostEightPlusOnePerPersonTold()
+    {
+        var w = await WorldAsync();
+        var taken = await w.ReportAsync();
+        var dispatched = await w.ReportAsync();
+
+        // take tells nobody; dispatch tells the resident and the department's one staff member; accept tells the resident.
+        var take = await MeasureAsync(() => TicketWorld.ActAsync(w.Staff.Client, taken.Id, "take"), HttpStatusCode.OK);
+        var dispatch = await MeasureAsync(() => TicketWorld.ActAsync(w.Staff.Client, dispatched.Id, "dispatch", new { departmentId = w.DepartmentId }),
+            HttpStatusCode.OK);
+        var accept = await MeasureAsync(() => TicketWorld.ActAsync(w.DepartmentStaff.Client, dispatched.Id, "accept"), HttpStatusCode.OK);
+
+        TestContext.Out.WriteLine($"take: {take}; dispatch: {dispatch}; accept: {accept}");
+        Assert.Multiple(() =>
+        {
+            Assert.That(take.Statements, Is.LessThanOrEqualTo(8), "take");
+            Assert.That(take.RoundTrips, Is.LessThanOrEqualTo(8), "take");
+            Assert.That(dispatch.RoundTrips, Is.LessThanOrEqualTo(8 + 2), "dispatch");
+            Assert.That(accept.RoundTrips, Is.LessThanOrEqualTo(8 + 1), "accept");
+            Assert.That(new[] { take.Connections, dispatch.Connections, accept.Connections }, Is.All.EqualTo(1));
+        });
+    }
+
+    [Test]
+    public async Task AListPageTakesAtMostTwoStatements()
+    {
+        var w = await WorldAsync();
+        await w.ReportAsync();
+
+        var cost = await MeasureAsync(() => w.Staff.Client.GetAsync("/api/v1/tickets?limit=20"), HttpStatusCode.OK);
+
+        TestContext.Out.WriteLine($"list: {cost}");
+        Assert.That(cost, Is.EqualTo(new Cost(2, 2, 1)));
+    }
+
+    [Test]
+    public async Task ATicketsDetailTakesAtMostThreeStatements()
+    {
+        var w = await WorldAsync();
+        var ticket = await w.ReportAsync();
+        await TicketWorld.ActOkAsync(w.Staff.Client, ticket.Id, "take");
+
+        var cost = await MeasureAsync(() => w.Staff.Client.GetAsync($"/api/v1/tickets/{ticket.Id}"), HttpStatusCode.OK);
+
+        TestContext.Out.WriteLine($"detail: {cost}");
+        Assert.Multiple(() =>
+        {
+            Assert.That(cost.Statements, Is.LessThanOrEqualTo(3));
+            Assert.That(cost.RoundTrips, Is.LessThanOrEqualTo(3));
+            Assert.That(cost.Connections, Is.EqualTo(1));
+        });
+    }
+}
