@@ -286,6 +286,57 @@ public class HousesApiTests
         });
     }
 
+    [TestCase("own_use, vacant")]
+    [TestCase("own_use,vacant")]
+    [TestCase(" own_use")]
+    [TestCase("own_use ")]
+    [TestCase("OWN_USE")]
+    [TestCase("OwnUse")]
+    [TestCase("1")]
+    [TestCase("")]
+    public async Task AHouseUseThatIsNotExactlyOneDeclaredNameIsAFieldErrorAndNothingChanges(string use)
+    {
+        var world = await HouseWorld.CreateAsync();
+        var (landlordId, _) = await world.ResidentAsync();
+        var house = await world.HouseAsync(landlordId);
+        // .NET's own converter ORs comma-joined names together (3, undefined), trims padding and ignores case.
+        var body = new { gridId = world.GridId, street = "船房村", building = "9号楼", door = "902", rooms = 2, use };
+
+        var response = await world.Staff.PutAsJsonAsync($"/api/v1/houses/{house.Id}", body);
+        await using var c = await world.Db.OpenConnectionAsync();
+        var stored = await c.ExecuteScalarAsync<string>("SELECT house_use FROM houses WHERE id = @id", new { id = house.Id });
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+            Assert.That(await Errors(response), Is.EqualTo(new[] { "use" }));
+            Assert.That(stored, Is.EqualTo("rental"));
+        });
+    }
+
+    [Test]
+    public async Task AnUnknownStoredHouseUseReadsAsVacantInsteadOfBreakingEveryRead()
+    {
+        var world = await HouseWorld.CreateAsync();
+        var (landlordId, _) = await world.ResidentAsync();
+        var house = await world.HouseAsync(landlordId);
+        // What the comma bug stored; a hand-written UPDATE could store anything else.
+        await using (var c = await world.Db.OpenConnectionAsync())
+            await c.ExecuteAsync("UPDATE houses SET house_use = '3' WHERE id = @id", new { id = house.Id });
+
+        var one = await world.Staff.GetAsync($"/api/v1/houses/{house.Id}");
+        var list = await world.Staff.GetAsync($"/api/v1/houses?communityId={world.CommunityId}");
+        var card = await world.Factory.CreateClient().GetAsync($"/api/v1/h/{house.Code}");
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(one.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            Assert.That((await HouseWorld.ReadAsync<HouseDto>(one)).Use, Is.EqualTo(HouseUse.Vacant), "the use that grants least");
+            Assert.That(list.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            Assert.That(card.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        });
+    }
+
     internal static async Task<IReadOnlyList<string>> Errors(HttpResponseMessage response)
     {
         using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());

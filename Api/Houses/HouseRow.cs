@@ -53,7 +53,7 @@ internal sealed class HouseRow
 
     public bool CallerManages => Manages != 0;
 
-    public HouseUse Use => DbEnum.Parse<HouseUse>(HouseUse);
+    public HouseUse Use => DbEnum.Parse(HouseUse, Linli.Domain.Houses.HouseUse.Vacant);
 
     public string FullAddress => string.Join(' ', new[] { Street, Building, Unit, Door }.Where(p => !string.IsNullOrEmpty(p)));
 

@@ -253,7 +253,7 @@ public static class TenanciesApi
         public string Status { get; init; } = "";
 
         public RentedHouseDto ToDto() => new(TenancyId, HouseId, HouseCode, CommunityName, GridName, Address, TenantName, Room,
-            DateOnly.FromDateTime(MoveInDate), MoveOutDate is { } m ? DateOnly.FromDateTime(m) : null, DbEnum.Parse<TenancyStatus>(Status));
+            DateOnly.FromDateTime(MoveInDate), MoveOutDate is { } m ? DateOnly.FromDateTime(m) : null, DbEnum.Parse(Status, TenancyStatus.Declined));
     }
 
     /// <summary>
@@ -280,7 +280,7 @@ public static class TenanciesApi
         await transaction.CommitAsync(ct);
 
         http.Response.Headers.CacheControl = "no-store";
-        return TypedResults.Ok(new TenancyDocumentDto(id, DbEnum.Parse<DocumentType>(row.DocumentType),
+        return TypedResults.Ok(new TenancyDocumentDto(id, DbEnum.Parse(row.DocumentType, DocumentType.Passport),
             protector.Decrypt(row.DocumentCipher), protector.Decrypt(row.PhoneCipher)));
     }
 

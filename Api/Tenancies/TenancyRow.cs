@@ -37,10 +37,10 @@ internal sealed class TenancyRow
     /// <summary>The landlord or staff of the house's community or grid: who registers, confirms and moves out.</summary>
     public bool CallerKeepsHouse => Manages != 0 || IsLandlord != 0;
 
-    public TenancyStatus State => DbEnum.Parse<TenancyStatus>(Status);
+    public TenancyStatus State => DbEnum.Parse(Status, TenancyStatus.Declined);
 
     public TenancyDto ToDto(FieldProtector protector) => new(
-        Id, HouseId, HouseCode, TenantName, DbEnum.Parse<DocumentType>(DocumentType),
+        Id, HouseId, HouseCode, TenantName, DbEnum.Parse(DocumentType, Linli.Domain.People.DocumentType.Passport),
         Masking.IdentityNumber(protector.Decrypt(DocumentCipher)), Masking.Phone(protector.Decrypt(PhoneCipher)),
         Room, DateOnly.FromDateTime(MoveInDate), MoveOutDate is { } m ? DateOnly.FromDateTime(m) : null,
         State, TenantUserId, HouseRow.Utc(CreatedAt));
