@@ -46,6 +46,45 @@ public class HousesApiTests
     }
 
     [Test]
+    public async Task NamingAUserAsLandlordOnlyOffersTheHouseAndGrantsNothingUntilTheyAcceptIt()
+    {
+        var world = await HouseWorld.CreateAsync();
+        var (namedId, named) = await world.ResidentAsync();
+        var (_, stranger) = await world.ResidentAsync();
+        var created = await HouseWorld.ReadAsync<HouseDto>(await world.Staff.PostAsJsonAsync("/api/v1/houses",
+            HouseWorld.HouseBody(world.CommunityId, world.GridId, namedId), HousesApp.Json), HttpStatusCode.Created);
+        await HouseWorld.TenancyAsync(world.Staff, created.Id, People.IdNumber());
+        await using var c = await world.Db.OpenConnectionAsync();
+        async Task<long> LandlordRolesAsync() => await c.ExecuteScalarAsync<long>(
+            "SELECT COUNT(*) FROM user_roles WHERE user_id = @namedId AND role = 'landlord' AND revoked_at IS NULL", new { namedId });
+
+        var rolesBefore = await LandlordRolesAsync();
+        var houseBefore = await named.GetAsync($"/api/v1/houses/{created.Id}");
+        var tenantsBefore = await named.GetAsync($"/api/v1/houses/{created.Id}/tenancies");
+        var offers = await HouseWorld.ReadAsync<List<HouseDto>>(await named.GetAsync("/api/v1/houses/landlord-offers"));
+        var byStranger = await stranger.PostAsync($"/api/v1/houses/{created.Id}/landlord/accept", null);
+        var accepted = await HouseWorld.ReadAsync<HouseDto>(await named.PostAsync($"/api/v1/houses/{created.Id}/landlord/accept", null));
+        var tenantsAfter = await named.GetAsync($"/api/v1/houses/{created.Id}/tenancies");
+        var again = await named.PostAsync($"/api/v1/houses/{created.Id}/landlord/accept", null);
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(created.Landlord, Is.Null);
+            Assert.That(created.OfferedLandlordId, Is.EqualTo(namedId));
+            Assert.That(rolesBefore, Is.Zero, "no landlord role by assignment");
+            Assert.That(houseBefore.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+            Assert.That(tenantsBefore.StatusCode, Is.EqualTo(HttpStatusCode.NotFound), "no tenants' data by assignment");
+            Assert.That(offers.Select(h => h.Id), Is.EqualTo(new[] { created.Id }));
+            Assert.That(byStranger.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+            Assert.That(accepted.Landlord?.UserId, Is.EqualTo(namedId));
+            Assert.That(accepted.OfferedLandlordId, Is.Null);
+            Assert.That(await LandlordRolesAsync(), Is.EqualTo(1));
+            Assert.That(tenantsAfter.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            Assert.That(again.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+        });
+    }
+
+    [Test]
     public async Task AGridWorkerRegistersHousesOnlyInTheirOwnGrid()
     {
         var world = await HouseWorld.CreateAsync();
@@ -261,7 +300,8 @@ public class HousesApiTests
             Assert.That(updated.Address, Is.EqualTo(new AddressDto("船房村", "9号楼", null, "902")));
             Assert.That(updated.Use, Is.EqualTo(HouseUse.OwnUse));
             Assert.That(updated.RoomsFree, Is.EqualTo(0), "only rental houses have rooms free");
-            Assert.That(updated.Landlord?.UserId, Is.EqualTo(newLandlordId));
+            Assert.That(updated.Landlord?.UserId, Is.EqualTo(landlordId), "the landlord stays until the new one accepts");
+            Assert.That(updated.OfferedLandlordId, Is.EqualTo(newLandlordId));
             Assert.That(updated.Code, Is.EqualTo(house.Code), "the code stays on the door");
         });
     }

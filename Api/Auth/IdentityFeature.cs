@@ -34,8 +34,8 @@ public static class IdentityFeature
                 var sub = context.Principal?.FindFirst(AuthClaims.UserId)?.Value;
                 if (!long.TryParse(sub, NumberStyles.None, CultureInfo.InvariantCulture, out var userId))
                     context.Fail("The access token carries no user id.");
-                else if (await blocked.IsBlockedAsync(userId, context.HttpContext.RequestAborted))
-                    context.Fail("The user is blocked.");
+                else if (await blocked.IsRefusedAsync(userId, context.Principal?.FindFirst(AuthClaims.Session)?.Value, context.HttpContext.RequestAborted))
+                    context.Fail("The user is blocked or the session has ended.");
             };
         });
         return services;

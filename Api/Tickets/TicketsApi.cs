@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Globalization;
 using System.Security.Claims;
 using Linli.Api.Auth;
+using Linli.Api.Hosting;
 using Linli.Api.Csv;
 using Linli.Domain.Tickets;
 using Linli.Infrastructure.Crypto;
@@ -23,7 +24,7 @@ public static class TicketsApi
         group.MapGet("/", ListTickets).WithName(nameof(ListTickets))
             .WithDescription("The tickets the caller may see, newest first, a page at a time. Send `Accept: text/csv` for every "
                 + "ticket matching the filters as a CSV download (UTF-8 with BOM, times in China Standard Time, no personal data).");
-        group.MapPost("/", CreateTicket).WithName(nameof(CreateTicket));
+        group.MapPost("/", CreateTicket).WithName(nameof(CreateTicket)).RequireRateLimiting(RateLimits.Report);
         group.MapGet("/{id:long}", GetTicket).WithName(nameof(GetTicket));
         group.MapPost("/{id:long}/{action}", ActOnTicket).WithName(nameof(ActOnTicket)).ProducesProblem(StatusCodes.Status409Conflict);
         return group;
