@@ -1,5 +1,4 @@
 using System.Data.Common;
-using System.Text.Json.Serialization;
 using Linli.Api.Auth;
 using Linli.Api.Demo;
 using Linli.Api.Hosting;
@@ -33,8 +32,8 @@ builder.Services.AddSingleton(sp => new FieldProtector(
 
 builder.Services.ConfigureHttpJsonOptions(o =>
 {
-    // Enums travel as their names only: a number would bind to any value, defined or not, and reach the database.
-    o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false));
+    // Enums travel as exactly one declared snake_case name: anything else would bind to an undefined value and reach the database.
+    o.SerializerOptions.Converters.Add(new StrictEnumConverter());
 });
 builder.AddLinliHosting();
 builder.AddLinliTelemetry();

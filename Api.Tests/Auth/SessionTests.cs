@@ -187,6 +187,48 @@ public class SessionTests
     }
 
     [Test]
+    public async Task LogoutEndsTheWholeSessionAndItsAccessTokensOnTheNextRequest()
+    {
+        await using var factory = new LinliFactory();
+        var first = await SignIn.AsAsync(factory, TestData.Unique("he"));
+        var second = (await (await SignIn.RefreshAsync(factory, first.RefreshToken)).Content.ReadFromJsonAsync<SessionDto>())!;
+        var otherDevice = await SignIn.AsAsync(factory, TestData.Unique("hou"));
+        using var client = SignIn.Bearer(factory, second.AccessToken);
+        Assert.That((await client.GetAsync("/api/v1/me")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+
+        // Logging out with the old, already rotated token still ends the session it belongs to.
+        using var anonymous = factory.CreateClient();
+        await anonymous.PostAsJsonAsync("/api/v1/auth/logout", new { refreshToken = first.RefreshToken });
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That((await SignIn.RefreshAsync(factory, second.RefreshToken)).StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
+            Assert.That((await client.GetAsync("/api/v1/me")).StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
+            using var other = SignIn.Bearer(factory, otherDevice.AccessToken);
+            Assert.That((await other.GetAsync("/api/v1/me")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        });
+    }
+
+    [Test]
+    public async Task ASessionEndsThirtyDaysAfterSignInHoweverOftenItRotates()
+    {
+        await using var factory = new LinliFactory();
+        var session = await SignIn.AsAsync(factory, TestData.Unique("lu"));
+        var statuses = new List<HttpStatusCode>();
+        // Every ten days: each refresh token is young, but the session is not.
+        for (var i = 0; i < 3; i++)
+        {
+            factory.Clock.Advance(TimeSpan.FromDays(10) + TimeSpan.FromMinutes(1));
+            var response = await SignIn.RefreshAsync(factory, session.RefreshToken);
+            statuses.Add(response.StatusCode);
+            if (response.IsSuccessStatusCode)
+                session = (await response.Content.ReadFromJsonAsync<SessionDto>())!;
+        }
+
+        Assert.That(statuses, Is.EqualTo(new[] { HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.Unauthorized }));
+    }
+
+    [Test]
     public async Task RefreshPicksUpNewRoles()
     {
         var session = await SignIn.AsAsync(Factory, TestData.Unique("feng"));

@@ -87,7 +87,9 @@ public partial class BadInputSweepTests
 
     public sealed record Endpoint(string Name, string Method, RouteEndpoint Route, string? OperationId, JsonObject? Operation);
 
-    private sealed record Probe(string Input, string Path, Func<HttpContent?> Content, IReadOnlyDictionary<string, string>? Headers = null, string? Method = null);
+    /// <param name="RefusedField">The field a 400 must name: the probe sends a value no endpoint may accept there.</param>
+    private sealed record Probe(string Input, string Path, Func<HttpContent?> Content, IReadOnlyDictionary<string, string>? Headers = null, string? Method = null,
+        string? RefusedField = null);
 
     private sealed class Sweep
     {
@@ -238,8 +240,13 @@ public partial class BadInputSweepTests
                     if (!allowed)
                         return $"{status}: {HostileInputs.Excerpt(body)}";
                 }
-                if (status >= 400)
-                    return ProblemFault(response, status, body);
+                // A value no role or row makes acceptable: refused before or at binding, naming the field.
+                if (probe.RefusedField is not null && status < 400)
+                    return $"{status}: accepted a value that is not exactly one declared name";
+                if (status >= 400 && ProblemFault(response, status, body) is { } fault)
+                    return fault;
+                if (status == 400 && probe.RefusedField is { } field && JsonNode.Parse(body)?["errors"]?[field] is null)
+                    return $"400 that does not name '{field}': {HostileInputs.Excerpt(body)}";
                 return null;
             }
         }
@@ -358,7 +365,8 @@ public partial class BadInputSweepTests
                     {
                         var mutated = (JsonObject)(baseBody as JsonObject ?? []).DeepClone();
                         mutated[field] = wrong?.DeepClone();
-                        yield return new Probe($"{pass}body field {field}: {name}", PathWith(), Json(mutated));
+                        yield return new Probe($"{pass}body field {field}: {name}", PathWith(), Json(mutated),
+                            RefusedField: name.StartsWith(HostileInputs.EnumVariant, StringComparison.Ordinal) ? field : null);
                     }
                 }
             }

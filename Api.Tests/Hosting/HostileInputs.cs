@@ -63,6 +63,8 @@ public static class HostileInputs
         yield return ("null", null);
         yield return ("array", new JsonArray());
         yield return ("object", new JsonObject());
+        foreach (var (name, value) in NotExactlyOneName(schema))
+            yield return (name, value);
         switch (TypeOf(schema))
         {
             case "integer":
@@ -105,6 +107,34 @@ public static class HostileInputs
                 yield return ("SQL", "'; DROP TABLE users; --");
                 break;
         }
+    }
+
+    /// <summary>Marks the values that <see cref="NotExactlyOneName"/> makes: the sweep requires each to be refused.</summary>
+    public const string EnumVariant = "enum variant: ";
+
+    /// <summary>
+    /// For an enum: values close to a declared name that are still not exactly one declared name — comma-joined (which
+    /// .NET's own converter ORs into an undefined value), numbers, padding, other casings. Each must be refused.
+    /// </summary>
+    public static IEnumerable<(string Name, JsonNode? Value)> NotExactlyOneName(JsonObject schema)
+    {
+        if (schema["enum"] is not JsonArray names)
+            yield break;
+        var declared = names.OfType<JsonValue>().Select(n => n.GetValue<string>()).ToList();
+        if (declared.Count == 0)
+            yield break;
+        var first = declared[0];
+        var second = declared[^1];
+        yield return (EnumVariant + "comma-joined", $"{first}, {second}");
+        yield return (EnumVariant + "comma-joined without a space", $"{first},{second}");
+        yield return (EnumVariant + "the same name twice", $"{first},{first}");
+        yield return (EnumVariant + "number", 1);
+        yield return (EnumVariant + "number out of range", 99);
+        yield return (EnumVariant + "numeric string", "1");
+        yield return (EnumVariant + "padded", $" {first} ");
+        yield return (EnumVariant + "trailing space", first + " ");
+        yield return (EnumVariant + "upper case", first.ToUpperInvariant());
+        yield return (EnumVariant + "Pascal case", string.Concat(first.Split('_').Select(w => w.Length == 0 ? w : char.ToUpperInvariant(w[0]) + w[1..])));
     }
 
     /// <summary>A body that reads as the schema asks, so that changing one field tests that field alone.</summary>

@@ -10,6 +10,25 @@ public class OpenApiDocumentTests
 {
     public const string RegenerateCommand = "LINLI_WRITE_OPENAPI=1 ./test \"FullyQualifiedName~OpenApiDocumentTests\"";
 
+    [TestCase("Staging", null, HttpStatusCode.NotFound)]
+    [TestCase("Production", null, HttpStatusCode.NotFound)]
+    [TestCase("Production", "true", HttpStatusCode.OK)]
+    [TestCase("Development", null, HttpStatusCode.OK)]
+    public async Task TheDocumentAndSwaggerUiAreServedOutsideDevelopmentOnlyWhenAsked(string environment, string? serve, HttpStatusCode expected)
+    {
+        await using var app = await ProbeApp.StartAsync(new Dictionary<string, string?> { ["OpenApi:Serve"] = serve }, environment);
+        using var client = app.CreateClient();
+
+        var document = await client.GetAsync("/swagger/v1/swagger.json");
+        var ui = await client.GetAsync("/swagger/index.html");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(document.StatusCode, Is.EqualTo(expected));
+            Assert.That(ui.StatusCode, Is.EqualTo(expected));
+        });
+    }
+
     [Test]
     public async Task TheCommittedOpenApiFileEqualsTheServedDocument()
     {

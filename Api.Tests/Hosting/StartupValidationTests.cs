@@ -68,4 +68,36 @@ public class StartupValidationTests
         settings["Wechat:Mode"] = "Simulated";
         Assert.That(Check(settings, "Development"), Is.Empty);
     }
+
+    [TestCase("Staging")]
+    [TestCase("Production")]
+    [TestCase("Demo")]
+    public void EveryEnvironmentButDevelopmentAndTestingRefusesTheRepositorysKeysAndSimulatedWechat(string environment)
+    {
+        var settings = SafeProduction();
+        settings["Jwt:SigningKey"] = LinliFactory.TestSigningKey;
+        settings["FieldProtection:HashKey"] = Convert.ToBase64String("test-only-hash-key-32-bytes-ok!!"u8.ToArray());
+        settings["Wechat:Mode"] = "Simulated";
+
+        var problems = Check(settings, environment);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(problems, Has.One.Contains("Jwt:SigningKey is a development or test key"));
+            Assert.That(problems, Has.One.Contains("FieldProtection keys include a development or test key"));
+            Assert.That(problems, Has.One.Contains("Wechat:Mode is Simulated"));
+            Assert.That(Check(settings, "Testing"), Is.Empty);
+        });
+    }
+
+    [Test]
+    public void ForwardedHeadersTrustOnlyWellFormedProxiesAndNetworks()
+    {
+        var settings = SafeProduction();
+        settings["Http:TrustedProxies:0"] = "10.0.0.1";
+        settings["Http:TrustedNetworks:0"] = "172.16.0.0/12";
+        Assert.That(Check(settings), Is.Empty);
+        settings["Http:TrustedNetworks:1"] = "everyone";
+        Assert.That(Check(settings), Has.One.Contains("Http:TrustedNetworks"));
+    }
 }

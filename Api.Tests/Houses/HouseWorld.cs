@@ -106,8 +106,17 @@ public sealed class HouseWorld
         var response = await Staff.PostAsJsonAsync("/api/v1/houses",
             HouseBody(CommunityId, gridId ?? GridId, landlordId, landlordPhone, use, rooms), HousesApp.Json);
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Created), await response.Content.ReadAsStringAsync());
-        return (await response.Content.ReadFromJsonAsync<HouseDto>(HousesApp.Json))!;
+        var house = (await response.Content.ReadFromJsonAsync<HouseDto>(HousesApp.Json))!;
+        if (landlordId is not { } offeredTo)
+            return house;
+        // Named by id, the landlord is only offered the house: they accept it, as in the app.
+        using var landlord = Factory.ClientFor(offeredTo, Roles.Resident);
+        return await ReadAsync<HouseDto>(await landlord.PostAsync($"/api/v1/houses/{house.Id}/landlord/accept", null));
     }
+
+    /// <summary>以人找房 as staff call it: the number in the body, with a reason.</summary>
+    public static Task<HttpResponseMessage> LookupAsync(HttpClient by, string documentNumber, string reason = "派出所协查流动人口") =>
+        by.PostAsJsonAsync("/api/v1/tenancies/lookup", new { documentNumber, reason });
 
     public static object TenantBody(string documentNumber, string phone = "13912345678", string room = "A",
         DocumentType type = DocumentType.MainlandIdCard, string moveInDate = "2026-03-01", long? tenantUserId = null, string name = "张三") => new

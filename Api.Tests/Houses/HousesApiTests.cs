@@ -46,6 +46,45 @@ public class HousesApiTests
     }
 
     [Test]
+    public async Task NamingAUserAsLandlordOnlyOffersTheHouseAndGrantsNothingUntilTheyAcceptIt()
+    {
+        var world = await HouseWorld.CreateAsync();
+        var (namedId, named) = await world.ResidentAsync();
+        var (_, stranger) = await world.ResidentAsync();
+        var created = await HouseWorld.ReadAsync<HouseDto>(await world.Staff.PostAsJsonAsync("/api/v1/houses",
+            HouseWorld.HouseBody(world.CommunityId, world.GridId, namedId), HousesApp.Json), HttpStatusCode.Created);
+        await HouseWorld.TenancyAsync(world.Staff, created.Id, People.IdNumber());
+        await using var c = await world.Db.OpenConnectionAsync();
+        async Task<long> LandlordRolesAsync() => await c.ExecuteScalarAsync<long>(
+            "SELECT COUNT(*) FROM user_roles WHERE user_id = @namedId AND role = 'landlord' AND revoked_at IS NULL", new { namedId });
+
+        var rolesBefore = await LandlordRolesAsync();
+        var houseBefore = await named.GetAsync($"/api/v1/houses/{created.Id}");
+        var tenantsBefore = await named.GetAsync($"/api/v1/houses/{created.Id}/tenancies");
+        var offers = await HouseWorld.ReadAsync<List<HouseDto>>(await named.GetAsync("/api/v1/houses/landlord-offers"));
+        var byStranger = await stranger.PostAsync($"/api/v1/houses/{created.Id}/landlord/accept", null);
+        var accepted = await HouseWorld.ReadAsync<HouseDto>(await named.PostAsync($"/api/v1/houses/{created.Id}/landlord/accept", null));
+        var tenantsAfter = await named.GetAsync($"/api/v1/houses/{created.Id}/tenancies");
+        var again = await named.PostAsync($"/api/v1/houses/{created.Id}/landlord/accept", null);
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(created.Landlord, Is.Null);
+            Assert.That(created.OfferedLandlordId, Is.EqualTo(namedId));
+            Assert.That(rolesBefore, Is.Zero, "no landlord role by assignment");
+            Assert.That(houseBefore.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+            Assert.That(tenantsBefore.StatusCode, Is.EqualTo(HttpStatusCode.NotFound), "no tenants' data by assignment");
+            Assert.That(offers.Select(h => h.Id), Is.EqualTo(new[] { created.Id }));
+            Assert.That(byStranger.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+            Assert.That(accepted.Landlord?.UserId, Is.EqualTo(namedId));
+            Assert.That(accepted.OfferedLandlordId, Is.Null);
+            Assert.That(await LandlordRolesAsync(), Is.EqualTo(1));
+            Assert.That(tenantsAfter.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            Assert.That(again.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+        });
+    }
+
+    [Test]
     public async Task AGridWorkerRegistersHousesOnlyInTheirOwnGrid()
     {
         var world = await HouseWorld.CreateAsync();
@@ -261,7 +300,8 @@ public class HousesApiTests
             Assert.That(updated.Address, Is.EqualTo(new AddressDto("船房村", "9号楼", null, "902")));
             Assert.That(updated.Use, Is.EqualTo(HouseUse.OwnUse));
             Assert.That(updated.RoomsFree, Is.EqualTo(0), "only rental houses have rooms free");
-            Assert.That(updated.Landlord?.UserId, Is.EqualTo(newLandlordId));
+            Assert.That(updated.Landlord?.UserId, Is.EqualTo(landlordId), "the landlord stays until the new one accepts");
+            Assert.That(updated.OfferedLandlordId, Is.EqualTo(newLandlordId));
             Assert.That(updated.Code, Is.EqualTo(house.Code), "the code stays on the door");
         });
     }
@@ -282,6 +322,57 @@ public class HousesApiTests
         {
             Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
             Assert.That(await Errors(response), Is.EqualTo(new[] { "use" }));
+            Assert.That(card.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        });
+    }
+
+    [TestCase("own_use, vacant")]
+    [TestCase("own_use,vacant")]
+    [TestCase(" own_use")]
+    [TestCase("own_use ")]
+    [TestCase("OWN_USE")]
+    [TestCase("OwnUse")]
+    [TestCase("1")]
+    [TestCase("")]
+    public async Task AHouseUseThatIsNotExactlyOneDeclaredNameIsAFieldErrorAndNothingChanges(string use)
+    {
+        var world = await HouseWorld.CreateAsync();
+        var (landlordId, _) = await world.ResidentAsync();
+        var house = await world.HouseAsync(landlordId);
+        // .NET's own converter ORs comma-joined names together (3, undefined), trims padding and ignores case.
+        var body = new { gridId = world.GridId, street = "船房村", building = "9号楼", door = "902", rooms = 2, use };
+
+        var response = await world.Staff.PutAsJsonAsync($"/api/v1/houses/{house.Id}", body);
+        await using var c = await world.Db.OpenConnectionAsync();
+        var stored = await c.ExecuteScalarAsync<string>("SELECT house_use FROM houses WHERE id = @id", new { id = house.Id });
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+            Assert.That(await Errors(response), Is.EqualTo(new[] { "use" }));
+            Assert.That(stored, Is.EqualTo("rental"));
+        });
+    }
+
+    [Test]
+    public async Task AnUnknownStoredHouseUseReadsAsVacantInsteadOfBreakingEveryRead()
+    {
+        var world = await HouseWorld.CreateAsync();
+        var (landlordId, _) = await world.ResidentAsync();
+        var house = await world.HouseAsync(landlordId);
+        // What the comma bug stored; a hand-written UPDATE could store anything else.
+        await using (var c = await world.Db.OpenConnectionAsync())
+            await c.ExecuteAsync("UPDATE houses SET house_use = '3' WHERE id = @id", new { id = house.Id });
+
+        var one = await world.Staff.GetAsync($"/api/v1/houses/{house.Id}");
+        var list = await world.Staff.GetAsync($"/api/v1/houses?communityId={world.CommunityId}");
+        var card = await world.Factory.CreateClient().GetAsync($"/api/v1/h/{house.Code}");
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(one.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            Assert.That((await HouseWorld.ReadAsync<HouseDto>(one)).Use, Is.EqualTo(HouseUse.Vacant), "the use that grants least");
+            Assert.That(list.StatusCode, Is.EqualTo(HttpStatusCode.OK));
             Assert.That(card.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         });
     }

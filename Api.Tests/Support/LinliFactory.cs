@@ -24,10 +24,13 @@ public class LinliFactory(IDictionary<string, string?>? settings = null) : WebAp
         builder.UseSetting("Jwt:SigningKey", TestSigningKey);
         builder.UseSetting("FieldProtection:CurrentKeyId", "t1");
         builder.UseSetting("FieldProtection:Keys:t1", Convert.ToBase64String("test-only-field-key-32-bytes-ok!"u8.ToArray()));
+        // Testing serves the document only because it asks, as a deployment would: openapi.yaml is compared with it.
+        builder.UseSetting("OpenApi:Serve", "true");
         builder.UseSetting("FieldProtection:HashKey", Convert.ToBase64String("test-only-hash-key-32-bytes-ok!!"u8.ToArray()));
-        // Every test client shares one address; tests that check rate limits set their own, lower limits.
-        builder.UseSetting("RateLimits:Anonymous:PermitLimit", "1000000");
-        builder.UseSetting("RateLimits:SignIn:PermitLimit", "1000000");
+        // Every test client shares one address and tests reuse users; tests that check limits set their own, lower ones.
+        foreach (var limit in new[] { "Anonymous", "SignIn", "Writes", "Report", "PhoneBinding", "Upload", "Lookup", "Code2Session", "SignInPerOpenId" })
+            builder.UseSetting($"RateLimits:{limit}:PermitLimit", "1000000");
+        builder.UseSetting("RateLimits:UploadBytesPerDay", "100000000000");
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
             builder.UseSetting(key, value);
         builder.ConfigureServices(services =>

@@ -28,7 +28,7 @@ public class KeyRotationTests
         var newNumber = People.IdNumber();
         var fresh = await HouseWorld.TenancyAsync(rotatedLandlord, house.Id, newNumber);
         var oldRead = await HouseWorld.ReadAsync<TenancyDocumentDto>(await rotatedWorker.GetAsync($"/api/v1/tenancies/{old.Id}/document?reason=rotation"));
-        var lookup = await HouseWorld.ReadAsync<TenancyLookupDto>(await rotatedWorker.GetAsync($"/api/v1/tenancies/lookup?documentNumber={oldNumber}"));
+        var lookup = await HouseWorld.ReadAsync<TenancyLookupDto>(await HouseWorld.LookupAsync(rotatedWorker, oldNumber));
 
         await using var c = await world.Db.OpenConnectionAsync();
         var keyIds = (await c.QueryAsync<byte[]>("SELECT document_cipher FROM tenancies WHERE id IN @ids ORDER BY id", new { ids = new[] { old.Id, fresh.Id } }))

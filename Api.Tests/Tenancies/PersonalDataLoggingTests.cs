@@ -35,7 +35,7 @@ public class PersonalDataLoggingTests
         await loggedClient.GetAsync($"/api/v1/h/{house.Code}");
         var created = await loggedClient.PostAsJsonAsync($"/api/v1/houses/{house.Id}/tenancies", HouseWorld.TenantBody(number, phone), HousesApp.Json);
         var tenancy = await HouseWorld.ReadAsync<Linli.Api.Tenancies.TenancyDto>(created, System.Net.HttpStatusCode.Created);
-        await loggedClient.GetAsync($"/api/v1/tenancies/lookup?documentNumber={number}");
+        await HouseWorld.LookupAsync(loggedClient, number);
         await loggedClient.GetAsync($"/api/v1/tenancies/{tenancy.Id}/document?reason=check");
         await loggedClient.PostAsJsonAsync($"/api/v1/houses/{house.Id}/tenancies", HouseWorld.TenantBody(number, phone), HousesApp.Json);
 

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Dapper;
 using Linli.Api.Tenancies;
 using Linli.Api.Tests.Houses;
+using Linli.Api.Tests.Support;
 using Linli.Domain.Houses;
 using Linli.Domain.Identity;
 using Linli.Domain.People;
@@ -26,7 +27,7 @@ public class TenanciesApiTests
         Assert.Multiple(() =>
         {
             Assert.That(tenancy.Status, Is.EqualTo(TenancyStatus.Active));
-            Assert.That(tenancy.DocumentNumber, Is.EqualTo(number[..6] + "********" + number[^4..]));
+            Assert.That(tenancy.DocumentNumber, Is.EqualTo(number[..2] + new string('*', 14) + number[^2..]), "the area and birth date never show");
             Assert.That(tenancy.Phone, Is.EqualTo(phone[..3] + "****" + phone[^4..]));
             Assert.That(tenancy.Room, Is.EqualTo("B"));
             Assert.That(tenancy.MoveInDate, Is.EqualTo(new DateOnly(2026, 3, 1)));
@@ -84,7 +85,7 @@ public class TenanciesApiTests
         Assert.Multiple(() =>
         {
             Assert.That(tenancy.DocumentType, Is.EqualTo(DocumentType.Passport));
-            Assert.That(tenancy.DocumentNumber, Is.EqualTo("*******78"));
+            Assert.That(tenancy.DocumentNumber, Is.EqualTo("E*******8"));
         });
     }
 
@@ -158,8 +159,9 @@ public class TenanciesApiTests
         var house = await world.HouseAsync(landlordId);
         var (tenantId, tenant) = await world.ResidentAsync();
 
-        var pending = await HouseWorld.ReadAsync<TenancyDto>(await tenant.PostAsJsonAsync(
-            $"/api/v1/h/{house.Code}/tenancies", HouseWorld.TenantBody(People.IdNumber(), tenantUserId: 999_999_999), HousesApp.Json), HttpStatusCode.Created);
+        await HouseWorld.ReadAsync<SelfRegistrationDto>(await tenant.PostAsJsonAsync(
+            $"/api/v1/h/{house.Code}/tenancies", HouseWorld.TenantBody(People.IdNumber(), tenantUserId: 999_999_999), HousesApp.Json), HttpStatusCode.Accepted);
+        var pending = (await HouseWorld.ReadAsync<List<TenancyDto>>(await landlord.GetAsync($"/api/v1/houses/{house.Id}/tenancies"))).Single();
         var houseWhilePending = await HouseWorld.ReadAsync<Linli.Api.Houses.HouseDto>(await landlord.GetAsync($"/api/v1/houses/{house.Id}"));
         var byTenant = await tenant.PostAsync($"/api/v1/tenancies/{pending.Id}/confirm", null);
         var confirmed = await HouseWorld.ReadAsync<TenancyDto>(await landlord.PostAsync($"/api/v1/tenancies/{pending.Id}/confirm", null));
@@ -185,15 +187,41 @@ public class TenanciesApiTests
         var (_, tenant) = await world.ResidentAsync();
         var number = People.IdNumber();
 
-        var pending = await HouseWorld.ReadAsync<TenancyDto>(await tenant.PostAsJsonAsync(
-            $"/api/v1/h/{house.Code}/tenancies", HouseWorld.TenantBody(number), HousesApp.Json), HttpStatusCode.Created);
+        await HouseWorld.ReadAsync<SelfRegistrationDto>(await tenant.PostAsJsonAsync(
+            $"/api/v1/h/{house.Code}/tenancies", HouseWorld.TenantBody(number), HousesApp.Json), HttpStatusCode.Accepted);
+        var pending = (await HouseWorld.ReadAsync<List<TenancyDto>>(await landlord.GetAsync($"/api/v1/houses/{house.Id}/tenancies"))).Single();
         var declined = await HouseWorld.ReadAsync<TenancyDto>(await landlord.PostAsync($"/api/v1/tenancies/{pending.Id}/decline", null));
         var retry = await tenant.PostAsJsonAsync($"/api/v1/h/{house.Code}/tenancies", HouseWorld.TenantBody(number), HousesApp.Json);
 
         Assert.Multiple(() =>
         {
             Assert.That(declined.Status, Is.EqualTo(TenancyStatus.Declined));
-            Assert.That(retry.StatusCode, Is.EqualTo(HttpStatusCode.Created), "a declined registration is closed: the tenant may try again");
+            Assert.That(retry.StatusCode, Is.EqualTo(HttpStatusCode.Accepted), "a declined registration is closed: the tenant may try again");
+        });
+    }
+
+    [Test]
+    public async Task ASelfRegistrationAnswersTheSameWhetherOrNotThatPersonAlreadyLivesThere()
+    {
+        var world = await HouseWorld.CreateAsync();
+        var (landlordId, landlord) = await world.ResidentAsync();
+        var house = await world.HouseAsync(landlordId);
+        var resident = People.IdNumber();
+        await HouseWorld.TenancyAsync(landlord, house.Id, resident);
+        var (_, prober) = await world.ResidentAsync();
+
+        // Someone who read the code on the door tries a number that lives there and one that does not.
+        var known = await prober.PostAsJsonAsync($"/api/v1/h/{house.Code}/tenancies", HouseWorld.TenantBody(resident), HousesApp.Json);
+        var unknown = await prober.PostAsJsonAsync($"/api/v1/h/{house.Code}/tenancies", HouseWorld.TenantBody(People.IdNumber()), HousesApp.Json);
+        var tenancies = await HouseWorld.ReadAsync<List<TenancyDto>>(await landlord.GetAsync($"/api/v1/houses/{house.Id}/tenancies"));
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(known.StatusCode, Is.EqualTo(HttpStatusCode.Accepted));
+            Assert.That(unknown.StatusCode, Is.EqualTo(HttpStatusCode.Accepted));
+            Assert.That(await known.Content.ReadAsStringAsync(), Is.EqualTo(await unknown.Content.ReadAsStringAsync()));
+            Assert.That(tenancies.Select(t => t.Status), Is.EquivalentTo(new[] { TenancyStatus.Active, TenancyStatus.Pending }),
+                "the landlord sees the new registration; the duplicate adds nothing");
         });
     }
 
@@ -251,17 +279,73 @@ public class TenanciesApiTests
         await HouseWorld.TenancyAsync(landlord, second.Id, number);
         await HouseWorld.TenancyAsync(landlord, elsewhere.Id, number);
 
-        var byStaff = await HouseWorld.ReadAsync<TenancyLookupDto>(await world.Staff.GetAsync($"/api/v1/tenancies/lookup?documentNumber={number}"));
-        var byWorker = await HouseWorld.ReadAsync<TenancyLookupDto>(await world.Worker.GetAsync($"/api/v1/tenancies/lookup?documentNumber={number}"));
-        var byLandlord = await landlord.GetAsync($"/api/v1/tenancies/lookup?documentNumber={number}");
+        var byStaff = await HouseWorld.ReadAsync<TenancyLookupDto>(await HouseWorld.LookupAsync(world.Staff, number));
+        var byWorker = await HouseWorld.ReadAsync<TenancyLookupDto>(await HouseWorld.LookupAsync(world.Worker, number));
+        var byLandlord = await HouseWorld.LookupAsync(landlord, number);
 
         Assert.Multiple(() =>
         {
             Assert.That(byStaff.Houses.Select(h => h.HouseId), Is.EquivalentTo(new[] { first.Id, second.Id, elsewhere.Id }));
             Assert.That(byStaff.Houses.Single(h => h.HouseId == first.Id).MoveOutDate, Is.EqualTo(new DateOnly(2026, 5, 31)));
-            Assert.That(byStaff.DocumentNumber, Is.EqualTo(Masking.IdentityNumber(number)));
+            Assert.That(byStaff.DocumentNumber, Is.EqualTo(number[0] + new string('*', 16) + number[^1]));
             Assert.That(byWorker.Houses.Select(h => h.HouseId), Is.EquivalentTo(new[] { first.Id, second.Id }));
             Assert.That(byLandlord.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
+        });
+    }
+
+    [Test]
+    public async Task EveryLookUpIsAuditedWithItsReasonAndTheNumbersHashButNeverTheNumber()
+    {
+        var world = await HouseWorld.CreateAsync();
+        var (landlordId, landlord) = await world.ResidentAsync();
+        var house = await world.HouseAsync(landlordId);
+        var number = People.IdNumber();
+        await HouseWorld.TenancyAsync(landlord, house.Id, number);
+        var workerId = world.WorkerId;
+
+        var found = await HouseWorld.LookupAsync(world.Worker, number, "派出所协查 2026-01");
+        var missed = await HouseWorld.LookupAsync(world.Worker, People.IdNumber(), "派出所协查 2026-02");
+        var noReason = await world.Worker.PostAsJsonAsync("/api/v1/tenancies/lookup", new { documentNumber = number });
+        var inTheUrl = await world.Worker.GetAsync($"/api/v1/tenancies/lookup?documentNumber={number}");
+        var log = await HouseWorld.ReadAsync<List<AuditEntryDto>>(await world.Admin.GetAsync("/api/v1/tenancies/document-reads?limit=500"));
+        var mine = log.Where(e => e.ActorId == workerId && e.Action == "tenancy.lookup").ToList();
+        var hash = Convert.ToHexStringLower(world.Protector.Hash(number));
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(found.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            Assert.That(missed.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            Assert.That(noReason.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+            Assert.That(await HousesApiTests.Errors(noReason), Is.EqualTo(new[] { "reason" }));
+            Assert.That(inTheUrl.StatusCode, Is.EqualTo(HttpStatusCode.MethodNotAllowed), "the number never travels in a URL");
+            Assert.That(mine.Select(e => e.Reason), Is.EqualTo(new[] { "派出所协查 2026-02", "派出所协查 2026-01" }), "every look-up, found or not, newest first");
+            Assert.That(mine[1].LookupHash, Is.EqualTo(hash));
+            Assert.That(mine.Select(e => e.SubjectId), Is.All.Null);
+            Assert.That(mine.Select(e => e.SubjectType), Is.All.EqualTo("tenancy"));
+        });
+    }
+
+    [Test]
+    public async Task LookUpsOverTheHourlyQuotaAre429WithRetryAfterAndPerUser()
+    {
+        await using var factory = new LinliFactory(new Dictionary<string, string?>(HousesApp.Settings())
+        {
+            ["RateLimits:Lookup:PermitLimit"] = "2",
+            ["RateLimits:Lookup:WindowSeconds"] = "3600",
+        });
+        var world = await HouseWorld.CreateAsync(factory);
+
+        var first = await HouseWorld.LookupAsync(world.Worker, People.IdNumber());
+        var second = await HouseWorld.LookupAsync(world.Worker, People.IdNumber());
+        var third = await HouseWorld.LookupAsync(world.Worker, People.IdNumber());
+        var byAnother = await HouseWorld.LookupAsync(world.Staff, People.IdNumber());
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(new[] { first.StatusCode, second.StatusCode }, Is.All.EqualTo(HttpStatusCode.OK));
+            Assert.That(third.StatusCode, Is.EqualTo(HttpStatusCode.TooManyRequests));
+            Assert.That(int.Parse(third.Headers.GetValues("Retry-After").Single(), System.Globalization.CultureInfo.InvariantCulture), Is.InRange(1, 3600));
+            Assert.That(byAnother.StatusCode, Is.EqualTo(HttpStatusCode.OK), "the quota is each user's own");
         });
     }
 
@@ -294,7 +378,7 @@ public class TenanciesApiTests
             Assert.That(document.Phone, Is.EqualTo(phone));
             Assert.That(read.Headers.CacheControl?.NoStore, Is.True);
             Assert.That(audit.Select(a => (a.ActorId, a.SubjectId, a.Reason)),
-                Is.EqualTo(new[] { (world.WorkerId, tenancy.Id, "second"), (world.WorkerId, tenancy.Id, "派出所核查流动人口") }));
+                Is.EqualTo(new[] { (world.WorkerId, (long?)tenancy.Id, "second"), (world.WorkerId, (long?)tenancy.Id, "派出所核查流动人口") }));
             Assert.That(audit.All(a => a.Action == "tenancy.document_read"), Is.True);
             Assert.That(auditByStaff.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
         });
@@ -317,7 +401,7 @@ public class TenanciesApiTests
         var selfNumber = People.IdNumber();
         var selfPhone = People.Phone();
         await tenant.PostAsJsonAsync($"/api/v1/h/{house.Code}/tenancies", HouseWorld.TenantBody(selfNumber, selfPhone), HousesApp.Json);
-        await world.Worker.GetAsync($"/api/v1/tenancies/lookup?documentNumber={numbers[0]}");
+        await HouseWorld.LookupAsync(world.Worker, numbers[0]);
 
         var needles = numbers.Append(selfNumber).Concat(phones).Append(selfPhone).Append(landlordPhone).ToList();
         await using var c = await world.Db.OpenConnectionAsync();

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using ImageMagick;
 using Linli.Api.Tests.Tickets;
 using Linli.Api.Tickets;
 using Linli.Api.Uploads;
@@ -11,15 +12,27 @@ namespace Linli.Api.Tests.Uploads;
 
 public class UploadsTests
 {
-    private static readonly byte[] Png = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 1, 2, 3, 4];
+    private static readonly byte[] Png = Photo(32, 24);
 
-    internal static async Task<(HttpStatusCode Status, long Id)> UploadAsync(HttpClient client, byte[] bytes, string fileName = "photo.png", string contentType = "image/png")
+    /// <summary>A real PNG of the given size (a photo must decode to be stored).</summary>
+    internal static byte[] Photo(int width, int height, MagickFormat format = MagickFormat.Png)
+    {
+        using var image = new MagickImage(MagickColors.SteelBlue, (uint)width, (uint)height);
+        return image.ToByteArray(format);
+    }
+
+    internal static async Task<HttpResponseMessage> PostUploadAsync(HttpClient client, byte[] bytes, string fileName = "photo.png", string contentType = "image/png")
     {
         using var form = new MultipartFormDataContent();
         var file = new ByteArrayContent(bytes);
         file.Headers.ContentType = new MediaTypeHeaderValue(contentType);
         form.Add(file, "file", fileName);
-        using var response = await client.PostAsync("/api/v1/uploads", form);
+        return await client.PostAsync("/api/v1/uploads", form);
+    }
+
+    internal static async Task<(HttpStatusCode Status, long Id)> UploadAsync(HttpClient client, byte[] bytes, string fileName = "photo.png", string contentType = "image/png")
+    {
+        using var response = await PostUploadAsync(client, bytes, fileName, contentType);
         if (!response.IsSuccessStatusCode)
             return (response.StatusCode, 0);
         var dto = await response.Content.ReadFromJsonAsync<UploadsApi.UploadDto>(TicketsApp.Json);
@@ -46,7 +59,8 @@ public class UploadsTests
         {
             Assert.That(own.StatusCode, Is.EqualTo(HttpStatusCode.OK));
             Assert.That(own.Content.Headers.ContentType!.MediaType, Is.EqualTo("image/png"));
-            Assert.That(await own.Content.ReadAsByteArrayAsync(), Is.EqualTo(Png));
+            using var served = new MagickImage(await own.Content.ReadAsByteArrayAsync());
+            Assert.That((served.Width, served.Height), Is.EqualTo((32u, 24u)));
             Assert.That(staffBefore.StatusCode, Is.EqualTo(HttpStatusCode.NotFound), "not attached yet: only the uploader");
         }
 
@@ -88,6 +102,51 @@ public class UploadsTests
         using var byResident = await w.Resident.Client.GetAsync($"/api/v1/uploads/{photoId}");
         Assert.That(byResident.StatusCode, Is.EqualTo(HttpStatusCode.OK));
     }
+
+    [Test]
+    public async Task APhotosLocationAndOtherMetadataAreRemovedAndItsOrientationApplied()
+    {
+        var w = await TicketWorld.CreateAsync();
+        // A 64×48 camera JPEG, to be shown rotated 90° clockwise, taken at 25°2'3"N 102°42'0"E by a phone with a serial.
+        byte[] jpeg;
+        using (var camera = new MagickImage(MagickColors.SteelBlue, 64, 48))
+        {
+            var exif = new ExifProfile();
+            exif.SetValue(ExifTag.GPSLatitudeRef, "N");
+            exif.SetValue(ExifTag.GPSLatitude, [new Rational(25, 1), new Rational(2, 1), new Rational(3, 1)]);
+            exif.SetValue(ExifTag.GPSLongitudeRef, "E");
+            exif.SetValue(ExifTag.GPSLongitude, [new Rational(102, 1), new Rational(42, 1), new Rational(0, 1)]);
+            exif.SetValue(ExifTag.Model, "SERIAL-0042");
+            exif.SetValue(ExifTag.Orientation, (ushort)6);
+            camera.SetProfile(exif);
+            // ImageMagick writes the orientation it holds into the EXIF block, so it is set on the image too.
+            camera.Orientation = Orientation.RightTop;
+            camera.SetAttribute("comment", "家门口");
+            jpeg = camera.ToByteArray(MagickFormat.Jpeg);
+        }
+        using (var sent = new MagickImage(jpeg))
+        {
+            Assert.That(sent.GetExifProfile()?.GetValue(ExifTag.GPSLatitude), Is.Not.Null, "the test photo carries its position");
+            Assert.That(sent.Orientation, Is.EqualTo(Orientation.RightTop));
+        }
+
+        var (status, id) = await UploadAsync(w.Resident.Client, jpeg, "photo.jpg", "image/jpeg");
+        using var response = await w.Resident.Client.GetAsync($"/api/v1/uploads/{id}");
+        var served = await response.Content.ReadAsByteArrayAsync();
+        using var image = new MagickImage(served);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(status, Is.EqualTo(HttpStatusCode.Created));
+            Assert.That(response.Content.Headers.ContentType?.MediaType, Is.EqualTo("image/jpeg"));
+            Assert.That(IndexOf(served, "Exif\0\0"u8), Is.EqualTo(-1), "no EXIF segment at all");
+            Assert.That(IndexOf(served, "SERIAL-0042"u8), Is.EqualTo(-1));
+            Assert.That(image.GetExifProfile(), Is.Null);
+            Assert.That((image.Width, image.Height), Is.EqualTo((48u, 64u)), "turned the right way up, so no orientation tag is needed");
+        });
+    }
+
+    private static int IndexOf(byte[] haystack, ReadOnlySpan<byte> needle) => haystack.AsSpan().IndexOf(needle);
 
     [Test]
     public async Task NotAnImageIsRefusedWhateverItsName()

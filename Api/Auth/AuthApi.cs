@@ -11,7 +11,7 @@ public static class AuthApi
     {
         // Signing in and refreshing are what a caller without a valid access token does.
         var group = app.MapGroup("/api/v1/auth").WithTags("Auth").AllowAnonymous().RequireRateLimiting(RateLimits.Anonymous);
-        // Each sign-in costs a WeChat call: the tightest limit.
+        // Each sign-in costs a WeChat call: limited per address (loosely: carriers and offices share one) and by budgets in the handler.
         group.MapPost("/wechat-login", WechatLogin).WithName(nameof(WechatLogin)).RequireRateLimiting(RateLimits.SignIn);
         group.MapPost("/refresh", Refresh).WithName(nameof(Refresh));
         group.MapPost("/logout", Logout).WithName(nameof(Logout));
@@ -23,12 +23,16 @@ public static class AuthApi
 
     /// <summary>Exchanges a wx.login code for a session; the first sign-in of an openid creates the user.</summary>
     public static async Task<Results<Ok<SessionDto>, ValidationProblem, ProblemHttpResult>> WechatLogin(
-        WechatLoginRequest request, IWechatClient wechat, DbDataSource db, SessionService sessions, TimeProvider clock, CancellationToken cancellationToken)
+        WechatLoginRequest request, IWechatClient wechat, DbDataSource db, SessionService sessions, RateLimits.Budgets budgets,
+        TimeProvider clock, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(request.Code) || request.Code.Length > 128)
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["code"] = ["The wx.login code is required (at most 128 characters)."] });
+        // WeChat's quota is the mini-program's: the instance's budget of calls, then per account.
+        budgets.TakeCode2Session();
         // A bad code throws WechatException → 401 through WechatExceptionHandler.
         var wechatSession = await wechat.Code2SessionAsync(request.Code, cancellationToken);
+        budgets.TakeSignIn(wechatSession.OpenId);
         var (userId, isNew, isBlocked) = await UserAccounts.SignInAsync(db, wechatSession.OpenId, clock.GetUtcNow().UtcDateTime, cancellationToken);
         if (isBlocked)
             return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Account blocked",

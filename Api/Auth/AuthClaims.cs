@@ -7,6 +7,8 @@ public static class AuthClaims
 {
     public const string UserId = "sub";
     public const string Role = "role";
+    /// <summary>The refresh-token family (session) an access token was issued in.</summary>
+    public const string Session = "sid";
 
     /// <summary>The signed-in user's id. Only call behind an authorization policy.</summary>
     public static long GetUserId(this ClaimsPrincipal user) =>

@@ -99,20 +99,25 @@ public sealed class Caller
 
     /// <summary>
     /// The user, their active roles and the communities of the street offices they lead, in one statement; null
-    /// when the user does not exist or is blocked.
+    /// when the user does not exist or is blocked, or when the token's session (<paramref name="sessionId"/>, the
+    /// refresh-token family) has ended: logout, theft detection and blocking end its access tokens on the next request.
     /// </summary>
-    public static async Task<Caller?> LoadAsync(DbConnection connection, long userId, CancellationToken cancellationToken)
+    public static async Task<Caller?> LoadAsync(DbConnection connection, long userId, string? sessionId, CancellationToken cancellationToken)
     {
-        // ix_user_roles_user (user_id, revoked_at); ix_communities_street_office for a street leader's communities.
+        // ix_user_roles_user (user_id, revoked_at); ix_communities_street_office for a street leader's communities;
+        // ix_refresh_tokens_family for the session.
         var rows = (await connection.QueryAsync<LoadRow>(new CommandDefinition("""
-            SELECT CAST(u.is_blocked AS SIGNED) AS IsBlocked, r.id AS GrantId, r.role AS Role, r.community_id AS CommunityId,
+            SELECT CAST(u.is_blocked AS SIGNED)
+                     + CAST(@sessionId IS NOT NULL AND EXISTS (SELECT 1 FROM refresh_tokens t
+                                                               WHERE t.family_id = @sessionId AND t.revoked_at IS NOT NULL) AS SIGNED) AS IsBlocked,
+                   r.id AS GrantId, r.role AS Role, r.community_id AS CommunityId,
                    r.grid_id AS GridId, r.department_id AS DepartmentId, r.street_office_id AS StreetOfficeId,
                    sc.id AS StreetCommunityId
             FROM users u
             LEFT JOIN user_roles r ON r.user_id = u.id AND r.revoked_at IS NULL
             LEFT JOIN communities sc ON r.role = 'street_leader' AND sc.street_office_id = r.street_office_id
             WHERE u.id = @userId
-            """, new { userId }, cancellationToken: cancellationToken))).ToList();
+            """, new { userId, sessionId }, cancellationToken: cancellationToken))).ToList();
         if (rows.Count == 0 || rows[0].IsBlocked != 0)
             return null;
         var grants = rows.Where(r => r.Role is not null).DistinctBy(r => r.GrantId)

@@ -34,10 +34,11 @@ public static class CallerResolution
                 }
                 var connection = await context.HttpContext.RequestServices.GetRequiredService<RequestConnection>()
                     .OpenAsync(context.HttpContext.RequestAborted);
-                var caller = await Caller.LoadAsync(connection, userId, context.HttpContext.RequestAborted);
+                var session = context.Principal?.FindFirst(AuthClaims.Session)?.Value;
+                var caller = await Caller.LoadAsync(connection, userId, session, context.HttpContext.RequestAborted);
                 if (caller is null)
                 {
-                    context.Fail("The user does not exist or is blocked.");
+                    context.Fail("The user does not exist or is blocked, or the session has ended.");
                     return;
                 }
                 context.HttpContext.Features.Set(caller);

@@ -10,4 +10,6 @@ public sealed class JwtOptions
     public int AccessTokenMinutes { get; set; } = 30;
     /// <summary>How long an unused refresh token stays valid; every use replaces it.</summary>
     public int RefreshTokenDays { get; set; } = 30;
+    /// <summary>How long a session lasts from sign-in, however often its refresh token rotates; then the user signs in again.</summary>
+    public int SessionMaxDays { get; set; } = 30;
 }

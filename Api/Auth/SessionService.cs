@@ -13,8 +13,9 @@ public sealed record SessionUserDto(long Id, string? Nickname, string? AvatarUrl
 
 /// <summary>
 /// Sessions: a short-lived JWT plus an opaque refresh token. Refresh tokens are random, stored as SHA-256,
-/// and rotate on every use within a family; a used token presented again means it was copied, so the
-/// whole family is revoked (the thief and the owner both sign in again).
+/// and rotate on every use within a family (the session); a used token presented again means it was copied, so the
+/// whole family is revoked (the thief and the owner both sign in again). A session ends <see cref="JwtOptions.SessionMaxDays"/>
+/// after sign-in however often it rotated, and at logout, which also ends its access tokens on their next request (<see cref="Caller"/>).
 /// </summary>
 public sealed partial class SessionService(
     DbDataSource db, AccessTokenIssuer issuer, TimeProvider clock, IOptions<JwtOptions> jwt, ILogger<SessionService> logger)
@@ -23,8 +24,9 @@ public sealed partial class SessionService(
     public async Task<SessionDto> StartAsync(long userId, bool isNew, CancellationToken cancellationToken)
     {
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
-        var refresh = await InsertRefreshTokenAsync(connection, null, userId, Guid.NewGuid().ToString("N"), cancellationToken);
-        return await IssueAsync(connection, null, userId, refresh, isNew, cancellationToken);
+        var familyId = Guid.NewGuid().ToString("N");
+        var refresh = await InsertRefreshTokenAsync(connection, null, userId, familyId, clock.GetUtcNow(), cancellationToken);
+        return await IssueAsync(connection, null, userId, familyId, refresh, isNew, cancellationToken);
     }
 
     /// <summary>A new session for a valid, unused refresh token; null when the token is unknown, used, revoked or expired, or the user is blocked.</summary>
@@ -35,7 +37,7 @@ public sealed partial class SessionService(
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var row = await connection.QuerySingleOrDefaultAsync<RefreshRow>(new CommandDefinition("""
             SELECT t.id AS Id, t.user_id AS UserId, t.family_id AS FamilyId, t.expires_at AS ExpiresAt,
-                   t.used_at AS UsedAt, t.revoked_at AS RevokedAt, u.is_blocked AS IsBlocked
+                   t.used_at AS UsedAt, t.revoked_at AS RevokedAt, t.family_started_at AS FamilyStartedAt, u.is_blocked AS IsBlocked
             FROM refresh_tokens t JOIN users u ON u.id = t.user_id
             WHERE t.token_hash = @hash
             FOR UPDATE
@@ -51,7 +53,7 @@ public sealed partial class SessionService(
             await transaction.CommitAsync(cancellationToken);
             return null;
         }
-        if (row.ExpiresAt <= now)
+        if (row.ExpiresAt <= now || row.FamilyStartedAt.AddDays(jwt.Value.SessionMaxDays) <= now)
             return null;
         if (row.IsBlocked)
         {
@@ -61,21 +63,26 @@ public sealed partial class SessionService(
         }
         await connection.ExecuteAsync(new CommandDefinition(
             "UPDATE refresh_tokens SET used_at = @now WHERE id = @Id", new { now, row.Id }, transaction, cancellationToken: cancellationToken));
-        var next = await InsertRefreshTokenAsync(connection, transaction, row.UserId, row.FamilyId, cancellationToken);
-        var session = await IssueAsync(connection, transaction, row.UserId, next, false, cancellationToken);
+        var started = new DateTimeOffset(DateTime.SpecifyKind(row.FamilyStartedAt, DateTimeKind.Utc));
+        var next = await InsertRefreshTokenAsync(connection, transaction, row.UserId, row.FamilyId, started, cancellationToken);
+        var session = await IssueAsync(connection, transaction, row.UserId, row.FamilyId, next, false, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return session;
     }
 
-    /// <summary>Ends the family the token belongs to. Unknown tokens are ignored: logging out twice is fine.</summary>
+    /// <summary>
+    /// Ends the family the token belongs to — every refresh token of the session, used or not, and so its access
+    /// tokens. Unknown tokens are ignored: logging out twice is fine.
+    /// </summary>
     public async Task LogoutAsync(string refreshToken, CancellationToken cancellationToken)
     {
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        var hash = Hash(refreshToken);
         await connection.ExecuteAsync(new CommandDefinition("""
             UPDATE refresh_tokens t JOIN refresh_tokens f ON f.family_id = t.family_id
             SET f.revoked_at = @now
             WHERE t.token_hash = @hash AND f.revoked_at IS NULL
-            """, new { hash = Hash(refreshToken), now = clock.GetUtcNow().UtcDateTime }, cancellationToken: cancellationToken));
+            """, new { hash, now = clock.GetUtcNow().UtcDateTime }, cancellationToken: cancellationToken));
     }
 
     /// <summary>Ends every refresh token of a user at once (roles revoked, user blocked).</summary>
@@ -93,25 +100,28 @@ public sealed partial class SessionService(
         return [Roles.Resident, .. stored.Where(r => r != Roles.Resident).Order(StringComparer.Ordinal)];
     }
 
-    private async Task<SessionDto> IssueAsync(DbConnection connection, DbTransaction? transaction, long userId, string refreshToken, bool isNew, CancellationToken cancellationToken)
+    private async Task<SessionDto> IssueAsync(DbConnection connection, DbTransaction? transaction, long userId, string familyId, string refreshToken, bool isNew, CancellationToken cancellationToken)
     {
         var user = await connection.QuerySingleAsync<UserRow>(new CommandDefinition(
             "SELECT nickname AS Nickname, avatar_url AS AvatarUrl FROM users WHERE id = @userId",
             new { userId }, transaction, cancellationToken: cancellationToken));
         var roles = await RoleNamesAsync(connection, transaction, userId, cancellationToken);
-        var (token, expiresAt) = issuer.Issue(userId, roles);
+        var (token, expiresAt) = issuer.Issue(userId, roles, familyId);
         var expiresIn = (int)Math.Round((expiresAt - clock.GetUtcNow()).TotalSeconds);
         return new SessionDto(token, refreshToken, expiresIn, new SessionUserDto(userId, user.Nickname, user.AvatarUrl, roles, isNew));
     }
 
-    private async Task<string> InsertRefreshTokenAsync(DbConnection connection, DbTransaction? transaction, long userId, string familyId, CancellationToken cancellationToken)
+    /// <summary>A new refresh token of the family that started at <paramref name="started"/>: it expires by the session's end at the latest.</summary>
+    private async Task<string> InsertRefreshTokenAsync(DbConnection connection, DbTransaction? transaction, long userId, string familyId,
+        DateTimeOffset started, CancellationToken cancellationToken)
     {
         var token = Base64Url(RandomNumberGenerator.GetBytes(32));
         var now = clock.GetUtcNow();
+        var expiresAt = new[] { now.AddDays(jwt.Value.RefreshTokenDays), started.AddDays(jwt.Value.SessionMaxDays) }.Min();
         await connection.ExecuteAsync(new CommandDefinition("""
-            INSERT INTO refresh_tokens (user_id, family_id, token_hash, created_at, expires_at)
-            VALUES (@userId, @familyId, @hash, @now, @expiresAt)
-            """, new { userId, familyId, hash = Hash(token), now = now.UtcDateTime, expiresAt = now.AddDays(jwt.Value.RefreshTokenDays).UtcDateTime },
+            INSERT INTO refresh_tokens (user_id, family_id, token_hash, created_at, expires_at, family_started_at)
+            VALUES (@userId, @familyId, @hash, @now, @expiresAt, @started)
+            """, new { userId, familyId, hash = Hash(token), now = now.UtcDateTime, expiresAt = expiresAt.UtcDateTime, started = started.UtcDateTime },
             transaction, cancellationToken: cancellationToken));
         return token;
     }
@@ -128,6 +138,7 @@ public sealed partial class SessionService(
         public DateTime ExpiresAt { get; init; }
         public DateTime? UsedAt { get; init; }
         public DateTime? RevokedAt { get; init; }
+        public DateTime FamilyStartedAt { get; init; }
         public bool IsBlocked { get; init; }
     }
 

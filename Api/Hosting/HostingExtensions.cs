@@ -28,6 +28,7 @@ public static class HostingExtensions
         // The one validation mechanism: the DataAnnotations on request records, checked before a handler runs.
         // Its 400 goes through the problem details service above, so it carries the trace id like every error.
         services.AddValidation();
+        services.AddLinliForwardedHeaders(builder.Configuration);
         services.AddLinliRateLimits(builder.Configuration);
         services.AddLinliOpenApi();
         // On SIGTERM/Ctrl-C the server stops accepting, lets in-flight requests finish and stops
@@ -39,12 +40,18 @@ public static class HostingExtensions
 
     public static WebApplication UseLinliHosting(this WebApplication app)
     {
+        // First, so every limit and log sees the client's address (only ever from a trusted proxy).
+        app.UseForwardedHeaders();
         app.UseMiddleware<RequestLogging>();
         app.UseExceptionHandler();
         // Empty error responses (unknown route 404, 405, 401/403 from authorization) get a ProblemDetails body.
         app.UseStatusCodePages();
-        app.UseSwagger();
-        app.UseSwaggerUI(o => o.DocumentTitle = "Linli API");
+        // The document tells an attacker every route and field: outside Development only when a deployment asks for it.
+        if (app.Environment.IsDevelopment() || app.Configuration.GetValue<bool>("OpenApi:Serve"))
+        {
+            app.UseSwagger();
+            app.UseSwaggerUI(o => o.DocumentTitle = "Linli API");
+        }
         app.UseRouting();
         app.UseMiddleware<UnmatchedRequests>();
         app.UseMiddleware<RequestBodyLimit>();

@@ -74,8 +74,9 @@ public static class OpenApi
                 Add(operation, context, "413", "The request body is too large.");
                 Add(operation, context, "415", "The request body is not `application/json`.");
             }
-            if (metadata.OfType<EnableRateLimitingAttribute>().Any() || metadata.OfType<IAllowAnonymous>().Any())
-                Add(operation, context, "429", "Too many requests from this address; see `Retry-After`.");
+            var write = context.ApiDescription.HttpMethod is not ("GET" or "HEAD");
+            if (write || metadata.OfType<EnableRateLimitingAttribute>().Any() || metadata.OfType<IAllowAnonymous>().Any())
+                Add(operation, context, "429", "Too many requests; see `Retry-After`.");
             Add(operation, context, "500", "An unexpected error; `traceId` identifies it in the logs.");
         }
 

@@ -20,6 +20,11 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems) : I
             httpContext.Response.StatusCode = 499;
             return true;
         }
+        if (exception is TooManyRequestsException tooMany)
+        {
+            await RateLimits.WriteTooManyAsync(httpContext, tooMany.RetryAfter);
+            return true;
+        }
         if (ToProblem(exception) is not { } problem)
             return false;
         httpContext.Response.StatusCode = problem.Status!.Value;

@@ -4,9 +4,10 @@ using Linli.Api.Auth;
 namespace Linli.Api.Hosting;
 
 /// <summary>
-/// Checks the configuration before anything is built. Some settings are required everywhere; in Production
-/// the keys that ship with the repository (development and test keys) and Simulated WeChat are refused too,
-/// because a deployment running with them would accept forged tokens or anyone's sign-in.
+/// Checks the configuration before anything is built. Some settings are required everywhere; in every environment
+/// but Development and Testing (Staging, Production, a demo server's own name) the keys that ship with the repository
+/// (development and test keys) and Simulated WeChat are refused too, because a server running with them would accept
+/// forged tokens or anyone's sign-in — whatever its environment is called.
 /// </summary>
 public static class StartupValidation
 {
@@ -35,7 +36,8 @@ public static class StartupValidation
     public static IReadOnlyList<string> Problems(IConfiguration configuration, IHostEnvironment environment)
     {
         var problems = new List<string>();
-        var production = environment.IsProduction();
+        // Only a developer's machine and the test host may run with the repository's keys or Simulated WeChat.
+        var production = !environment.IsDevelopment() && !environment.IsEnvironment("Testing");
 
         if (string.IsNullOrWhiteSpace(configuration.GetConnectionString("Main")))
             problems.Add("ConnectionStrings:Main is not set (environment variable ConnectionStrings__Main).");
@@ -56,13 +58,16 @@ public static class StartupValidation
         if (production && (keys.Any(k => KnownFieldKeys.Contains(k.Value ?? "")) || KnownFieldKeys.Contains(fields["HashKey"] ?? "")))
             problems.Add("FieldProtection keys include a development or test key from the repository; set secret keys.");
 
+        if (ForwardedHeaders.Problem(configuration) is { } forwarded)
+            problems.Add(forwarded);
+
         var wechat = configuration.GetSection("Wechat");
         // Unset means Simulated in Development and Testing, Live elsewhere (as AddWechat decides).
         var mode = wechat["Mode"] ?? (environment.IsDevelopment() || environment.IsEnvironment("Testing") ? "Simulated" : "Live");
         if (string.Equals(mode, "Simulated", StringComparison.OrdinalIgnoreCase))
         {
             if (production && !wechat.GetValue<bool>("AllowSimulatedInProduction"))
-                problems.Add("Wechat:Mode is Simulated, which lets anyone sign in as anyone; in Production also set Wechat:AllowSimulatedInProduction=true if that is really meant.");
+                problems.Add($"Wechat:Mode is Simulated, which lets anyone sign in as anyone; outside Development and Testing (here: {environment.EnvironmentName}) also set Wechat:AllowSimulatedInProduction=true if that is really meant.");
         }
         else if (string.Equals(mode, "Live", StringComparison.OrdinalIgnoreCase))
         {

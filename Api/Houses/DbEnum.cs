@@ -11,13 +11,18 @@ internal static class DbEnum
     public static string Name<T>(T value) where T : struct, Enum =>
         JsonNamingPolicy.SnakeCaseLower.ConvertName(value.ToString());
 
-    public static T Parse<T>(string name) where T : struct, Enum
+    /// <summary>
+    /// The stored name's value, or <paramref name="unknown"/> for a name the code does not declare (a row written by
+    /// hand, or by a release that let a bad value through): one bad row must not make every read of a house or list
+    /// fail, so each caller names the value that grants least (vacant, declined, the strictest mask).
+    /// </summary>
+    public static T Parse<T>(string name, T unknown) where T : struct, Enum
     {
         foreach (var value in Enum.GetValues<T>())
         {
             if (string.Equals(Name(value), name, StringComparison.Ordinal))
                 return value;
         }
-        throw new InvalidOperationException($"'{name}' is not a stored {typeof(T).Name}.");
+        return unknown;
     }
 }

@@ -83,7 +83,7 @@ public static class HouseCardApi
         var partyMembers = (await partyBadges.ForGridAsync(house.GridId, ct)).Select(b => b.ToDto()).ToList();
 
         var insider = house.Manages != 0 || house.IsLandlord != 0 || house.IsTenant != 0;
-        var use = DbEnum.Parse<HouseUse>(house.HouseUse);
+        var use = DbEnum.Parse(house.HouseUse, HouseUse.Vacant);
         var anonymous = !caller.IsSignedIn;
         var actions = new List<HouseActionDto> { new(HouseActions.ReportProblem, anonymous, house.Code) };
         if (house.Manages != 0 || house.IsLandlord != 0)

@@ -10,25 +10,28 @@ public sealed record LandlordDto(long UserId, string? Nickname, string? Phone);
 
 /// <summary>
 /// A house. <see cref="PendingLandlordPhone"/> (masked) is set while the landlord is known only by phone and
-/// has not signed in with it yet. <see cref="RoomsFree"/> counts only for rental houses.
+/// has not signed in with it yet. <see cref="OfferedLandlordId"/> is the user staff named as landlord until they accept
+/// (<c>POST /houses/{id}/landlord/accept</c>). <see cref="RoomsFree"/> counts only for rental houses.
 /// </summary>
 public sealed record HouseDto(
     long Id, string Code, long CommunityId, string CommunityName, long GridId, string GridName,
     AddressDto Address, LandlordDto? Landlord, string? PendingLandlordPhone,
-    int Rooms, int RoomsFree, HouseUse Use, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+    int Rooms, int RoomsFree, HouseUse Use, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, long? OfferedLandlordId = null);
 
 /// <summary>A page of houses, oldest first; pass <see cref="NextCursor"/> as <c>cursor</c> for the next one (null: this was the last).</summary>
 public sealed record HousePage(IReadOnlyList<HouseDto> Items, string? NextCursor);
 
 /// <summary>
-/// Registers a house. The landlord is either an existing user (<see cref="LandlordId"/>) or a phone number
-/// (<see cref="LandlordPhone"/>) that attaches when its owner signs in and binds that phone.
+/// Registers a house. The landlord is either a phone number (<see cref="LandlordPhone"/>), which attaches to the user
+/// who bound that phone (now or when they do), or an existing user (<see cref="LandlordId"/>), who is only offered the
+/// house and becomes its landlord when they accept it in the app.
 /// </summary>
 public sealed record CreateHouseRequest(
     long? CommunityId, long? GridId, string? Street, string? Building, string? Unit, string? Door,
     long? LandlordId, string? LandlordPhone, int? Rooms, HouseUse? Use);
 
-/// <summary>Replaces a house's details. Leaving both landlord fields empty keeps the current landlord.</summary>
+/// <summary>Replaces a house's details. Leaving both landlord fields empty keeps the current landlord; a
+/// <c>landlordId</c> is offered the house and the current landlord stays until they accept.</summary>
 public sealed record UpdateHouseRequest(
     long? GridId, string? Street, string? Building, string? Unit, string? Door,
     long? LandlordId, string? LandlordPhone, int? Rooms, HouseUse? Use);

@@ -14,7 +14,7 @@ internal sealed class HouseRow
     public const string Columns = $$"""
         h.id AS Id, h.code AS Code, h.community_id AS CommunityId, c.name AS CommunityName,
         h.grid_id AS GridId, g.name AS GridName, h.street AS Street, h.building AS Building, h.unit AS Unit, h.door AS Door,
-        h.landlord_id AS LandlordId, lu.nickname AS LandlordNickname, lu.phone_cipher AS LandlordPhoneCipher,
+        h.landlord_id AS LandlordId, h.offered_landlord_id AS OfferedLandlordId, lu.nickname AS LandlordNickname, lu.phone_cipher AS LandlordPhoneCipher,
         h.pending_landlord_phone_cipher AS PendingLandlordPhoneCipher,
         h.rooms AS Rooms, h.house_use AS HouseUse, h.created_at AS CreatedAt, h.updated_at AS UpdatedAt,
         CAST(CASE WHEN h.house_use = 'rental'
@@ -41,6 +41,7 @@ internal sealed class HouseRow
     public string? Unit { get; init; }
     public string Door { get; init; } = "";
     public long? LandlordId { get; init; }
+    public long? OfferedLandlordId { get; init; }
     public string? LandlordNickname { get; init; }
     public byte[]? LandlordPhoneCipher { get; init; }
     public byte[]? PendingLandlordPhoneCipher { get; init; }
@@ -53,7 +54,7 @@ internal sealed class HouseRow
 
     public bool CallerManages => Manages != 0;
 
-    public HouseUse Use => DbEnum.Parse<HouseUse>(HouseUse);
+    public HouseUse Use => DbEnum.Parse(HouseUse, Linli.Domain.Houses.HouseUse.Vacant);
 
     public string FullAddress => string.Join(' ', new[] { Street, Building, Unit, Door }.Where(p => !string.IsNullOrEmpty(p)));
 
@@ -64,7 +65,7 @@ internal sealed class HouseRow
             ? new LandlordDto(landlordId, LandlordNickname, LandlordPhoneCipher is null ? null : Masking.Phone(protector.Decrypt(LandlordPhoneCipher)))
             : null,
         PendingLandlordPhoneCipher is null ? null : Masking.Phone(protector.Decrypt(PendingLandlordPhoneCipher)),
-        Rooms, (int)RoomsFree, Use, Utc(CreatedAt), Utc(UpdatedAt));
+        Rooms, (int)RoomsFree, Use, Utc(CreatedAt), Utc(UpdatedAt), OfferedLandlordId);
 
     public static DateTimeOffset Utc(DateTime stored) => new(DateTime.SpecifyKind(stored, DateTimeKind.Utc));
 }

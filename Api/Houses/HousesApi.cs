@@ -25,6 +25,8 @@ public static class HousesApi
         group.MapGet("/", ListHouses).WithName(nameof(ListHouses));
         group.MapGet("/{id:long}", GetHouse).WithName(nameof(GetHouse));
         group.MapPut("/{id:long}", UpdateHouse).WithName(nameof(UpdateHouse)).RequireAuthorization(Policies.GridStaff);
+        group.MapGet("/landlord-offers", ListLandlordOffers).WithName(nameof(ListLandlordOffers));
+        group.MapPost("/{id:long}/landlord/accept", AcceptLandlord).WithName(nameof(AcceptLandlord));
         group.MapGet("/{id:long}/qrcode.png", GetHouseQrCode).WithName(nameof(GetHouseQrCode));
 
         app.MapGet("/api/v1/grids/{id:long}/qrcodes.pdf", GetGridQrSheet).WithName(nameof(GetGridQrSheet))
@@ -68,15 +70,15 @@ public static class HousesApi
 
         var code = await UnusedCodeAsync(connection, transaction, ct);
         var id = await connection.ExecuteScalarAsync<long>(new CommandDefinition("""
-            INSERT INTO houses (code, community_id, grid_id, street, building, unit, door, landlord_id,
+            INSERT INTO houses (code, community_id, grid_id, street, building, unit, door, landlord_id, offered_landlord_id,
                                 pending_landlord_phone_cipher, pending_landlord_phone_hash, rooms, house_use, created_by, created_at, updated_at)
-            VALUES (@code, @communityId, @gridId, @Street, @Building, @Unit, @Door, @LandlordId,
+            VALUES (@code, @communityId, @gridId, @Street, @Building, @Unit, @Door, @LandlordId, @OfferedTo,
                     @PendingCipher, @PendingHash, @rooms, @use, @me, @now, @now);
             SELECT LAST_INSERT_ID();
             """, new
         {
             code, communityId, gridId, address.Street, address.Building, address.Unit, address.Door,
-            landlord.LandlordId, landlord.PendingCipher, landlord.PendingHash,
+            landlord.LandlordId, landlord.OfferedTo, landlord.PendingCipher, landlord.PendingHash,
             rooms, use = DbEnum.Name(use), me = caller.UserId, now = now.UtcDateTime,
         }, transaction, cancellationToken: ct));
         if (landlord.LandlordId is { } landlordId)
@@ -179,14 +181,16 @@ public static class HousesApi
             UPDATE houses
             SET grid_id = @gridId, street = @Street, building = @Building, unit = @Unit, door = @Door,
                 rooms = @rooms, house_use = @use, updated_at = @now,
-                landlord_id = IF(@changesLandlord, @LandlordId, landlord_id),
-                pending_landlord_phone_cipher = IF(@changesLandlord, @PendingCipher, pending_landlord_phone_cipher),
-                pending_landlord_phone_hash = IF(@changesLandlord, @PendingHash, pending_landlord_phone_hash)
+                landlord_id = IF(@byPhone, @LandlordId, landlord_id),
+                pending_landlord_phone_cipher = IF(@byPhone, @PendingCipher, pending_landlord_phone_cipher),
+                pending_landlord_phone_hash = IF(@byPhone, @PendingHash, pending_landlord_phone_hash),
+                offered_landlord_id = IF(@changesLandlord, @OfferedTo, offered_landlord_id)
             WHERE id = @id
             """, new
         {
             id, gridId, address.Street, address.Building, address.Unit, address.Door, rooms, use = DbEnum.Name(use),
-            now = now.UtcDateTime, changesLandlord, landlord.LandlordId, landlord.PendingCipher, landlord.PendingHash,
+            now = now.UtcDateTime, changesLandlord, byPhone = changesLandlord && landlord.OfferedTo is null,
+            landlord.LandlordId, landlord.OfferedTo, landlord.PendingCipher, landlord.PendingHash,
         }, transaction, cancellationToken: ct));
         if (landlord.LandlordId is { } landlordId)
             await PendingLandlords.GrantLandlordAsync(connection, transaction, landlordId, caller.UserId, now, ct);
@@ -194,6 +198,45 @@ public static class HousesApi
 
         var updated = await ReadHouseAsync(connection, caller, id, ct);
         return TypedResults.Ok(updated!.ToDto(protector));
+    }
+
+    /// <summary>The houses staff named the caller landlord of, waiting for the caller to accept.</summary>
+    private static async Task<Ok<IReadOnlyList<HouseDto>>> ListLandlordOffers(
+        Caller caller, DbDataSource db, FieldProtector protector, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        // ix_houses_offered_landlord
+        var rows = await connection.QueryAsync<HouseRow>(new CommandDefinition($$"""
+            SELECT {{HouseRow.Columns}}
+            {{HouseRow.From}}
+            WHERE h.offered_landlord_id = @me
+            ORDER BY h.id
+            """, caller.With(), cancellationToken: ct));
+        return TypedResults.Ok<IReadOnlyList<HouseDto>>(rows.Select(r => r.ToDto(protector)).ToList());
+    }
+
+    /// <summary>
+    /// The caller accepts the house staff offered them: they become its landlord, with the landlord role. 404 when the
+    /// house was not offered to the caller (or the offer was withdrawn or already accepted).
+    /// </summary>
+    private static async Task<Results<Ok<HouseDto>, NotFound>> AcceptLandlord(
+        long id, Caller caller, DbDataSource db, FieldProtector protector, TimeProvider clock, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        var accepted = await connection.ExecuteAsync(new CommandDefinition("""
+            UPDATE houses
+            SET landlord_id = @me, offered_landlord_id = NULL,
+                pending_landlord_phone_cipher = NULL, pending_landlord_phone_hash = NULL, updated_at = @now
+            WHERE id = @id AND offered_landlord_id = @me
+            """, new { id, me = caller.UserId, now = now.UtcDateTime }, transaction, cancellationToken: ct));
+        if (accepted == 0)
+            return TypedResults.NotFound();
+        await PendingLandlords.GrantLandlordAsync(connection, transaction, caller.UserId, caller.UserId, now, ct);
+        await transaction.CommitAsync(ct);
+        var house = await ReadHouseAsync(connection, caller, id, ct);
+        return TypedResults.Ok(house!.ToDto(protector));
     }
 
     private static async Task<Results<FileContentHttpResult, NotFound, ProblemHttpResult>> GetHouseQrCode(
@@ -306,11 +349,14 @@ public static class HousesApi
         return value;
     }
 
-    private readonly record struct Landlord(long? LandlordId, byte[]? PendingCipher, byte[]? PendingHash);
+    /// <summary>The landlord a request names: attached at once (<see cref="LandlordId"/>, by their own bound phone), waiting for
+    /// that phone (<see cref="PendingHash"/>), or offered to a user by id until they accept (<see cref="OfferedTo"/>).</summary>
+    private readonly record struct Landlord(long? LandlordId, byte[]? PendingCipher, byte[]? PendingHash, long? OfferedTo = null);
 
     /// <summary>
-    /// An existing user by id, or a phone: the user who bound that phone if there is one, otherwise the
-    /// phone is kept (encrypted, hashed) until its owner signs in.
+    /// A phone: the user who bound that phone if there is one, otherwise the phone is kept (encrypted, hashed) until
+    /// its owner signs in and binds it. An existing user by id is only offered the house: staff naming someone must not
+    /// by itself give them the landlord role and the tenants' data (<see cref="AcceptLandlord"/>).
     /// </summary>
     private static async Task<Landlord> ResolveLandlordAsync(DbConnection connection, DbTransaction transaction, FieldProtector protector,
         Validation v, long? landlordId, string? landlordPhone, CancellationToken ct)
@@ -321,7 +367,7 @@ public static class HousesApi
                 "SELECT id FROM users WHERE id = @id", new { id }, transaction, cancellationToken: ct));
             if (exists is null)
                 v.Add("landlordId", "No such user.");
-            return new Landlord(id, null, null);
+            return new Landlord(null, null, null, OfferedTo: id);
         }
         var phone = PhoneNumber.Normalise(landlordPhone ?? "");
         if (PhoneNumber.Problem(phone) is { } problem)

@@ -13,6 +13,9 @@ public static class HousesServices
         services.AddSingleton<HouseLookup>();
         // Tickets reported from a scanned code resolve the house here.
         services.AddSingleton<Linli.Api.Tickets.IHouseLookup>(sp => sp.GetRequiredService<HouseLookup>());
+        services.AddSingleton<Tenancies.TenancyRetentionWorker>();
+        if (configuration.GetValue("Tickets:RunWorkers", true))
+            services.AddHostedService(sp => sp.GetRequiredService<Tenancies.TenancyRetentionWorker>());
         return services;
     }
 }

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using Dapper;
 using Linli.Api.Auth;
+using Linli.Api.Hosting;
 using Linli.Api.Houses;
 using Linli.Domain.Identity;
 using Linli.Domain.People;
@@ -17,7 +18,7 @@ public static class MeApi
         var group = app.MapGroup("/api/v1/me").WithTags("Me").RequireAuthorization(Policies.SignedIn);
         group.MapGet("/", GetMe).WithName(nameof(GetMe));
         group.MapPut("/", UpdateMe).WithName(nameof(UpdateMe));
-        group.MapPost("/phone", BindPhone).WithName(nameof(BindPhone));
+        group.MapPost("/phone", BindPhone).WithName(nameof(BindPhone)).RequireRateLimiting(RateLimits.PhoneBinding);
         return group;
     }
 

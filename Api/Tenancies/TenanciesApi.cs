@@ -25,14 +25,16 @@ public static class TenanciesApi
         houses.MapGet("/", ListHouseTenancies).WithName(nameof(ListHouseTenancies));
 
         // A tenant registering themselves from a scanned code: rate limited like the card itself.
-        app.MapPost("/api/v1/h/{code}/tenancies", RegisterSelf).WithName(nameof(RegisterSelf)).ProducesProblem(StatusCodes.Status409Conflict).WithTags("Tenancies")
+        app.MapPost("/api/v1/h/{code}/tenancies", RegisterSelf).WithName(nameof(RegisterSelf)).WithTags("Tenancies")
             .RequireAuthorization(Policies.SignedIn).RequireRateLimiting(RateLimits.Anonymous);
 
         var group = app.MapGroup("/api/v1/tenancies").WithTags("Tenancies").RequireAuthorization(Policies.SignedIn);
         group.MapPost("/{id:long}/confirm", ConfirmTenancy).WithName(nameof(ConfirmTenancy)).ProducesProblem(StatusCodes.Status409Conflict);
         group.MapPost("/{id:long}/decline", DeclineTenancy).WithName(nameof(DeclineTenancy)).ProducesProblem(StatusCodes.Status409Conflict);
         group.MapPost("/{id:long}/move-out", MoveOut).WithName(nameof(MoveOut)).ProducesProblem(StatusCodes.Status409Conflict);
-        group.MapGet("/lookup", LookupByDocument).WithName(nameof(LookupByDocument)).RequireAuthorization(Policies.GridStaff);
+        // POST, so the number never travels in a URL (logs, proxies, history); audited and limited per user.
+        group.MapPost("/lookup", LookupByDocument).WithName(nameof(LookupByDocument)).RequireAuthorization(Policies.GridStaff)
+            .RequireRateLimiting(RateLimits.Lookup);
         group.MapGet("/{id:long}/document", ReadDocument).WithName(nameof(ReadDocument)).RequireAuthorization(Policies.GridStaff);
         group.MapGet("/document-reads", ListDocumentReads).WithName(nameof(ListDocumentReads)).RequireAuthorization(Policies.Admin);
         return group;
@@ -53,7 +55,13 @@ public static class TenanciesApi
         return await RegisterAsync(connection, protector, clock, caller, house.Id, body, body.TenantUserId, TenancyStatus.Active, ct);
     }
 
-    private static async Task<Results<Created<TenancyDto>, NotFound, ValidationProblem, ProblemHttpResult>> RegisterSelf(
+    /// <summary>
+    /// A tenant's own registration from the code on the door. Every well-formed request gets the same 202, whether a
+    /// registration was recorded or this person already has an open one here: the code is printed on the door, and a
+    /// different answer would tell anyone who has a number whether that person lives in the house. The landlord sees
+    /// the house's registrations and resolves what is duplicate.
+    /// </summary>
+    private static async Task<Results<Accepted<SelfRegistrationDto>, NotFound, ValidationProblem>> RegisterSelf(
         string code, RegisterTenancyRequest body, Caller caller, DbDataSource db, FieldProtector protector, TimeProvider clock, CancellationToken ct)
     {
         var normalised = HouseCode.Normalise(code);
@@ -65,7 +73,10 @@ public static class TenanciesApi
         if (houseId is null)
             return TypedResults.NotFound();
         // The tenant is the caller, whatever the body says; the landlord confirms or declines.
-        return await RegisterAsync(connection, protector, clock, caller, houseId.Value, body, caller.UserId, TenancyStatus.Pending, ct);
+        var outcome = await RegisterAsync(connection, protector, clock, caller, houseId.Value, body, caller.UserId, TenancyStatus.Pending, ct);
+        if (outcome.Result is ValidationProblem invalid)
+            return invalid;
+        return TypedResults.Accepted((string?)null, SelfRegistrationDto.SentToLandlord);
     }
 
     private static async Task<Results<Created<TenancyDto>, NotFound, ValidationProblem, ProblemHttpResult>> RegisterAsync(
@@ -210,13 +221,27 @@ public static class TenanciesApi
         TypedResults.Problem(title: title, detail: $"The tenancy is {status}.", statusCode: StatusCodes.Status409Conflict,
             extensions: new Dictionary<string, object?> { ["currentStatus"] = status });
 
+    /// <summary>
+    /// 以人找房: every house in the caller's scope the person with this number rented. Each look-up writes an audit row
+    /// (who, when, why, the number's keyed hash — never the number) in the same transaction as the read, in the log
+    /// admins read at <c>/tenancies/document-reads</c>.
+    /// </summary>
     private static async Task<Results<Ok<TenancyLookupDto>, ValidationProblem>> LookupByDocument(
-        string? documentNumber, Caller caller, DbDataSource db, FieldProtector protector, CancellationToken ct)
+        TenancyLookupRequest body, Caller caller, DbDataSource db, FieldProtector protector, TimeProvider clock, CancellationToken ct)
     {
-        var number = IdentityDocument.Normalise(documentNumber ?? "");
-        if (number.Length == 0)
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["documentNumber"] = ["Required."] });
+        var number = IdentityDocument.Normalise(body.DocumentNumber ?? "");
+        var why = body.Reason?.Trim() ?? "";
+        var v = new Validation();
+        if (number.Length is 0 or > 32)
+            v.Add("documentNumber", "Required, at most 32 characters.");
+        if (why.Length is < 2 or > 500)
+            v.Add("reason", "Say why you look this person up (2–500 characters).");
+        if (!v.IsValid)
+            return TypedResults.ValidationProblem(v.Errors);
+        var hash = protector.Hash(number);
         await using var connection = await db.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await AuditLog.WriteLookupAsync(connection, transaction, caller.UserId, AuditActions.TenancyLookup, "tenancy", hash, why, clock.GetUtcNow(), ct);
         // ix_tenancies_document finds the person's tenancies; scope keeps staff to their communities and grids.
         var rows = await connection.QueryAsync<RentedRow>(new CommandDefinition($$"""
             SELECT t.id AS TenancyId, h.id AS HouseId, h.code AS HouseCode, c.name AS CommunityName, g.name AS GridName,
@@ -228,8 +253,10 @@ public static class TenanciesApi
             JOIN grids g ON g.id = h.grid_id
             WHERE t.document_hash = @hash AND t.status IN ('active', 'moved_out') AND {{Scope.ManagesHouse}}
             ORDER BY t.move_in_date DESC, t.id DESC
-            """, caller.With(new { hash = protector.Hash(number) }), cancellationToken: ct));
-        return TypedResults.Ok(new TenancyLookupDto(Masking.IdentityNumber(number), rows.Select(r => r.ToDto()).ToList()));
+            """, caller.With(new { hash }), transaction, cancellationToken: ct));
+        await transaction.CommitAsync(ct);
+        // The number's type is not asked for: it is masked by the strictest rule (first and last character).
+        return TypedResults.Ok(new TenancyLookupDto(Masking.IdentityNumber(DocumentType.Passport, number), rows.Select(r => r.ToDto()).ToList()));
     }
 
     private sealed class RentedRow
@@ -247,7 +274,7 @@ public static class TenanciesApi
         public string Status { get; init; } = "";
 
         public RentedHouseDto ToDto() => new(TenancyId, HouseId, HouseCode, CommunityName, GridName, Address, TenantName, Room,
-            DateOnly.FromDateTime(MoveInDate), MoveOutDate is { } m ? DateOnly.FromDateTime(m) : null, DbEnum.Parse<TenancyStatus>(Status));
+            DateOnly.FromDateTime(MoveInDate), MoveOutDate is { } m ? DateOnly.FromDateTime(m) : null, DbEnum.Parse(Status, TenancyStatus.Declined));
     }
 
     /// <summary>
@@ -273,8 +300,8 @@ public static class TenanciesApi
         await transaction.CommitAsync(ct);
 
         http.Response.Headers.CacheControl = "no-store";
-        return TypedResults.Ok(new TenancyDocumentDto(id, DbEnum.Parse<DocumentType>(row.DocumentType),
-            protector.Decrypt(row.DocumentCipher), protector.Decrypt(row.PhoneCipher)));
+        return TypedResults.Ok(new TenancyDocumentDto(id, row.Type,
+            row.DocumentCipher is null ? null : protector.Decrypt(row.DocumentCipher), row.PhoneCipher is null ? null : protector.Decrypt(row.PhoneCipher)));
     }
 
     private static async Task<Results<Ok<IReadOnlyList<AuditEntryDto>>, ValidationProblem>> ListDocumentReads(
@@ -286,7 +313,8 @@ public static class TenanciesApi
         await using var connection = await db.OpenConnectionAsync(ct);
         var entries = await AuditLog.ReadAsync(connection, "tenancy", tenancyId, before, take, ct);
         return TypedResults.Ok<IReadOnlyList<AuditEntryDto>>(entries
-            .Select(e => new AuditEntryDto(e.Id, e.ActorId, e.Action, e.SubjectType, e.SubjectId, e.Reason, HouseRow.Utc(e.At)))
+            .Select(e => new AuditEntryDto(e.Id, e.ActorId, e.Action, e.SubjectType, e.SubjectId,
+                e.LookupHash is null ? null : Convert.ToHexStringLower(e.LookupHash), e.Reason, HouseRow.Utc(e.At)))
             .ToList());
     }
 

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Linli.Domain.Houses;
 using Linli.Domain.People;
 
@@ -13,10 +14,20 @@ public sealed record RegisterTenancyRequest(
 
 public sealed record MoveOutRequest(DateOnly? Date);
 
-/// <summary>A tenancy as anyone but an audited full read sees it: document number and phone masked.</summary>
+/// <summary>The one answer to a well-formed self-registration, whatever was stored (see RegisterSelf).</summary>
+public sealed record SelfRegistrationDto(string Status, string Message)
+{
+    public static readonly SelfRegistrationDto SentToLandlord =
+        new("sent_to_landlord", "Sent to the landlord for confirmation. 已提交，等待房东确认。");
+}
+
+/// <summary>
+/// A tenancy as anyone but an audited full read sees it: document number and phone masked; both null once erased,
+/// <c>Tenancies:RetentionDays</c> after the tenancy ended.
+/// </summary>
 public sealed record TenancyDto(
-    long Id, long HouseId, string HouseCode, string TenantName, DocumentType DocumentType, string DocumentNumber,
-    string Phone, string Room, DateOnly MoveInDate, DateOnly? MoveOutDate, TenancyStatus Status, long? TenantUserId,
+    long Id, long HouseId, string HouseCode, string TenantName, DocumentType DocumentType, string? DocumentNumber,
+    string? Phone, string Room, DateOnly MoveInDate, DateOnly? MoveOutDate, TenancyStatus Status, long? TenantUserId,
     DateTimeOffset CreatedAt);
 
 /// <summary>One house a person rented (以人找房).</summary>
@@ -26,7 +37,17 @@ public sealed record RentedHouseDto(
 
 public sealed record TenancyLookupDto(string DocumentNumber, IReadOnlyList<RentedHouseDto> Houses);
 
-/// <summary>The full numbers, returned only by an audited request.</summary>
-public sealed record TenancyDocumentDto(long TenancyId, DocumentType DocumentType, string DocumentNumber, string Phone);
+/// <summary>The full numbers, returned only by an audited request; null once erased.</summary>
+public sealed record TenancyDocumentDto(long TenancyId, DocumentType DocumentType, string? DocumentNumber, string? Phone);
 
-public sealed record AuditEntryDto(long Id, long ActorId, string Action, string SubjectType, long SubjectId, string Reason, DateTimeOffset At);
+/// <summary>
+/// One audited access: a full read (<c>tenancy.document_read</c>, <see cref="SubjectId"/> the tenancy) or a 以人找房
+/// look-up (<c>tenancy.lookup</c>, no subject; <see cref="LookupHash"/> the hex keyed hash of the number looked up,
+/// equal to the hash stored with that person's tenancies, never the number).
+/// </summary>
+public sealed record AuditEntryDto(long Id, long ActorId, string Action, string SubjectType, long? SubjectId, string? LookupHash, string Reason, DateTimeOffset At);
+
+/// <summary>以人找房: the number travels in the body, never in a URL; the reason is kept in the audit log.</summary>
+public sealed record TenancyLookupRequest(
+    [property: Required, StringLength(32)] string? DocumentNumber,
+    [property: Required, StringLength(500, MinimumLength = 2)] string? Reason);

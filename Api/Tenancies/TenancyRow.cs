@@ -23,8 +23,9 @@ internal sealed class TenancyRow
     public string HouseCode { get; init; } = "";
     public string TenantName { get; init; } = "";
     public string DocumentType { get; init; } = "";
-    public byte[] DocumentCipher { get; init; } = [];
-    public byte[] PhoneCipher { get; init; } = [];
+    /// <summary>Null once erased (TenancyRetentionWorker).</summary>
+    public byte[]? DocumentCipher { get; init; }
+    public byte[]? PhoneCipher { get; init; }
     public string Room { get; init; } = "";
     public DateTime MoveInDate { get; init; }
     public DateTime? MoveOutDate { get; init; }
@@ -37,11 +38,15 @@ internal sealed class TenancyRow
     /// <summary>The landlord or staff of the house's community or grid: who registers, confirms and moves out.</summary>
     public bool CallerKeepsHouse => Manages != 0 || IsLandlord != 0;
 
-    public TenancyStatus State => DbEnum.Parse<TenancyStatus>(Status);
+    public TenancyStatus State => DbEnum.Parse(Status, TenancyStatus.Declined);
+
+    /// <summary>An unknown stored type masks as strictly as any (first and last character).</summary>
+    public DocumentType Type => DbEnum.Parse(DocumentType, Linli.Domain.People.DocumentType.Passport);
 
     public TenancyDto ToDto(FieldProtector protector) => new(
-        Id, HouseId, HouseCode, TenantName, DbEnum.Parse<DocumentType>(DocumentType),
-        Masking.IdentityNumber(protector.Decrypt(DocumentCipher)), Masking.Phone(protector.Decrypt(PhoneCipher)),
+        Id, HouseId, HouseCode, TenantName, Type,
+        DocumentCipher is null ? null : Masking.IdentityNumber(Type, protector.Decrypt(DocumentCipher)),
+        PhoneCipher is null ? null : Masking.Phone(protector.Decrypt(PhoneCipher)),
         Room, DateOnly.FromDateTime(MoveInDate), MoveOutDate is { } m ? DateOnly.FromDateTime(m) : null,
         State, TenantUserId, HouseRow.Utc(CreatedAt));
 }

@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Globalization;
 using System.Security.Claims;
 using Linli.Api.Auth;
+using Linli.Api.Hosting;
 using Linli.Api.Csv;
 using Linli.Api.Hosting;
 using Linli.Domain.Tickets;
@@ -24,7 +25,7 @@ public static class TicketsApi
         group.MapGet("/", ListTickets).WithName(nameof(ListTickets))
             .WithDescription("The tickets the caller may see, newest first, a page at a time. Send `Accept: text/csv` for every "
                 + "ticket matching the filters as a CSV download (UTF-8 with BOM, times in China Standard Time, no personal data).");
-        group.MapPost("/", CreateTicket).WithName(nameof(CreateTicket));
+        group.MapPost("/", CreateTicket).WithName(nameof(CreateTicket)).RequireRateLimiting(RateLimits.Report);
         group.MapGet("/{id:long}", GetTicket).WithName(nameof(GetTicket));
         // One operation per action, each with its own body (TicketActionRequests.cs) and its row in TicketActionTable.
         group.MapPost(ActionRoute<DispatchRequest>(), Act<DispatchRequest>).DescribeAction<DispatchRequest>();

@@ -2,10 +2,12 @@ using System.Data.Common;
 using System.Security.Claims;
 using Dapper;
 using Linli.Api.Auth;
+using Linli.Api.Hosting;
 using Linli.Api.Tickets;
 using Linli.Infrastructure.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
 
 namespace Linli.Api.Uploads;
 
@@ -17,7 +19,7 @@ public static class UploadsApi
     public static RouteGroupBuilder MapUploads(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1/uploads").WithTags("Uploads").RequireAuthorization(Policies.SignedIn);
-        group.MapPost("/", Upload).WithName(nameof(Upload)).DisableAntiforgery()
+        group.MapPost("/", Upload).WithName(nameof(Upload)).DisableAntiforgery().RequireRateLimiting(RateLimits.Upload)
             // The multipart envelope adds a little to the file itself.
             .WithMetadata(new RequestSizeLimitAttribute(MaxBytes + 64 * 1024));
         group.MapGet("/{id:long}", GetUpload).WithName(nameof(GetUpload));
@@ -27,7 +29,8 @@ public static class UploadsApi
     public sealed record UploadDto(long Id, string ContentType, long SizeBytes, string Url);
 
     public static async Task<Results<Created<UploadDto>, ValidationProblem>> Upload(
-        HttpRequest request, Caller current, DbDataSource db, UploadStorage storage, TimeProvider clock, CancellationToken ct)
+        HttpRequest request, Caller current, DbDataSource db, UploadStorage storage, TimeProvider clock,
+        IOptions<RateLimits.Settings> limits, CancellationToken ct)
     {
         if (request.ContentLength is > MaxBytes + 64 * 1024)
             return Invalid("The photo must be at most 10 MB.");
@@ -59,16 +62,39 @@ public static class UploadsApi
         if (ImageSniffer.Detect(head.AsSpan(0, read)) is not var (contentType, extension))
             return Invalid("Only JPEG, PNG or WebP images are accepted.");
         stream.Position = 0;
-        var stored = await storage.SaveAsync(stream, extension, ct);
+        // Only the pixels are kept: EXIF (GPS!), XMP and comments go, the orientation is applied.
+        if (PhotoScrubber.Scrub(stream, contentType) is not { } photo)
+            return Invalid("The photo cannot be read as the JPEG, PNG or WebP image it starts as.");
 
+        var me = current.UserId;
+        var now = clock.GetUtcNow();
         await using var connection = await db.OpenConnectionAsync(ct);
+        await RefuseOverQuotaAsync(connection, me, photo.Length, limits.Value.UploadBytesPerDay, now, ct);
+        var stored = await storage.SaveAsync(new MemoryStream(photo, writable: false), extension, ct);
         var id = await connection.ExecuteScalarAsync<long>(new CommandDefinition("""
             INSERT INTO uploads (uploader_id, stored_name, content_type, size_bytes, created_at)
             VALUES (@me, @stored, @contentType, @size, @now);
             SELECT LAST_INSERT_ID();
-            """, new { me = current.UserId, stored, contentType, size = (int)file.Length, now = clock.GetUtcNow().UtcDateTime },
+            """, new { me, stored, contentType, size = photo.Length, now = now.UtcDateTime },
             cancellationToken: ct));
-        return TypedResults.Created(TicketView.PhotoUrl(id), new UploadDto(id, contentType, file.Length, TicketView.PhotoUrl(id)));
+        return TypedResults.Created(TicketView.PhotoUrl(id), new UploadDto(id, contentType, photo.Length, TicketView.PhotoUrl(id)));
+    }
+
+    /// <summary>
+    /// The storage quota: at most <paramref name="bytesPerDay"/> of photos per user in any 24 hours (on
+    /// ix_uploads_uploader_created); over it, a 429 whose Retry-After is when the oldest upload of the window leaves it.
+    /// </summary>
+    private static async Task RefuseOverQuotaAsync(DbConnection connection, long me, long size, long bytesPerDay, DateTimeOffset now, CancellationToken ct)
+    {
+        var since = now.AddDays(-1).UtcDateTime;
+        var window = await connection.QuerySingleAsync<(long Bytes, DateTime? Oldest)>(new CommandDefinition("""
+            SELECT CAST(COALESCE(SUM(size_bytes), 0) AS SIGNED), MIN(created_at)
+            FROM uploads WHERE uploader_id = @me AND created_at > @since
+            """, new { me, since }, cancellationToken: ct));
+        if (window.Bytes + size <= bytesPerDay)
+            return;
+        var oldest = window.Oldest is { } at ? new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc)) : now;
+        throw new TooManyRequestsException(oldest.AddDays(1) - now);
     }
 
     private sealed class UploadRow
