@@ -24,11 +24,27 @@ public sealed class FakeWechatServer : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly ConcurrentDictionary<string, ConcurrentQueue<int>> _scripted = new();
     private readonly ConcurrentDictionary<string, int> _calls = new();
-    private readonly ConcurrentDictionary<string, byte> _validTokens = new();
     private readonly ConcurrentDictionary<string, byte> _usedCodes = new();
+    private readonly Lock _tokens = new();
+    // stable_token's state for the one AppID: the current token, the one it replaced (valid until its own expiry,
+    // WeChat's 5-minute overlap), tokens WeChat refuses although normal mode still hands them out, forced refreshes.
+    private IssuedToken? _current;
+    private IssuedToken? _previous;
+    private readonly HashSet<string> _refused = [];
+    private readonly List<DateTimeOffset> _forcedAt = [];
     private int _tokenSerial;
 
-    private FakeWechatServer(WebApplication app) => _app = app;
+    private sealed record IssuedToken(string Value, DateTimeOffset ExpiresAt);
+
+    /// <summary>WeChat's documented limits (stable_token 注意事项).</summary>
+    public static readonly TimeSpan TokenLifetime = TimeSpan.FromSeconds(7200);
+    public static readonly TimeSpan RenewalWindow = TimeSpan.FromMinutes(5);
+    public const int ForcedRefreshesPerDay = 20;
+    public static readonly TimeSpan ForcedRefreshSpacing = TimeSpan.FromSeconds(30);
+
+    private FakeWechatServer(WebApplication app, string appId) => (_app, AppId) = (app, appId);
+
+    public string AppId { get; }
 
     public Uri BaseAddress { get; private set; } = null!;
     /// <summary>How long stable_token takes to answer: widens the window in which instances race to refresh.</summary>
@@ -36,6 +52,12 @@ public sealed class FakeWechatServer : IAsyncDisposable
     /// <summary>APIs that never answer (until the caller gives up).</summary>
     public ConcurrentDictionary<string, byte> Hanging { get; } = new();
     public ConcurrentQueue<bool> ForceRefreshFlags { get; } = new();
+    /// <summary>WeChat's clock: token lifetimes, the renewal window and the forced-refresh limits follow it.</summary>
+    public TimeProvider Clock { get; set; } = TimeProvider.System;
+    /// <summary>What WeChat answers for a token it does not accept (40001, or 40014 "invalid access_token").</summary>
+    public int InvalidTokenErrCode { get; set; } = WechatInvalidToken;
+    /// <summary>How many distinct access tokens stable_token has issued.</summary>
+    public int TokensIssued => Volatile.Read(ref _tokenSerial);
     public ConcurrentQueue<JsonObject> SentMessages { get; } = new();
     public ConcurrentQueue<JsonObject> SecurityChecks { get; } = new();
 
@@ -49,8 +71,85 @@ public sealed class FakeWechatServer : IAsyncDisposable
             queue.Enqueue(code);
     }
 
-    /// <summary>Every token issued so far stops working, as when WeChat expires it early.</summary>
-    public void ExpireAllTokens() => _validTokens.Clear();
+    /// <summary>
+    /// Every token issued so far stops working and normal mode issues a new one, as after a forced refresh by
+    /// somebody else holding the AppID (another deployment, or the WeChat console).
+    /// </summary>
+    public void ExpireAllTokens()
+    {
+        lock (_tokens)
+        {
+            _current = null;
+            _previous = null;
+        }
+    }
+
+    /// <summary>WeChat refuses the current token (40001) while normal mode still hands it out: only a forced refresh helps.</summary>
+    public void RefuseCurrentToken()
+    {
+        lock (_tokens)
+        {
+            if (_current is not null)
+                _refused.Add(_current.Value);
+        }
+    }
+
+    /// <summary>stable_token as documented: normal mode returns the current token with its remaining lifetime and a
+    /// new one only in its last 5 minutes (the old one stays valid until it expires); forced mode invalidates every
+    /// earlier token, at most 20 times a day and not within 30 s of the last (then nothing is refreshed).</summary>
+    private IResult StableToken(bool force)
+    {
+        var now = Clock.GetUtcNow();
+        lock (_tokens)
+        {
+            if (force)
+            {
+                var today = now.ToOffset(TimeSpan.FromHours(8)).Date;
+                if (_forcedAt.Count(t => t.ToOffset(TimeSpan.FromHours(8)).Date == today) >= ForcedRefreshesPerDay)
+                    return Error(45009, "reach max api daily quota limit");
+                if (_forcedAt.Count == 0 || _forcedAt[^1] + ForcedRefreshSpacing <= now || _current is null)
+                {
+                    _forcedAt.Add(now);
+                    _previous = null;
+                    _current = Issue(now);
+                }
+            }
+            else if (_current is null || _current.ExpiresAt <= now)
+            {
+                _previous = null;
+                _current = Issue(now);
+            }
+            else if (_current.ExpiresAt - RenewalWindow <= now)
+            {
+                _previous = _current;
+                _current = Issue(now);
+            }
+            var expiresIn = (int)Math.Floor((_current.ExpiresAt - now).TotalSeconds);
+            return Json(new JsonObject { ["access_token"] = _current.Value, ["expires_in"] = expiresIn });
+        }
+    }
+
+    private IssuedToken Issue(DateTimeOffset now) =>
+        new($"fake-token-{Interlocked.Increment(ref _tokenSerial)}-{Guid.NewGuid():N}", now + TokenLifetime);
+
+    /// <summary>Null when WeChat accepts the token; otherwise the errcode it answers.</summary>
+    private int? TokenError(string token)
+    {
+        var now = Clock.GetUtcNow();
+        lock (_tokens)
+        {
+            if (_refused.Contains(token))
+                return WechatInvalidToken;
+            foreach (var issued in new[] { _current, _previous })
+            {
+                if (issued?.Value == token)
+                    return issued.ExpiresAt > now ? null : 42001;
+            }
+            return WechatInvalidToken;
+        }
+    }
+
+    private const int WechatInvalidToken = 40001;
 
     public static async Task<FakeWechatServer> StartAsync(string appId)
     {
@@ -58,7 +157,7 @@ public sealed class FakeWechatServer : IAsyncDisposable
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
         var app = builder.Build();
-        var server = new FakeWechatServer(app);
+        var server = new FakeWechatServer(app, appId);
         server.Map(app, appId);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
@@ -92,12 +191,11 @@ public sealed class FakeWechatServer : IAsyncDisposable
             if (body["grant_type"]?.GetValue<string>() != "client_credential" || body["appid"]?.GetValue<string>() != appId
                 || body["secret"]?.GetValue<string>() != AppSecret)
                 return Error(40125, "invalid appsecret");
-            ForceRefreshFlags.Enqueue(body["force_refresh"]?.GetValue<bool>() ?? false);
+            var force = body["force_refresh"]?.GetValue<bool>() ?? false;
+            ForceRefreshFlags.Enqueue(force);
             if (TokenDelay > TimeSpan.Zero)
                 await Task.Delay(TokenDelay);
-            var token = $"fake-token-{Interlocked.Increment(ref _tokenSerial)}-{Guid.NewGuid():N}";
-            _validTokens[token] = 0;
-            return Json(new JsonObject { ["access_token"] = token, ["expires_in"] = 7200 });
+            return StableToken(force);
         });
 
         app.MapPost("/wxa/business/getuserphonenumber", async (HttpContext http) =>
@@ -181,7 +279,12 @@ public sealed class FakeWechatServer : IAsyncDisposable
         var token = http.Request.Query["access_token"].ToString();
         if (token.Length == 0)
             return Error(41001, "access_token missing");
-        return _validTokens.ContainsKey(token) ? null : Error(42001, "access_token expired");
+        return TokenError(token) switch
+        {
+            null => null,
+            42001 => Error(42001, "access_token expired"),
+            _ => Error(InvalidTokenErrCode, "invalid credential, access_token is invalid or not latest"),
+        };
     }
 
     private static async Task<JsonObject> Body(HttpContext http) =>

@@ -4,11 +4,8 @@ using System.Net.Sockets;
 using Dapper;
 using Linli.Api.Auth;
 using Linli.Api.Tests.Support;
-using Linli.Infrastructure.Crypto;
 using Linli.Infrastructure.Wechat;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Linli.Api.Tests.Wechat;
@@ -29,20 +26,8 @@ public class LiveWechatClientTests
     [TearDown]
     public async Task StopFakeWechat() => await _server.DisposeAsync();
 
-    private LiveWechatClient Client(Action<WechatOptions>? configure = null, TimeProvider? clock = null, Uri? baseAddress = null)
-    {
-        var services = SharedApp.Factory.Services;
-        var options = new WechatOptions
-        {
-            Mode = WechatMode.Live, AppId = _appId, AppSecret = FakeWechatServer.AppSecret, BaseAddress = baseAddress ?? _server.BaseAddress,
-            TimeoutSeconds = 5, BusyRetryDelayMilliseconds = 10,
-        };
-        configure?.Invoke(options);
-        var store = new WechatAccessTokenStore(services.GetRequiredService<DbDataSource>(), services.GetRequiredService<FieldProtector>(),
-            clock ?? TimeProvider.System, Options.Create(options), NullLogger<WechatAccessTokenStore>.Instance);
-        var http = new HttpClient { BaseAddress = options.BaseAddress, Timeout = Timeout.InfiniteTimeSpan };
-        return new LiveWechatClient(http, Options.Create(options), store, NullLogger<LiveWechatClient>.Instance);
-    }
+    private LiveWechatClient Client(Action<WechatOptions>? configure = null, TimeProvider? clock = null, Uri? baseAddress = null) =>
+        LiveClients.Create(_server, configure, clock, baseAddress);
 
     private static int StatusOf(WechatException e) => WechatExceptionHandler.StatusFor(e).Status;
 
@@ -90,25 +75,52 @@ public class LiveWechatClientTests
     [Test]
     public async Task SystemBusyIsRetriedWithBackoff()
     {
-        _server.Script("jscode2session", -1, -1);
-        var session = await Client().Code2SessionAsync("code-dave", CancellationToken.None);
+        _server.Script("msg_sec_check", -1, -1);
+        var result = await Client().CheckTextAsync("o-dave", "你好", 2, CancellationToken.None);
         Assert.Multiple(() =>
         {
-            Assert.That(session.OpenId, Is.EqualTo("o-dave"));
-            Assert.That(_server.Calls("jscode2session"), Is.EqualTo(3));
+            Assert.That(result.Suggestion, Is.EqualTo(ContentSuggestion.Pass));
+            Assert.That(_server.Calls("msg_sec_check"), Is.EqualTo(3));
         });
     }
 
     [Test]
-    public void SystemBusyThatLastsBeyondTheRetriesIsA502()
+    public void SystemBusyThatLastsBeyondTheRetriesIsA503()
     {
-        _server.Script("jscode2session", -1, -1, -1);
-        var e = Assert.ThrowsAsync<WechatException>(() => Client(o => o.BusyRetries = 2).Code2SessionAsync("code-erin", CancellationToken.None))!;
+        _server.Script("msg_sec_check", -1, -1, -1);
+        var e = Assert.ThrowsAsync<WechatException>(() => Client(o => o.BusyRetries = 2).CheckTextAsync("o-erin", "你好", 2, CancellationToken.None))!;
         Assert.Multiple(() =>
         {
             Assert.That(e.ErrCode, Is.EqualTo(-1));
-            Assert.That(StatusOf(e), Is.EqualTo(502));
-            Assert.That(_server.Calls("jscode2session"), Is.EqualTo(3));
+            Assert.That(StatusOf(e), Is.EqualTo(503));
+            Assert.That(_server.Calls("msg_sec_check"), Is.EqualTo(3));
+        });
+    }
+
+    [Test]
+    public void ABusyLoginIsNotRetriedWithTheSameSingleUseCode()
+    {
+        _server.Script("jscode2session", -1);
+        var e = Assert.ThrowsAsync<WechatException>(() => Client().Code2SessionAsync("code-erin", CancellationToken.None))!;
+        Assert.Multiple(() =>
+        {
+            Assert.That(StatusOf(e), Is.EqualTo(503), "try again with a new code, not signed out");
+            Assert.That(e.Message, Does.Contain("new code"));
+            Assert.That(_server.Calls("jscode2session"), Is.EqualTo(1));
+        });
+    }
+
+    [Test]
+    public async Task ABusyPhoneCodeIsNotRetriedWithTheSameSingleUseCode()
+    {
+        var client = Client();
+        await client.GetPhoneNumberAsync("phone-0", CancellationToken.None);
+        _server.Script("getuserphonenumber", -1);
+        var e = Assert.ThrowsAsync<WechatException>(() => client.GetPhoneNumberAsync("phone-1", CancellationToken.None))!;
+        Assert.Multiple(() =>
+        {
+            Assert.That(StatusOf(e), Is.EqualTo(503));
+            Assert.That(_server.Calls("getuserphonenumber"), Is.EqualTo(2), "one call for phone-0, one for phone-1");
         });
     }
 
@@ -123,8 +135,9 @@ public class LiveWechatClientTests
     }
 
     [TestCase(WechatErrors.InvalidAccessToken)]
+    [TestCase(WechatErrors.IllegalAccessToken)]
     [TestCase(WechatErrors.ExpiredAccessToken)]
-    public async Task ARejectedAccessTokenIsReplacedOnceAndTheCallRepeated(int errCode)
+    public async Task ARejectedTokenThatNormalModeStillReturnsIsForcedOnceAndTheCallRepeated(int errCode)
     {
         var client = Client();
         await client.GetPhoneNumberAsync("phone-1", CancellationToken.None);
@@ -133,19 +146,25 @@ public class LiveWechatClientTests
         Assert.Multiple(() =>
         {
             Assert.That(phone, Is.EqualTo(FakeWechatServer.PhoneNumber));
-            Assert.That(_server.Calls("stable_token"), Is.EqualTo(2));
-            Assert.That(_server.ForceRefreshFlags, Is.EqualTo(new[] { false, true }), "the replacement is forced");
+            Assert.That(_server.ForceRefreshFlags, Is.EqualTo(new[] { false, false, true }), "normal mode first; forced only because it gave the rejected token back");
         });
     }
 
-    [Test]
-    public async Task ATokenWechatExpiredEarlyIsReplaced()
+    [TestCase(WechatErrors.InvalidAccessToken)]
+    [TestCase(WechatErrors.IllegalAccessToken)]
+    public async Task ATokenWechatDroppedIsReplacedInNormalModeAndNotKept(int errCode)
     {
+        _server.InvalidTokenErrCode = errCode;
         var client = Client();
         await client.GetPhoneNumberAsync("phone-1", CancellationToken.None);
         _server.ExpireAllTokens();
         Assert.That(await client.GetPhoneNumberAsync("phone-2", CancellationToken.None), Is.EqualTo(FakeWechatServer.PhoneNumber));
-        Assert.That(_server.Calls("stable_token"), Is.EqualTo(2));
+        Assert.That(await client.GetPhoneNumberAsync("phone-3", CancellationToken.None), Is.EqualTo(FakeWechatServer.PhoneNumber));
+        Assert.Multiple(() =>
+        {
+            Assert.That(_server.ForceRefreshFlags, Is.EqualTo(new[] { false, false }), "never forced");
+            Assert.That(_server.Calls("getuserphonenumber"), Is.EqualTo(4), "one rejection, then the new token is kept");
+        });
     }
 
     [Test]
@@ -158,7 +177,7 @@ public class LiveWechatClientTests
         Assert.Multiple(() =>
         {
             Assert.That(StatusOf(e), Is.EqualTo(502));
-            Assert.That(_server.Calls("stable_token"), Is.EqualTo(2), "refreshed once, not in a loop");
+            Assert.That(_server.Calls("stable_token"), Is.EqualTo(3), "replaced once, not in a loop");
         });
     }
 
@@ -166,6 +185,7 @@ public class LiveWechatClientTests
     public async Task TheAccessTokenIsRefreshedAheadOfItsExpiry()
     {
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        _server.Clock = clock;
         var client = Client(o => o.AccessTokenRefreshAheadSeconds = 300, clock);
         await client.GetPhoneNumberAsync("phone-1", CancellationToken.None);
         clock.Advance(TimeSpan.FromSeconds(7200 - 301));
@@ -173,7 +193,12 @@ public class LiveWechatClientTests
         Assert.That(_server.Calls("stable_token"), Is.EqualTo(1), "still well within its lifetime");
         clock.Advance(TimeSpan.FromSeconds(2));
         await client.GetPhoneNumberAsync("phone-3", CancellationToken.None);
-        Assert.That(_server.Calls("stable_token"), Is.EqualTo(2), "replaced before WeChat would reject it");
+        Assert.Multiple(() =>
+        {
+            Assert.That(_server.Calls("stable_token"), Is.EqualTo(2), "replaced before WeChat would reject it");
+            Assert.That(_server.TokensIssued, Is.EqualTo(2), "asked within WeChat's 5-minute window, so normal mode gave a new one");
+            Assert.That(_server.ForceRefreshFlags, Has.None.True);
+        });
     }
 
     [Test]

@@ -74,7 +74,17 @@ public static class MeApi
         if (string.IsNullOrWhiteSpace(request.Code) || request.Code.Length > 128)
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["code"] = ["The getPhoneNumber code is required (at most 128 characters)."] });
         // Normalised like every other phone we hash, so the look-up hash matches a landlord phone typed at the desk.
-        var phone = PhoneNumber.Normalise(await wechat.GetPhoneNumberAsync(request.Code, cancellationToken));
+        string fromWechat;
+        try
+        {
+            fromWechat = await wechat.GetPhoneNumberAsync(request.Code, cancellationToken);
+        }
+        catch (WechatException e) when (e.ErrCode is WechatErrors.InvalidCode or WechatErrors.CodeUsed)
+        {
+            // The phone code is bad, not the caller's session: a 401 would sign a signed-in user out.
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["code"] = ["WeChat refused this getPhoneNumber code (invalid, expired or already used); ask for a new one."] });
+        }
+        var phone = PhoneNumber.Normalise(fromWechat);
         var hash = protector.Hash(phone);
         var me = http.User.GetUserId();
         await using (var connection = await db.OpenConnectionAsync(cancellationToken))
