@@ -59,6 +59,10 @@ public sealed class FakeWechatServer : IAsyncDisposable
     /// <summary>How many distinct access tokens stable_token has issued.</summary>
     public int TokensIssued => Volatile.Read(ref _tokenSerial);
     public ConcurrentQueue<JsonObject> SentMessages { get; } = new();
+    /// <summary>The subscribe-message templates of the mini-program (我的模板): id → its keywords.</summary>
+    public ConcurrentDictionary<string, string[]> Templates { get; } = new();
+    /// <summary>The pages of the released mini-program; a subscribe message opening another one is refused (41030).</summary>
+    public ConcurrentBag<string> Pages { get; } = ["pages/tickets/detail", "pages/ticket/index", "pages/house/index"];
     public ConcurrentQueue<JsonObject> SecurityChecks { get; } = new();
 
     public int Calls(string api) => _calls.GetValueOrDefault(api);
@@ -233,7 +237,22 @@ public sealed class FakeWechatServer : IAsyncDisposable
         {
             if (await BeginWithToken("subscribe/send", http) is { } failed)
                 return failed;
-            SentMessages.Enqueue(await Body(http));
+            var body = await Body(http);
+            if (string.IsNullOrEmpty(body["touser"]?.GetValue<string>()) || body["touser"]!.GetValue<string>().StartsWith("bad-", StringComparison.Ordinal))
+                return Error(40003, "invalid openid");
+            var templateId = body["template_id"]?.GetValue<string>() ?? "";
+            if (!Templates.TryGetValue(templateId, out var keywords))
+                return Error(40037, "invalid template_id");
+            if (body["page"]?.GetValue<string>() is { } page && !Pages.Contains(page.Split('?')[0]))
+                return Error(41030, "invalid page");
+            var data = body["data"] as JsonObject ?? [];
+            foreach (var keyword in keywords)
+            {
+                var value = data[keyword]?["value"]?.GetValue<string>();
+                if (SubscribeValueProblem(keyword, value) is { } problem)
+                    return Error(47003, $"argument invalid! data.{keyword}.value {problem}");
+            }
+            SentMessages.Enqueue(body);
             return Json(new JsonObject { ["errcode"] = 0, ["errmsg"] = "ok" });
         });
 
@@ -256,6 +275,31 @@ public sealed class FakeWechatServer : IAsyncDisposable
                 ["trace_id"] = "fake-trace",
             });
         });
+    }
+
+    /// <summary>
+    /// 订阅消息参数值内容限制说明, read on its own (not Linli's code): thing ≤ 20 characters, phrase ≤ 5 Chinese
+    /// characters, character_string ≤ 32 letters, digits or symbols, time/date as 2019年10月1日 15:01; never empty;
+    /// no line breaks or control characters; characters counted as Unicode scalars, a broken surrogate refused.
+    /// </summary>
+    private static string? SubscribeValueProblem(string keyword, string? value)
+    {
+        if (string.IsNullOrEmpty(value))
+            return "is empty";
+        if (value.Any(char.IsControl) || value.Any(char.IsSurrogate) && value.EnumerateRunes().Any(r => r == System.Text.Rune.ReplacementChar))
+            return "invalid";
+        var length = value.EnumerateRunes().Count();
+        var type = keyword.TrimEnd('0', '1', '2', '3', '4', '5', '6', '7', '8', '9');
+        var ok = type switch
+        {
+            "thing" => length <= 20,
+            "phrase" => length <= 5 && value.All(c => c is >= '\u4E00' and <= '\u9FFF'),
+            "character_string" => length <= 32 && value.All(c => c is >= '!' and <= '~'),
+            "time" => System.Text.RegularExpressions.Regex.IsMatch(value, @"^(\d{4}年\d{1,2}月\d{1,2}日 )?\d{1,2}:\d{2}(~.+)?$"),
+            "date" => System.Text.RegularExpressions.Regex.IsMatch(value, @"^\d{4}年\d{1,2}月\d{1,2}日( \d{1,2}:\d{2})?(~.+)?$"),
+            _ => true,
+        };
+        return ok ? null : "invalid";
     }
 
     private async Task<IResult?> Begin(string api, HttpContext http)

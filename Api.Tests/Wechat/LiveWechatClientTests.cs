@@ -254,6 +254,7 @@ public class LiveWechatClientTests
     [Test]
     public async Task SubscribeMessagesAreSentInWechatsFormat()
     {
+        _server.Templates["tmpl-1"] = ["thing1", "phrase2"];
         await Client().SendSubscribeMessageAsync(new SubscribeMessage("o-henry", "tmpl-1", "pages/ticket/index?id=7",
             new Dictionary<string, string> { ["thing1"] = "路灯不亮", ["phrase2"] = "已派单" }), CancellationToken.None);
         var sent = _server.SentMessages.Single();
@@ -263,6 +264,29 @@ public class LiveWechatClientTests
             Assert.That(sent["template_id"]!.GetValue<string>(), Is.EqualTo("tmpl-1"));
             Assert.That(sent["page"]!.GetValue<string>(), Is.EqualTo("pages/ticket/index?id=7"));
             Assert.That(sent["data"]!["thing1"]!["value"]!.GetValue<string>(), Is.EqualTo("路灯不亮"));
+        });
+    }
+
+    [TestCase("", "thing1", "is empty")]
+    [TestCase("第一行\n第二行", "thing1", "invalid")]
+    [TestCase("一二三四五六七八九十一二三四五六七八九十一", "thing1", "invalid")]
+    [TestCase("派单", "phrase2", null)]
+    [TestCase("已经派单了啊", "phrase2", "invalid")]
+    public void ASubscribeValueBreakingWechatsRulesIs47003(string value, string keyword, string? problem)
+    {
+        _server.Templates["tmpl-2"] = ["thing1", "phrase2"];
+        var data = new Dictionary<string, string> { ["thing1"] = "路灯不亮", ["phrase2"] = "已派单", [keyword] = value };
+        var send = () => Client().SendSubscribeMessageAsync(new SubscribeMessage("o-jack", "tmpl-2", null, data), CancellationToken.None);
+        if (problem is null)
+        {
+            Assert.DoesNotThrowAsync(() => send());
+            return;
+        }
+        var e = Assert.ThrowsAsync<WechatException>(() => send())!;
+        Assert.Multiple(() =>
+        {
+            Assert.That(e.ErrCode, Is.EqualTo(47003));
+            Assert.That(e.Message, Does.Contain($"data.{keyword}.value {problem}"));
         });
     }
 

@@ -74,6 +74,7 @@ public static class StartupValidation
             problems.Add($"Wechat:Mode must be Live or Simulated, not '{mode}'.");
         }
         problems.AddRange(WechatLimitProblems(wechat));
+        problems.AddRange(Linli.Infrastructure.Notifications.SubscribeTemplates.Problems(configuration));
         return problems;
     }
 

@@ -22,6 +22,7 @@ public static class TicketsFeature
 
         // The houses feature replaces this with the real lookup.
         services.AddSingleton<NotificationWriter>();
+        services.AddSingleton<NotificationMetrics>();
         services.AddSingleton<TicketWorkflow>();
         services.AddSingleton<TicketListQuery>();
         services.AddSingleton<OutboxWorker>();
