@@ -1,4 +1,7 @@
 using System.Data.Common;
+using System.Diagnostics.Metrics;
+using System.Net.Http.Json;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Dapper;
 using Linli.Api.Tests.Support;
@@ -107,5 +110,57 @@ public class LiveSubscribeMessageTests
             Assert.That(Value(sent, "character_string7"), Is.EqualTo(ticket.Number));
             Assert.That(Value(sent, "date3"), Does.Match(@"^\d{4}年\d{1,2}月\d{1,2}日$"));
         });
+    }
+
+    [TestCase(40003)]
+    [TestCase(40037)]
+    [TestCase(41030)]
+    [TestCase(43101)]
+    [TestCase(47003)]
+    public async Task APermanentErrorIsFinalAndCountedForItsKind(int errCode)
+    {
+        var counted = new List<(string Kind, string ErrCode)>();
+        using var listener = new MeterListener();
+        var meters = _factory.Services.GetRequiredService<IMeterFactory>();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == NotificationMetrics.MeterName && instrument.Meter.Scope == meters)
+                l.EnableMeasurementEvents(instrument);
+        };
+        listener.SetMeasurementEventCallback<long>((_, _, tags, _) =>
+        {
+            var t = tags.ToArray().ToDictionary(p => p.Key, p => p.Value?.ToString());
+            lock (counted)
+                counted.Add((t["kind"]!, t["errcode"]!));
+        });
+        listener.Start();
+        using var http = _factory.CreateClient();
+        var w = await TicketWorld.CreateAsync(_factory);
+        var ticket = await w.ReportAsync();
+        var before = await UndeliverableAsync(http, "ticket_dispatched");
+        // The resident's message is the first the worker sends.
+        _wechat.Script("subscribe/send", errCode);
+        await TicketWorld.ActOkAsync(w.Staff.Client, ticket.Id, "dispatch", new { departmentId = w.DepartmentId });
+        await DrainAsync();
+        var after = await UndeliverableAsync(http, "ticket_dispatched");
+        _factory.Clock.Advance(TimeSpan.FromHours(2));
+        await DrainAsync();
+
+        await using var connection = await _factory.Services.GetRequiredService<DbDataSource>().OpenConnectionAsync();
+        var row = await connection.QuerySingleAsync<(string Status, int Attempts, string LastError)>(
+            "SELECT status, attempts, last_error FROM notification_outbox WHERE user_id = @id AND kind = 'ticket_dispatched'", new { id = w.Resident.Id });
+        Assert.Multiple(() =>
+        {
+            Assert.That(row, Is.EqualTo(("failed", 1, $"errcode {errCode}")), "not retried");
+            Assert.That(counted, Is.EqualTo(new[] { ("ticket_dispatched", errCode.ToString(System.Globalization.CultureInfo.InvariantCulture)) }));
+            Assert.That(after, Is.EqualTo(before + 1), "shown in the readiness details");
+        });
+    }
+
+    private static async Task<int> UndeliverableAsync(HttpClient http, string kind)
+    {
+        var ready = await http.GetFromJsonAsync<JsonElement>("/health/ready");
+        return ready.TryGetProperty("undeliverableMessages", out var counts) && counts.ValueKind == JsonValueKind.Object
+            && counts.TryGetProperty(kind, out var count) ? count.GetInt32() : 0;
     }
 }
