@@ -59,6 +59,12 @@ public sealed class FakeWechatServer : IAsyncDisposable
     /// <summary>How many distinct access tokens stable_token has issued.</summary>
     public int TokensIssued => Volatile.Read(ref _tokenSerial);
     public ConcurrentQueue<JsonObject> SentMessages { get; } = new();
+    /// <summary>The next getwxacodeunlimit answers: "empty" (an image/jpeg of no bytes) or a content type to send a JPEG as.</summary>
+    public ConcurrentQueue<string> OddImages { get; } = new();
+    /// <summary>getuserphonenumber request bodies, as sent.</summary>
+    public ConcurrentQueue<JsonObject> PhoneRequests { get; } = new();
+    /// <summary>When set, every phone code gives this number outside mainland China.</summary>
+    public (int CountryCode, string Pure)? ForeignPhone { get; set; }
     /// <summary>The subscribe-message templates of the mini-program (我的模板): id → its keywords.</summary>
     public ConcurrentDictionary<string, string[]> Templates { get; } = new();
     /// <summary>The pages of the released mini-program; a subscribe message opening another one is refused (41030).</summary>
@@ -207,18 +213,18 @@ public sealed class FakeWechatServer : IAsyncDisposable
             if (await BeginWithToken("getuserphonenumber", http) is { } failed)
                 return failed;
             var body = await Body(http);
-            if (string.IsNullOrEmpty(body["code"]?.GetValue<string>()))
+            PhoneRequests.Enqueue(body);
+            var code = body["code"]?.GetValue<string>();
+            if (string.IsNullOrEmpty(code))
                 return Error(47001, "data format error");
-            return Json(new JsonObject
-            {
-                ["errcode"] = 0,
-                ["errmsg"] = "ok",
-                ["phone_info"] = new JsonObject
-                {
-                    ["phoneNumber"] = PhoneNumber, ["purePhoneNumber"] = PhoneNumber, ["countryCode"] = "86",
-                    ["watermark"] = new JsonObject { ["timestamp"] = 1637744274, ["appid"] = appId },
-                },
-            });
+            if (!code.StartsWith("phone-", StringComparison.Ordinal))
+                return Error(40029, "invalid code");
+            // A number outside mainland China: phoneNumber carries the country code, countryCode is a number as in WeChat's example.
+            var info = ForeignPhone is var (country, pure)
+                ? new JsonObject { ["phoneNumber"] = $"+{country}{pure}", ["purePhoneNumber"] = pure, ["countryCode"] = country }
+                : new JsonObject { ["phoneNumber"] = PhoneNumber, ["purePhoneNumber"] = PhoneNumber, ["countryCode"] = "86" };
+            info["watermark"] = new JsonObject { ["timestamp"] = 1637744274, ["appid"] = appId };
+            return Json(new JsonObject { ["errcode"] = 0, ["errmsg"] = "ok", ["phone_info"] = info });
         });
 
         app.MapPost("/wxa/getwxacodeunlimit", async (HttpContext http) =>
@@ -229,6 +235,9 @@ public sealed class FakeWechatServer : IAsyncDisposable
             var scene = body["scene"]?.GetValue<string>() ?? "";
             if (scene.Length is 0 or > 32)
                 return Error(40169, "invalid length for scene");
+            // Answers WeChat has been seen to give under load: a 200 with an empty image, or with another content type.
+            if (OddImages.TryDequeue(out var odd))
+                return odd == "empty" ? Results.Bytes([], "image/jpeg") : Results.Bytes([0xFF, 0xD8, 0xFF, 0xD9], odd);
             // A JPEG as WeChat sends it (only the markers matter to the client).
             return Results.Bytes([0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, (byte)'J', (byte)'F', (byte)'I', (byte)'F', 0xFF, 0xD9], "image/jpeg");
         });

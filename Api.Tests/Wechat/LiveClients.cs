@@ -28,4 +28,8 @@ public static class LiveClients
         var http = new HttpClient { BaseAddress = options.BaseAddress, Timeout = Timeout.InfiniteTimeSpan };
         return new LiveWechatClient(http, Options.Create(options), store, logs.CreateLogger<LiveWechatClient>());
     }
+
+    /// <summary>The number behind a phone code, as the tests of the token mostly need it.</summary>
+    public static async Task<string> PhoneAsync(this IWechatClient wechat, string code) =>
+        (await wechat.GetPhoneNumberAsync(code, null, CancellationToken.None)).PurePhoneNumber;
 }

@@ -114,9 +114,9 @@ public class LiveWechatClientTests
     public async Task ABusyPhoneCodeIsNotRetriedWithTheSameSingleUseCode()
     {
         var client = Client();
-        await client.GetPhoneNumberAsync("phone-0", CancellationToken.None);
+        await client.PhoneAsync("phone-0");
         _server.Script("getuserphonenumber", -1);
-        var e = Assert.ThrowsAsync<WechatException>(() => client.GetPhoneNumberAsync("phone-1", CancellationToken.None))!;
+        var e = Assert.ThrowsAsync<WechatException>(() => client.PhoneAsync("phone-1"))!;
         Assert.Multiple(() =>
         {
             Assert.That(StatusOf(e), Is.EqualTo(503));
@@ -128,7 +128,7 @@ public class LiveWechatClientTests
     public async Task TheAccessTokenIsFetchedOnceAndReused()
     {
         var client = Client();
-        await client.GetPhoneNumberAsync("phone-1", CancellationToken.None);
+        await client.PhoneAsync("phone-1");
         await client.CheckTextAsync("o-x", "你好", 2, CancellationToken.None);
         await Client().GetUnlimitedQrCodeAsync("h=1", "pages/index/index", CancellationToken.None); // a second instance: from the database
         Assert.That(_server.Calls("stable_token"), Is.EqualTo(1));
@@ -140,9 +140,9 @@ public class LiveWechatClientTests
     public async Task ARejectedTokenThatNormalModeStillReturnsIsForcedOnceAndTheCallRepeated(int errCode)
     {
         var client = Client();
-        await client.GetPhoneNumberAsync("phone-1", CancellationToken.None);
+        await client.PhoneAsync("phone-1");
         _server.Script("getuserphonenumber", errCode);
-        var phone = await client.GetPhoneNumberAsync("phone-2", CancellationToken.None);
+        var phone = await client.PhoneAsync("phone-2");
         Assert.Multiple(() =>
         {
             Assert.That(phone, Is.EqualTo(FakeWechatServer.PhoneNumber));
@@ -156,10 +156,10 @@ public class LiveWechatClientTests
     {
         _server.InvalidTokenErrCode = errCode;
         var client = Client();
-        await client.GetPhoneNumberAsync("phone-1", CancellationToken.None);
+        await client.PhoneAsync("phone-1");
         _server.ExpireAllTokens();
-        Assert.That(await client.GetPhoneNumberAsync("phone-2", CancellationToken.None), Is.EqualTo(FakeWechatServer.PhoneNumber));
-        Assert.That(await client.GetPhoneNumberAsync("phone-3", CancellationToken.None), Is.EqualTo(FakeWechatServer.PhoneNumber));
+        Assert.That(await client.PhoneAsync("phone-2"), Is.EqualTo(FakeWechatServer.PhoneNumber));
+        Assert.That(await client.PhoneAsync("phone-3"), Is.EqualTo(FakeWechatServer.PhoneNumber));
         Assert.Multiple(() =>
         {
             Assert.That(_server.ForceRefreshFlags, Is.EqualTo(new[] { false, false }), "never forced");
@@ -171,9 +171,9 @@ public class LiveWechatClientTests
     public async Task ATokenRejectedAgainAfterReplacementIsA502()
     {
         var client = Client();
-        await client.GetPhoneNumberAsync("phone-1", CancellationToken.None);
+        await client.PhoneAsync("phone-1");
         _server.Script("getuserphonenumber", WechatErrors.InvalidAccessToken, WechatErrors.InvalidAccessToken);
-        var e = Assert.ThrowsAsync<WechatException>(() => client.GetPhoneNumberAsync("phone-2", CancellationToken.None))!;
+        var e = Assert.ThrowsAsync<WechatException>(() => client.PhoneAsync("phone-2"))!;
         Assert.Multiple(() =>
         {
             Assert.That(StatusOf(e), Is.EqualTo(502));
@@ -187,12 +187,12 @@ public class LiveWechatClientTests
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         _server.Clock = clock;
         var client = Client(o => o.AccessTokenRefreshAheadSeconds = 300, clock);
-        await client.GetPhoneNumberAsync("phone-1", CancellationToken.None);
+        await client.PhoneAsync("phone-1");
         clock.Advance(TimeSpan.FromSeconds(7200 - 301));
-        await client.GetPhoneNumberAsync("phone-2", CancellationToken.None);
+        await client.PhoneAsync("phone-2");
         Assert.That(_server.Calls("stable_token"), Is.EqualTo(1), "still well within its lifetime");
         clock.Advance(TimeSpan.FromSeconds(2));
-        await client.GetPhoneNumberAsync("phone-3", CancellationToken.None);
+        await client.PhoneAsync("phone-3");
         Assert.Multiple(() =>
         {
             Assert.That(_server.Calls("stable_token"), Is.EqualTo(2), "replaced before WeChat would reject it");
@@ -204,7 +204,7 @@ public class LiveWechatClientTests
     [Test]
     public async Task TheStoredAccessTokenIsEncrypted()
     {
-        await Client().GetPhoneNumberAsync("phone-1", CancellationToken.None);
+        await Client().PhoneAsync("phone-1");
         await using var connection = await SharedApp.Factory.Services.GetRequiredService<DbDataSource>().OpenConnectionAsync();
         var cipher = await connection.ExecuteScalarAsync<byte[]>("SELECT token_cipher FROM wechat_access_tokens WHERE app_id = @_appId", new { _appId });
         Assert.That(System.Text.Encoding.UTF8.GetString(cipher!), Does.Not.Contain("fake-token-"));
@@ -238,6 +238,44 @@ public class LiveWechatClientTests
     {
         var image = await Client().GetUnlimitedQrCodeAsync("h=42", "pages/house/index", CancellationToken.None);
         Assert.That(image.Take(2), Is.EqualTo(new byte[] { 0xFF, 0xD8 }));
+    }
+
+    [Test]
+    public async Task APhoneOutsideMainlandChinaKeepsItsCountryCodeAndTheCallersOpenIdIsSent()
+    {
+        _server.ForeignPhone = (852, "61234567");
+        var phone = await Client().GetPhoneNumberAsync("phone-hk", "o-kate", CancellationToken.None);
+        Assert.Multiple(() =>
+        {
+            Assert.That(phone, Is.EqualTo(new WechatPhone("+85261234567", "61234567", "852")));
+            Assert.That(phone.WithCountryCode, Is.EqualTo("85261234567"));
+            Assert.That(_server.PhoneRequests.Single()["openid"]!.GetValue<string>(), Is.EqualTo("o-kate"));
+        });
+    }
+
+    [Test]
+    public async Task AMainlandPhoneIsStoredWithoutItsCountryCode()
+    {
+        var phone = await Client().GetPhoneNumberAsync("phone-cn", null, CancellationToken.None);
+        Assert.Multiple(() =>
+        {
+            Assert.That(phone.WithCountryCode, Is.EqualTo(FakeWechatServer.PhoneNumber));
+            Assert.That(_server.PhoneRequests.Single().ContainsKey("openid"), Is.False);
+        });
+    }
+
+    [TestCase("empty")]
+    [TestCase("application/octet-stream")]
+    [TestCase("text/plain")]
+    public void AnEmptyImageOrOneNotLabelledAsAnImageIsA502(string answer)
+    {
+        _server.OddImages.Enqueue(answer);
+        var e = Assert.ThrowsAsync<WechatException>(() => Client().GetUnlimitedQrCodeAsync("h=43", "pages/house/index", CancellationToken.None))!;
+        Assert.Multiple(() =>
+        {
+            Assert.That(e.ErrCode, Is.EqualTo(WechatErrors.UnreadableResponse));
+            Assert.That(StatusOf(e), Is.EqualTo(502));
+        });
     }
 
     [Test]

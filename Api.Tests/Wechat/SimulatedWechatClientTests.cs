@@ -30,7 +30,7 @@ public class SimulatedWechatClientTests
 
     [Test]
     public async Task PhoneCodesGiveTheFixedTestNumber() =>
-        Assert.That(await Wechat.GetPhoneNumberAsync("any", CancellationToken.None), Is.EqualTo("13812345678"));
+        Assert.That(await Wechat.PhoneAsync("any"), Is.EqualTo("13812345678"));
 
     [Test]
     public async Task MiniProgramCodesAreDrawnLocallyAsPng()

@@ -45,7 +45,7 @@ public class StableTokenTests
                 wechat.ExpireAllTokens();
             foreach (var deployment in deployments)
             {
-                Assert.That(await deployment.GetPhoneNumberAsync($"phone-{step}", CancellationToken.None), Is.EqualTo(FakeWechatServer.PhoneNumber));
+                Assert.That(await deployment.PhoneAsync($"phone-{step}"), Is.EqualTo(FakeWechatServer.PhoneNumber));
                 answered++;
             }
             production.Clock.Advance(TimeSpan.FromSeconds(30));
@@ -69,15 +69,15 @@ public class StableTokenTests
         var capture = new CapturingLoggerProvider();
         using var logs = LoggerFactory.Create(l => l.AddProvider(capture));
         var client = LiveClients.Create(wechat, clock: clock, logs: logs);
-        await client.GetPhoneNumberAsync("phone-1", CancellationToken.None);
+        await client.PhoneAsync("phone-1");
 
         wechat.RefuseCurrentToken();
-        Assert.That(await client.GetPhoneNumberAsync("phone-2", CancellationToken.None), Is.EqualTo(FakeWechatServer.PhoneNumber));
+        Assert.That(await client.PhoneAsync("phone-2"), Is.EqualTo(FakeWechatServer.PhoneNumber));
         Assert.That(capture.Lines, Has.One.Contains("Forcing a new WeChat access token"));
 
         wechat.RefuseCurrentToken();
         clock.Advance(TimeSpan.FromSeconds(10));
-        var refused = Assert.ThrowsAsync<WechatException>(() => client.GetPhoneNumberAsync("phone-3", CancellationToken.None))!;
+        var refused = Assert.ThrowsAsync<WechatException>(() => client.PhoneAsync("phone-3"))!;
         Assert.Multiple(() =>
         {
             Assert.That(WechatExceptionHandler.StatusFor(refused).Status, Is.EqualTo(502));
@@ -85,7 +85,7 @@ public class StableTokenTests
         });
 
         clock.Advance(TimeSpan.FromSeconds(21));
-        Assert.That(await client.GetPhoneNumberAsync("phone-4", CancellationToken.None), Is.EqualTo(FakeWechatServer.PhoneNumber));
+        Assert.That(await client.PhoneAsync("phone-4"), Is.EqualTo(FakeWechatServer.PhoneNumber));
         Assert.That(wechat.ForceRefreshFlags.Count(forced => forced), Is.EqualTo(2));
     }
 
@@ -97,23 +97,23 @@ public class StableTokenTests
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 3, 2, 1, 0, 0, TimeSpan.Zero));
         wechat.Clock = clock;
         var client = LiveClients.Create(wechat, clock: clock);
-        await client.GetPhoneNumberAsync("phone-0", CancellationToken.None);
+        await client.PhoneAsync("phone-0");
         for (var i = 1; i <= 20; i++)
         {
             wechat.RefuseCurrentToken();
             clock.Advance(TimeSpan.FromSeconds(31));
-            Assert.That(await client.GetPhoneNumberAsync($"phone-{i}", CancellationToken.None), Is.EqualTo(FakeWechatServer.PhoneNumber));
+            Assert.That(await client.PhoneAsync($"phone-{i}"), Is.EqualTo(FakeWechatServer.PhoneNumber));
         }
 
         wechat.RefuseCurrentToken();
         clock.Advance(TimeSpan.FromSeconds(31));
-        Assert.ThrowsAsync<WechatException>(() => client.GetPhoneNumberAsync("phone-21", CancellationToken.None));
+        Assert.ThrowsAsync<WechatException>(() => client.PhoneAsync("phone-21"));
         Assert.That(wechat.ForceRefreshFlags.Count(forced => forced), Is.EqualTo(20), "the 21st is not even asked for");
 
         clock.Advance(TimeSpan.FromDays(1));
-        await client.GetPhoneNumberAsync("phone-22", CancellationToken.None);
+        await client.PhoneAsync("phone-22");
         wechat.RefuseCurrentToken();
-        Assert.That(await client.GetPhoneNumberAsync("phone-23", CancellationToken.None), Is.EqualTo(FakeWechatServer.PhoneNumber));
+        Assert.That(await client.PhoneAsync("phone-23"), Is.EqualTo(FakeWechatServer.PhoneNumber));
         Assert.That(wechat.ForceRefreshFlags.Count(forced => forced), Is.EqualTo(21), "a new day, a new allowance");
     }
 }

@@ -31,14 +31,23 @@ public sealed partial class LiveWechatClient(
         return new WechatSession(openId, json["unionid"]?.GetValue<string>(), sessionKey);
     }
 
-    /// <summary><c>POST wxa/business/getuserphonenumber {code}</c> → phone_info.purePhoneNumber.</summary>
-    public async Task<string> GetPhoneNumberAsync(string code, CancellationToken cancellationToken)
+    /// <summary><c>POST wxa/business/getuserphonenumber {code, openid}</c> → phone_info: phoneNumber, purePhoneNumber, countryCode.</summary>
+    public async Task<WechatPhone> GetPhoneNumberAsync(string code, string? openId, CancellationToken cancellationToken)
     {
+        var body = new JsonObject { ["code"] = code };
+        if (!string.IsNullOrEmpty(openId))
+            body["openid"] = openId;
         var json = await CallJsonAsync("getuserphonenumber", withToken: true, spendsCode: true, token => Post(
-            $"wxa/business/getuserphonenumber?access_token={Uri.EscapeDataString(token!)}", new JsonObject { ["code"] = code }), cancellationToken);
-        return json["phone_info"]?["purePhoneNumber"]?.GetValue<string>() is { Length: > 0 } phone
-            ? phone
-            : throw Unreadable("getuserphonenumber", "no phone_info.purePhoneNumber");
+            $"wxa/business/getuserphonenumber?access_token={Uri.EscapeDataString(token!)}", body), cancellationToken);
+        var info = json["phone_info"];
+        var pure = info?["purePhoneNumber"]?.GetValue<string>();
+        if (string.IsNullOrEmpty(pure))
+            throw Unreadable("getuserphonenumber", "no phone_info.purePhoneNumber");
+        // Documented as a string, shown as a number in WeChat's own example: both are read.
+        var countryCode = info?["countryCode"] is JsonValue value
+            ? value.TryGetValue<string>(out var text) ? text : value.ToJsonString()
+            : WechatPhone.MainlandChina;
+        return new WechatPhone(info?["phoneNumber"]?.GetValue<string>() ?? pure, pure, countryCode.TrimStart('+'));
     }
 
     /// <summary><c>POST wxa/getwxacodeunlimit {scene, page, check_path, env_version}</c> → image bytes, or JSON on failure.</summary>
@@ -53,7 +62,8 @@ public sealed partial class LiveWechatClient(
         };
         var response = await CallAsync("getwxacodeunlimit", withToken: true, spendsCode: false, token => Post(
             $"wxa/getwxacodeunlimit?access_token={Uri.EscapeDataString(token!)}", body), cancellationToken);
-        return response.Image ?? throw Unreadable("getwxacodeunlimit", "no image");
+        // An empty image under an image content type has been seen; cached, it would print a blank door plate for good.
+        return response.Image is { Length: > 0 } image ? image : throw Unreadable("getwxacodeunlimit", "an empty image");
     }
 
     /// <summary><c>POST cgi-bin/message/subscribe/send {touser, template_id, page, data: {key: {value}}}</c>.</summary>
