@@ -33,6 +33,19 @@ public class SimulatedWechatClientTests
         Assert.That(await Wechat.PhoneAsync("any"), Is.EqualTo("13812345678"));
 
     [Test]
+    public async Task ASimulatedNumberOutsideMainlandChinaComesWithItsCountryCode()
+    {
+        var wechat = new SimulatedWechatClient(null!, TimeProvider.System,
+            Microsoft.Extensions.Options.Options.Create(new WechatOptions { SimulatedPhoneNumber = "+852 61234567" }));
+        var phone = await wechat.GetPhoneNumberAsync("any", null, CancellationToken.None);
+        Assert.Multiple(() =>
+        {
+            Assert.That(phone, Is.EqualTo(new WechatPhone("+852 61234567", "61234567", "852")));
+            Assert.That(phone.WithCountryCode, Is.EqualTo("85261234567"));
+        });
+    }
+
+    [Test]
     public async Task MiniProgramCodesAreDrawnLocallyAsPng()
     {
         var png = await Wechat.GetUnlimitedQrCodeAsync("h=1", "pages/house/index", CancellationToken.None);
