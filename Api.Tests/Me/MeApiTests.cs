@@ -80,10 +80,31 @@ public class MeApiTests
     }
 
     [Test]
-    public async Task AFailedPhoneCodeIsAProblemNotAnError()
+    public async Task APhoneCodeWechatRefusesIsABadCodeNotASignOut()
     {
         var (_, client) = await Data.SignedInAsync(Roles.Resident);
-        var response = await client.PostAsJsonAsync("/api/v1/me/phone", new { code = "sim-error:40029" });
-        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
+        foreach (var code in new[] { "sim-error:40029", "sim-error:40163" })
+        {
+            var response = await client.PostAsJsonAsync("/api/v1/me/phone", new { code });
+            var problem = await response.Content.ReadFromJsonAsync<HttpValidationProblemDetails>();
+            Assert.Multiple(() =>
+            {
+                Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+                Assert.That(problem!.Errors.Keys, Is.EqualTo(new[] { "code" }));
+            });
+        }
+        Assert.That((await client.GetAsync("/api/v1/me")).StatusCode, Is.EqualTo(HttpStatusCode.OK), "still signed in");
+    }
+
+    [Test]
+    public async Task ABusyWechatAsksThePhoneCallerToTryAgain()
+    {
+        var (_, client) = await Data.SignedInAsync(Roles.Resident);
+        var response = await client.PostAsJsonAsync("/api/v1/me/phone", new { code = "sim-error:-1" });
+        Assert.Multiple(() =>
+        {
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.ServiceUnavailable));
+            Assert.That(response.Headers.RetryAfter, Is.Not.Null);
+        });
     }
 }

@@ -54,17 +54,19 @@ public class NotificationsApiTests
     }
 
     [Test]
-    public void ThingValuesAreCutToTwentyCharacters()
+    public void RowsWrittenBeforeTheRulesAreFittedWhenSent()
     {
         var fitted = OutboxWorker.Fit(new Dictionary<string, string>
         {
             ["thing2"] = new string('灯', 30),
             ["character_string1"] = "LL-20261122-0042",
-            ["thing4"] = "短",
-        });
+            ["thing4"] = "",
+            ["time5"] = "2026-11-22 10:00",
+        }, DateTimeOffset.UtcNow);
 
-        Assert.That(fitted["thing2"], Is.EqualTo(new string('灯', 20)));
+        Assert.That(fitted["thing2"], Is.EqualTo(new string('灯', 19) + "…"));
         Assert.That(fitted["character_string1"], Is.EqualTo("LL-20261122-0042"));
-        Assert.That(fitted["thing4"], Is.EqualTo("短"));
+        Assert.That(fitted["thing4"], Is.EqualTo("无"));
+        Assert.That(fitted["time5"], Is.EqualTo("2026年11月22日 10:00"));
     }
 }

@@ -38,7 +38,7 @@ public sealed class RecordingWechat : IWechatClient
         Task.FromResult(new ContentCheckResult(ContentSuggestion.Pass, 100, null));
 
     public Task<WechatSession> Code2SessionAsync(string code, CancellationToken cancellationToken) => throw new NotSupportedException();
-    public Task<string> GetPhoneNumberAsync(string code, CancellationToken cancellationToken) => throw new NotSupportedException();
+    public Task<WechatPhone> GetPhoneNumberAsync(string code, string? openId, CancellationToken cancellationToken) => throw new NotSupportedException();
     public Task<byte[]> GetUnlimitedQrCodeAsync(string scene, string page, CancellationToken cancellationToken) => throw new NotSupportedException();
 }
 

@@ -203,6 +203,25 @@ public class LiveHouseQrCodeTests
     }
 
     [Test]
+    public async Task AnEmptyImageFromWechatIsABadGatewayAndIsNotCached()
+    {
+        var world = await HouseWorld.CreateAsync(_live);
+        var (landlordId, landlord) = await world.ResidentAsync();
+        var house = await world.HouseAsync(landlordId);
+        _wechat.OddImages.Enqueue("empty");
+
+        var empty = await landlord.GetAsync($"/api/v1/houses/{house.Id}/qrcode.png");
+        var retried = await landlord.GetAsync($"/api/v1/houses/{house.Id}/qrcode.png");
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(empty.StatusCode, Is.EqualTo(HttpStatusCode.BadGateway));
+            Assert.That(retried.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            Assert.That((await retried.Content.ReadAsByteArrayAsync())[..2], Is.EqualTo(new byte[] { 0xFF, 0xD8 }));
+        });
+    }
+
+    [Test]
     public async Task WithStandardQrConfiguredLiveModeDrawsTheLinkWithoutCallingWechat()
     {
         var world = await HouseWorld.CreateAsync(_liveStandard);

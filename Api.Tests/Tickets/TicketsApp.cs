@@ -25,17 +25,27 @@ public static class TicketsApp
             // Tests move the clock by days (auto-close, urging); their tokens must outlive that.
             ["Jwt:AccessTokenMinutes"] = "5256000",
             ["Storage:UploadsPath"] = UploadsPath,
-            ["Notifications:Templates:ticket_dispatched"] = "tpl-dispatched",
-            ["Notifications:Templates:ticket_assigned"] = "tpl-assigned",
-            ["Notifications:Templates:ticket_published"] = "tpl-published",
-            ["Notifications:Templates:ticket_accepted"] = "tpl-accepted",
-            ["Notifications:Templates:ticket_claimed"] = "tpl-claimed",
-            ["Notifications:Templates:ticket_resolved"] = "tpl-resolved",
-            ["Notifications:Templates:ticket_overdue"] = "tpl-overdue",
         };
+        foreach (var kind in new[] { "dispatched", "assigned", "published", "accepted", "claimed", "resolved", "overdue" })
+        {
+            foreach (var (key, value) in Template($"ticket_{kind}", $"tpl-{kind}"))
+                settings[key] = value;
+        }
         foreach (var (key, value) in extra)
             settings[key] = value;
         return settings;
+    }
+
+    /// <summary>The settings of one subscribe-message template with the usual layout: number, category, status, text, time.</summary>
+    public static IEnumerable<(string Key, string? Value)> Template(string kind, string id)
+    {
+        var prefix = $"Notifications:Templates:{kind}";
+        yield return ($"{prefix}:Id", id);
+        yield return ($"{prefix}:Keywords:character_string1", "ticket_number");
+        yield return ($"{prefix}:Keywords:thing2", "category");
+        yield return ($"{prefix}:Keywords:phrase3", "status");
+        yield return ($"{prefix}:Keywords:thing4", "text");
+        yield return ($"{prefix}:Keywords:time5", "time");
     }
 
     private static readonly Lazy<LinliFactory> Instance = new(() =>

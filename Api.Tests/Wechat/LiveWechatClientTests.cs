@@ -4,11 +4,8 @@ using System.Net.Sockets;
 using Dapper;
 using Linli.Api.Auth;
 using Linli.Api.Tests.Support;
-using Linli.Infrastructure.Crypto;
 using Linli.Infrastructure.Wechat;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Linli.Api.Tests.Wechat;
@@ -29,20 +26,8 @@ public class LiveWechatClientTests
     [TearDown]
     public async Task StopFakeWechat() => await _server.DisposeAsync();
 
-    private LiveWechatClient Client(Action<WechatOptions>? configure = null, TimeProvider? clock = null, Uri? baseAddress = null)
-    {
-        var services = SharedApp.Factory.Services;
-        var options = new WechatOptions
-        {
-            Mode = WechatMode.Live, AppId = _appId, AppSecret = FakeWechatServer.AppSecret, BaseAddress = baseAddress ?? _server.BaseAddress,
-            TimeoutSeconds = 5, BusyRetryDelayMilliseconds = 10,
-        };
-        configure?.Invoke(options);
-        var store = new WechatAccessTokenStore(services.GetRequiredService<DbDataSource>(), services.GetRequiredService<FieldProtector>(),
-            clock ?? TimeProvider.System, Options.Create(options), NullLogger<WechatAccessTokenStore>.Instance);
-        var http = new HttpClient { BaseAddress = options.BaseAddress, Timeout = Timeout.InfiniteTimeSpan };
-        return new LiveWechatClient(http, Options.Create(options), store, NullLogger<LiveWechatClient>.Instance);
-    }
+    private LiveWechatClient Client(Action<WechatOptions>? configure = null, TimeProvider? clock = null, Uri? baseAddress = null) =>
+        LiveClients.Create(_server, configure, clock, baseAddress);
 
     private static int StatusOf(WechatException e) => WechatExceptionHandler.StatusFor(e).Status;
 
@@ -90,25 +75,52 @@ public class LiveWechatClientTests
     [Test]
     public async Task SystemBusyIsRetriedWithBackoff()
     {
-        _server.Script("jscode2session", -1, -1);
-        var session = await Client().Code2SessionAsync("code-dave", CancellationToken.None);
+        _server.Script("msg_sec_check", -1, -1);
+        var result = await Client().CheckTextAsync("o-dave", "你好", 2, CancellationToken.None);
         Assert.Multiple(() =>
         {
-            Assert.That(session.OpenId, Is.EqualTo("o-dave"));
-            Assert.That(_server.Calls("jscode2session"), Is.EqualTo(3));
+            Assert.That(result.Suggestion, Is.EqualTo(ContentSuggestion.Pass));
+            Assert.That(_server.Calls("msg_sec_check"), Is.EqualTo(3));
         });
     }
 
     [Test]
-    public void SystemBusyThatLastsBeyondTheRetriesIsA502()
+    public void SystemBusyThatLastsBeyondTheRetriesIsA503()
     {
-        _server.Script("jscode2session", -1, -1, -1);
-        var e = Assert.ThrowsAsync<WechatException>(() => Client(o => o.BusyRetries = 2).Code2SessionAsync("code-erin", CancellationToken.None))!;
+        _server.Script("msg_sec_check", -1, -1, -1);
+        var e = Assert.ThrowsAsync<WechatException>(() => Client(o => o.BusyRetries = 2).CheckTextAsync("o-erin", "你好", 2, CancellationToken.None))!;
         Assert.Multiple(() =>
         {
             Assert.That(e.ErrCode, Is.EqualTo(-1));
-            Assert.That(StatusOf(e), Is.EqualTo(502));
-            Assert.That(_server.Calls("jscode2session"), Is.EqualTo(3));
+            Assert.That(StatusOf(e), Is.EqualTo(503));
+            Assert.That(_server.Calls("msg_sec_check"), Is.EqualTo(3));
+        });
+    }
+
+    [Test]
+    public void ABusyLoginIsNotRetriedWithTheSameSingleUseCode()
+    {
+        _server.Script("jscode2session", -1);
+        var e = Assert.ThrowsAsync<WechatException>(() => Client().Code2SessionAsync("code-erin", CancellationToken.None))!;
+        Assert.Multiple(() =>
+        {
+            Assert.That(StatusOf(e), Is.EqualTo(503), "try again with a new code, not signed out");
+            Assert.That(e.Message, Does.Contain("new code"));
+            Assert.That(_server.Calls("jscode2session"), Is.EqualTo(1));
+        });
+    }
+
+    [Test]
+    public async Task ABusyPhoneCodeIsNotRetriedWithTheSameSingleUseCode()
+    {
+        var client = Client();
+        await client.PhoneAsync("phone-0");
+        _server.Script("getuserphonenumber", -1);
+        var e = Assert.ThrowsAsync<WechatException>(() => client.PhoneAsync("phone-1"))!;
+        Assert.Multiple(() =>
+        {
+            Assert.That(StatusOf(e), Is.EqualTo(503));
+            Assert.That(_server.Calls("getuserphonenumber"), Is.EqualTo(2), "one call for phone-0, one for phone-1");
         });
     }
 
@@ -116,49 +128,56 @@ public class LiveWechatClientTests
     public async Task TheAccessTokenIsFetchedOnceAndReused()
     {
         var client = Client();
-        await client.GetPhoneNumberAsync("phone-1", CancellationToken.None);
+        await client.PhoneAsync("phone-1");
         await client.CheckTextAsync("o-x", "你好", 2, CancellationToken.None);
         await Client().GetUnlimitedQrCodeAsync("h=1", "pages/index/index", CancellationToken.None); // a second instance: from the database
         Assert.That(_server.Calls("stable_token"), Is.EqualTo(1));
     }
 
     [TestCase(WechatErrors.InvalidAccessToken)]
+    [TestCase(WechatErrors.IllegalAccessToken)]
     [TestCase(WechatErrors.ExpiredAccessToken)]
-    public async Task ARejectedAccessTokenIsReplacedOnceAndTheCallRepeated(int errCode)
+    public async Task ARejectedTokenThatNormalModeStillReturnsIsForcedOnceAndTheCallRepeated(int errCode)
     {
         var client = Client();
-        await client.GetPhoneNumberAsync("phone-1", CancellationToken.None);
+        await client.PhoneAsync("phone-1");
         _server.Script("getuserphonenumber", errCode);
-        var phone = await client.GetPhoneNumberAsync("phone-2", CancellationToken.None);
+        var phone = await client.PhoneAsync("phone-2");
         Assert.Multiple(() =>
         {
             Assert.That(phone, Is.EqualTo(FakeWechatServer.PhoneNumber));
-            Assert.That(_server.Calls("stable_token"), Is.EqualTo(2));
-            Assert.That(_server.ForceRefreshFlags, Is.EqualTo(new[] { false, true }), "the replacement is forced");
+            Assert.That(_server.ForceRefreshFlags, Is.EqualTo(new[] { false, false, true }), "normal mode first; forced only because it gave the rejected token back");
         });
     }
 
-    [Test]
-    public async Task ATokenWechatExpiredEarlyIsReplaced()
+    [TestCase(WechatErrors.InvalidAccessToken)]
+    [TestCase(WechatErrors.IllegalAccessToken)]
+    public async Task ATokenWechatDroppedIsReplacedInNormalModeAndNotKept(int errCode)
     {
+        _server.InvalidTokenErrCode = errCode;
         var client = Client();
-        await client.GetPhoneNumberAsync("phone-1", CancellationToken.None);
+        await client.PhoneAsync("phone-1");
         _server.ExpireAllTokens();
-        Assert.That(await client.GetPhoneNumberAsync("phone-2", CancellationToken.None), Is.EqualTo(FakeWechatServer.PhoneNumber));
-        Assert.That(_server.Calls("stable_token"), Is.EqualTo(2));
+        Assert.That(await client.PhoneAsync("phone-2"), Is.EqualTo(FakeWechatServer.PhoneNumber));
+        Assert.That(await client.PhoneAsync("phone-3"), Is.EqualTo(FakeWechatServer.PhoneNumber));
+        Assert.Multiple(() =>
+        {
+            Assert.That(_server.ForceRefreshFlags, Is.EqualTo(new[] { false, false }), "never forced");
+            Assert.That(_server.Calls("getuserphonenumber"), Is.EqualTo(4), "one rejection, then the new token is kept");
+        });
     }
 
     [Test]
     public async Task ATokenRejectedAgainAfterReplacementIsA502()
     {
         var client = Client();
-        await client.GetPhoneNumberAsync("phone-1", CancellationToken.None);
+        await client.PhoneAsync("phone-1");
         _server.Script("getuserphonenumber", WechatErrors.InvalidAccessToken, WechatErrors.InvalidAccessToken);
-        var e = Assert.ThrowsAsync<WechatException>(() => client.GetPhoneNumberAsync("phone-2", CancellationToken.None))!;
+        var e = Assert.ThrowsAsync<WechatException>(() => client.PhoneAsync("phone-2"))!;
         Assert.Multiple(() =>
         {
             Assert.That(StatusOf(e), Is.EqualTo(502));
-            Assert.That(_server.Calls("stable_token"), Is.EqualTo(2), "refreshed once, not in a loop");
+            Assert.That(_server.Calls("stable_token"), Is.EqualTo(3), "replaced once, not in a loop");
         });
     }
 
@@ -166,20 +185,26 @@ public class LiveWechatClientTests
     public async Task TheAccessTokenIsRefreshedAheadOfItsExpiry()
     {
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        _server.Clock = clock;
         var client = Client(o => o.AccessTokenRefreshAheadSeconds = 300, clock);
-        await client.GetPhoneNumberAsync("phone-1", CancellationToken.None);
+        await client.PhoneAsync("phone-1");
         clock.Advance(TimeSpan.FromSeconds(7200 - 301));
-        await client.GetPhoneNumberAsync("phone-2", CancellationToken.None);
+        await client.PhoneAsync("phone-2");
         Assert.That(_server.Calls("stable_token"), Is.EqualTo(1), "still well within its lifetime");
         clock.Advance(TimeSpan.FromSeconds(2));
-        await client.GetPhoneNumberAsync("phone-3", CancellationToken.None);
-        Assert.That(_server.Calls("stable_token"), Is.EqualTo(2), "replaced before WeChat would reject it");
+        await client.PhoneAsync("phone-3");
+        Assert.Multiple(() =>
+        {
+            Assert.That(_server.Calls("stable_token"), Is.EqualTo(2), "replaced before WeChat would reject it");
+            Assert.That(_server.TokensIssued, Is.EqualTo(2), "asked within WeChat's 5-minute window, so normal mode gave a new one");
+            Assert.That(_server.ForceRefreshFlags, Has.None.True);
+        });
     }
 
     [Test]
     public async Task TheStoredAccessTokenIsEncrypted()
     {
-        await Client().GetPhoneNumberAsync("phone-1", CancellationToken.None);
+        await Client().PhoneAsync("phone-1");
         await using var connection = await SharedApp.Factory.Services.GetRequiredService<DbDataSource>().OpenConnectionAsync();
         var cipher = await connection.ExecuteScalarAsync<byte[]>("SELECT token_cipher FROM wechat_access_tokens WHERE app_id = @_appId", new { _appId });
         Assert.That(System.Text.Encoding.UTF8.GetString(cipher!), Does.Not.Contain("fake-token-"));
@@ -216,6 +241,44 @@ public class LiveWechatClientTests
     }
 
     [Test]
+    public async Task APhoneOutsideMainlandChinaKeepsItsCountryCodeAndTheCallersOpenIdIsSent()
+    {
+        _server.ForeignPhone = (852, "61234567");
+        var phone = await Client().GetPhoneNumberAsync("phone-hk", "o-kate", CancellationToken.None);
+        Assert.Multiple(() =>
+        {
+            Assert.That(phone, Is.EqualTo(new WechatPhone("+85261234567", "61234567", "852")));
+            Assert.That(phone.WithCountryCode, Is.EqualTo("85261234567"));
+            Assert.That(_server.PhoneRequests.Single()["openid"]!.GetValue<string>(), Is.EqualTo("o-kate"));
+        });
+    }
+
+    [Test]
+    public async Task AMainlandPhoneIsStoredWithoutItsCountryCode()
+    {
+        var phone = await Client().GetPhoneNumberAsync("phone-cn", null, CancellationToken.None);
+        Assert.Multiple(() =>
+        {
+            Assert.That(phone.WithCountryCode, Is.EqualTo(FakeWechatServer.PhoneNumber));
+            Assert.That(_server.PhoneRequests.Single().ContainsKey("openid"), Is.False);
+        });
+    }
+
+    [TestCase("empty")]
+    [TestCase("application/octet-stream")]
+    [TestCase("text/plain")]
+    public void AnEmptyImageOrOneNotLabelledAsAnImageIsA502(string answer)
+    {
+        _server.OddImages.Enqueue(answer);
+        var e = Assert.ThrowsAsync<WechatException>(() => Client().GetUnlimitedQrCodeAsync("h=43", "pages/house/index", CancellationToken.None))!;
+        Assert.Multiple(() =>
+        {
+            Assert.That(e.ErrCode, Is.EqualTo(WechatErrors.UnreadableResponse));
+            Assert.That(StatusOf(e), Is.EqualTo(502));
+        });
+    }
+
+    [Test]
     public void AMiniProgramCodeErrorIsA502()
     {
         var e = Assert.ThrowsAsync<WechatException>(() => Client().GetUnlimitedQrCodeAsync(new string('x', 40), "pages/house/index", CancellationToken.None))!;
@@ -229,6 +292,7 @@ public class LiveWechatClientTests
     [Test]
     public async Task SubscribeMessagesAreSentInWechatsFormat()
     {
+        _server.Templates["tmpl-1"] = ["thing1", "phrase2"];
         await Client().SendSubscribeMessageAsync(new SubscribeMessage("o-henry", "tmpl-1", "pages/ticket/index?id=7",
             new Dictionary<string, string> { ["thing1"] = "路灯不亮", ["phrase2"] = "已派单" }), CancellationToken.None);
         var sent = _server.SentMessages.Single();
@@ -238,6 +302,29 @@ public class LiveWechatClientTests
             Assert.That(sent["template_id"]!.GetValue<string>(), Is.EqualTo("tmpl-1"));
             Assert.That(sent["page"]!.GetValue<string>(), Is.EqualTo("pages/ticket/index?id=7"));
             Assert.That(sent["data"]!["thing1"]!["value"]!.GetValue<string>(), Is.EqualTo("路灯不亮"));
+        });
+    }
+
+    [TestCase("", "thing1", "is empty")]
+    [TestCase("第一行\n第二行", "thing1", "invalid")]
+    [TestCase("一二三四五六七八九十一二三四五六七八九十一", "thing1", "invalid")]
+    [TestCase("派单", "phrase2", null)]
+    [TestCase("已经派单了啊", "phrase2", "invalid")]
+    public void ASubscribeValueBreakingWechatsRulesIs47003(string value, string keyword, string? problem)
+    {
+        _server.Templates["tmpl-2"] = ["thing1", "phrase2"];
+        var data = new Dictionary<string, string> { ["thing1"] = "路灯不亮", ["phrase2"] = "已派单", [keyword] = value };
+        var send = () => Client().SendSubscribeMessageAsync(new SubscribeMessage("o-jack", "tmpl-2", null, data), CancellationToken.None);
+        if (problem is null)
+        {
+            Assert.DoesNotThrowAsync(() => send());
+            return;
+        }
+        var e = Assert.ThrowsAsync<WechatException>(() => send())!;
+        Assert.Multiple(() =>
+        {
+            Assert.That(e.ErrCode, Is.EqualTo(47003));
+            Assert.That(e.Message, Does.Contain($"data.{keyword}.value {problem}"));
         });
     }
 

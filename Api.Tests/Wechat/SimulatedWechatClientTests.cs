@@ -30,7 +30,20 @@ public class SimulatedWechatClientTests
 
     [Test]
     public async Task PhoneCodesGiveTheFixedTestNumber() =>
-        Assert.That(await Wechat.GetPhoneNumberAsync("any", CancellationToken.None), Is.EqualTo("13812345678"));
+        Assert.That(await Wechat.PhoneAsync("any"), Is.EqualTo("13812345678"));
+
+    [Test]
+    public async Task ASimulatedNumberOutsideMainlandChinaComesWithItsCountryCode()
+    {
+        var wechat = new SimulatedWechatClient(null!, TimeProvider.System,
+            Microsoft.Extensions.Options.Options.Create(new WechatOptions { SimulatedPhoneNumber = "+852 61234567" }));
+        var phone = await wechat.GetPhoneNumberAsync("any", null, CancellationToken.None);
+        Assert.Multiple(() =>
+        {
+            Assert.That(phone, Is.EqualTo(new WechatPhone("+852 61234567", "61234567", "852")));
+            Assert.That(phone.WithCountryCode, Is.EqualTo("85261234567"));
+        });
+    }
 
     [Test]
     public async Task MiniProgramCodesAreDrawnLocallyAsPng()

@@ -6,8 +6,10 @@ namespace Linli.Api.Auth;
 
 /// <summary>
 /// Turns a <see cref="WechatException"/> thrown by any endpoint into a ProblemDetails:
-/// code invalid/used 401, high-risk account 403, too frequent 429 (with Retry-After), WeChat unreachable or
-/// timed out 503, anything else 502. The message never carries codes, tokens or secrets.
+/// code invalid/used 401, high-risk account 403, too frequent 429 (with Retry-After), WeChat unreachable, timed out
+/// or busy (-1, not retried when it would spend a single-use code twice) 503 with Retry-After, anything else 502.
+/// A phone code WeChat refuses is the phone endpoint's own 400 (the session is fine). The message never carries
+/// codes, tokens or secrets.
 /// </summary>
 public sealed class WechatExceptionHandler(IProblemDetailsService problems) : IExceptionHandler
 {
@@ -30,6 +32,7 @@ public sealed class WechatExceptionHandler(IProblemDetailsService problems) : IE
     public static (int Status, string Title) StatusFor(WechatException exception) => exception.ErrCode switch
     {
         null => (StatusCodes.Status503ServiceUnavailable, "WeChat is unavailable"),
+        WechatErrors.SystemBusy => (StatusCodes.Status503ServiceUnavailable, "WeChat is busy"),
         WechatErrors.InvalidCode or WechatErrors.CodeUsed => (StatusCodes.Status401Unauthorized, "Invalid WeChat code"),
         WechatErrors.HighRiskUser => (StatusCodes.Status403Forbidden, "Blocked by WeChat"),
         WechatErrors.TooFrequent => (StatusCodes.Status429TooManyRequests, "Too many requests to WeChat"),

@@ -80,6 +80,21 @@ public static class StartupValidation
         }
         if (TransportSecurity.Problem(configuration, environment) is { } transport)
             problems.Add(transport);
+        problems.AddRange(WechatLimitProblems(wechat));
+        problems.AddRange(Linli.Infrastructure.Notifications.SubscribeTemplates.Problems(configuration));
         return problems;
+    }
+
+    /// <summary>
+    /// WeChat's own limits (issue 17): stable_token's normal mode renews the token only in its last 5 minutes, so
+    /// refreshing earlier would just fetch the same token again on every call until that window opens.
+    /// </summary>
+    private static IEnumerable<string> WechatLimitProblems(IConfigurationSection wechat)
+    {
+        var ahead = wechat["AccessTokenRefreshAheadSeconds"];
+        if (ahead is not null && (!int.TryParse(ahead, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var seconds)
+            || seconds is < 0 or > Linli.Infrastructure.Wechat.WechatOptions.MaxRefreshAheadSeconds))
+            yield return $"Wechat:AccessTokenRefreshAheadSeconds must be 0–{Linli.Infrastructure.Wechat.WechatOptions.MaxRefreshAheadSeconds}: " +
+                "WeChat's stable_token renews the token only in its last 5 minutes.";
     }
 }

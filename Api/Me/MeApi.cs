@@ -74,17 +74,28 @@ public static class MeApi
     {
         if (string.IsNullOrWhiteSpace(request.Code) || request.Code.Length > 128)
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["code"] = ["The getPhoneNumber code is required (at most 128 characters)."] });
-        // Normalised like every other phone we hash, so the look-up hash matches a landlord phone typed at the desk.
-        var phone = PhoneNumber.Normalise(await wechat.GetPhoneNumberAsync(request.Code, cancellationToken));
-        var hash = protector.Hash(phone);
         var me = http.User.GetUserId();
-        await using (var connection = await db.OpenConnectionAsync(cancellationToken))
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        var openId = await connection.ExecuteScalarAsync<string?>(new CommandDefinition(
+            "SELECT openid FROM users WHERE id = @me", new { me }, cancellationToken: cancellationToken));
+        WechatPhone fromWechat;
+        try
         {
-            await connection.ExecuteAsync(new CommandDefinition(
-                "UPDATE users SET phone_cipher = @cipher, phone_hash = @hash, updated_at = @now WHERE id = @me",
-                new { cipher = protector.Encrypt(phone), hash, now = clock.GetUtcNow().UtcDateTime, me },
-                cancellationToken: cancellationToken));
+            fromWechat = await wechat.GetPhoneNumberAsync(request.Code, openId, cancellationToken);
         }
+        catch (WechatException e) when (e.ErrCode is WechatErrors.InvalidCode or WechatErrors.CodeUsed)
+        {
+            // The phone code is bad, not the caller's session: a 401 would sign a signed-in user out.
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["code"] = ["WeChat refused this getPhoneNumber code (invalid, expired or already used); ask for a new one."] });
+        }
+        // Normalised like every other phone we hash, so the look-up hash matches a landlord phone typed at the desk;
+        // a number outside mainland China keeps its country code.
+        var phone = PhoneNumber.Normalise(fromWechat.WithCountryCode);
+        var hash = protector.Hash(phone);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE users SET phone_cipher = @cipher, phone_hash = @hash, updated_at = @now WHERE id = @me",
+            new { cipher = protector.Encrypt(phone), hash, now = clock.GetUtcNow().UtcDateTime, me },
+            cancellationToken: cancellationToken));
         // Houses registered with this phone as their landlord's become this user's now (一房一码 bound to its landlord).
         await pendingLandlords.AttachPendingLandlordsAsync(me, hash, cancellationToken);
         return TypedResults.Ok(new PhoneDto(Masking.Phone(phone)));

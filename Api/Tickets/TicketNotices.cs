@@ -7,8 +7,6 @@ namespace Linli.Api.Tickets;
 /// <summary>The words of ticket notifications: in-app title and body, and the subscribe-message fields.</summary>
 public static class TicketNotices
 {
-    private static readonly TimeSpan ChinaStandardTime = TimeSpan.FromHours(8);
-
     public static string Label(TicketState state) => state switch
     {
         TicketState.Submitted => "待派单",
@@ -22,18 +20,22 @@ public static class TicketNotices
         _ => state.ToCode(),
     };
 
-    /// <summary>A notice about a ticket: subscribe-message fields number, category, status, text and time.</summary>
+    /// <summary>
+    /// A notice about a ticket, offering a subscribe-message template its number, category, status, a text (the
+    /// actor's note, or the description when the note is empty) and the time; each template's configuration picks.
+    /// </summary>
     public static Notice For(string kind, TicketRow ticket, TicketState state, string title, string? text, DateTimeOffset now)
     {
-        var body = $"{ticket.Number} {ticket.CategoryName}：{text ?? ticket.Description}";
-        var data = new Dictionary<string, string>(StringComparer.Ordinal)
+        var shown = string.IsNullOrWhiteSpace(text) ? ticket.Description : text;
+        var body = $"{ticket.Number} {ticket.CategoryName}：{shown}";
+        var values = new Dictionary<string, string?>(StringComparer.Ordinal)
         {
-            ["character_string1"] = ticket.Number,
-            ["thing2"] = ticket.CategoryName,
-            ["phrase3"] = Label(state),
-            ["thing4"] = text ?? ticket.Description,
-            ["time5"] = now.ToOffset(ChinaStandardTime).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture),
+            [NoticeValues.TicketNumber] = ticket.Number,
+            [NoticeValues.Category] = ticket.CategoryName,
+            [NoticeValues.Status] = Label(state),
+            [NoticeValues.Text] = shown,
+            [NoticeValues.Time] = now.ToString("O", CultureInfo.InvariantCulture),
         };
-        return new Notice(kind, ticket.Id, title, body, data);
+        return new Notice(kind, ticket.Id, title, body, values);
     }
 }

@@ -25,6 +25,7 @@ public static class TicketsFeature
         services.AddSingleton<TicketReporting>();
         services.AddSingleton<TicketActing>();
         services.AddSingleton<TicketNotifying>();
+        services.AddSingleton<NotificationMetrics>();
         services.AddSingleton<TicketListQuery>();
         services.AddSingleton<OutboxWorker>();
         services.AddSingleton<TicketClockWorker>();

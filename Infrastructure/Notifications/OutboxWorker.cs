@@ -15,21 +15,29 @@ namespace Linli.Infrastructure.Notifications;
 /// Delivers the outbox as WeChat subscribe messages. Each round claims due rows with
 /// <c>FOR UPDATE SKIP LOCKED</c> (two instances never take the same row) and leases them by moving
 /// <c>next_attempt_at</c> forward; a worker that dies after sending but before marking lets the lease
-/// run out and the row is sent again: at least once, never lost. 43101 (not subscribed) and 47003
-/// (bad template data) are final; other failures retry with exponential backoff up to MaxAttempts.
+/// run out and the row is sent again: at least once, never lost. Errors that no retry can cure are final
+/// (<see cref="FinalErrors"/>): the row is marked failed at once and counted as undeliverable for its kind
+/// (<see cref="NotificationMetrics"/>); other failures retry with exponential backoff up to MaxAttempts.
 /// </summary>
 public sealed partial class OutboxWorker(
-    DbDataSource db, IServiceProvider services, IOptions<NotificationOptions> options, TimeProvider clock, ILogger<OutboxWorker> logger)
+    DbDataSource db, IServiceProvider services, IOptions<NotificationOptions> options, TimeProvider clock,
+    NotificationMetrics metrics, ILogger<OutboxWorker> logger)
     : BackgroundService
 {
+    public const int BadOpenId = 40003;
+    public const int BadTemplateId = 40037;
+    public const int BadPage = 41030;
     public const int NotSubscribed = 43101;
     public const int BadTemplateData = 47003;
-    private const int ThingLength = 20;
+
+    /// <summary>subscribeMessage.send's errcodes that mean this message can never be delivered as written.</summary>
+    public static readonly IReadOnlySet<int> FinalErrors = new HashSet<int> { BadOpenId, BadTemplateId, BadPage, NotSubscribed, BadTemplateData };
 
     private sealed class OutboxRow
     {
         public long Id { get; init; }
         public string Kind { get; init; } = "";
+        public string? TemplateId { get; init; }
         public string DataJson { get; init; } = "";
         public string? Page { get; init; }
         public int Attempts { get; init; }
@@ -45,7 +53,9 @@ public sealed partial class OutboxWorker(
         var wechat = services.GetService<IWechatClient>();
         foreach (var row in rows)
         {
-            if (!settings.Templates.TryGetValue(row.Kind, out var templateId) || string.IsNullOrWhiteSpace(templateId))
+            // Rows written before templates named their layout carry no template id: their kind's configured one is used.
+            var templateId = row.TemplateId ?? settings.Templates.GetValueOrDefault(row.Kind)?.Id;
+            if (string.IsNullOrWhiteSpace(templateId))
             {
                 await FinishAsync(row.Id, "skipped", "no template configured for this kind", ct);
                 continue;
@@ -56,15 +66,16 @@ public sealed partial class OutboxWorker(
                 continue;
             }
             var data = JsonSerializer.Deserialize<Dictionary<string, string>>(row.DataJson) ?? [];
-            var message = new SubscribeMessage(row.OpenId, templateId, row.Page, Fit(data));
+            var message = new SubscribeMessage(row.OpenId, templateId, row.Page, Fit(data, clock.GetUtcNow()));
             try
             {
                 await wechat.SendSubscribeMessageAsync(message, ct);
             }
-            catch (WechatException e) when (e.ErrCode is NotSubscribed or BadTemplateData)
+            catch (WechatException e) when (e.ErrCode is { } errCode && FinalErrors.Contains(errCode))
             {
-                LogFinalFailure(row.Id, e.ErrCode.Value);
-                await FinishAsync(row.Id, "failed", $"errcode {e.ErrCode}", ct);
+                LogFinalFailure(row.Id, row.Kind, errCode);
+                await FinishAsync(row.Id, "failed", $"errcode {errCode}", ct);
+                metrics.Undeliverable(row.Kind, errCode);
                 continue;
             }
             catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
@@ -79,10 +90,13 @@ public sealed partial class OutboxWorker(
         return rows.Count;
     }
 
-    /// <summary>Subscribe-message values have length limits; <c>thing</c> fields take at most 20 characters.</summary>
-    public static Dictionary<string, string> Fit(IReadOnlyDictionary<string, string> data) =>
-        data.ToDictionary(p => p.Key, p => p.Key.StartsWith("thing", StringComparison.Ordinal) && p.Value.Length > ThingLength
-            ? p.Value[..ThingLength]
+    /// <summary>
+    /// Every value fitted to its keyword's rule once more before sending: a no-op for rows written since issue 17,
+    /// the fix for older rows (a 20-character cut, an empty note, a time WeChat no longer reads).
+    /// </summary>
+    public static Dictionary<string, string> Fit(IReadOnlyDictionary<string, string> data, DateTimeOffset now) =>
+        data.ToDictionary(p => p.Key, p => SubscribeValueRules.TypeOf(p.Key) is { } type && SubscribeValueRules.MaxLength.ContainsKey(type)
+            ? SubscribeValueRules.Fit(type, p.Value, now)
             : p.Value, StringComparer.Ordinal);
 
     /// <summary>Delay before the next attempt after <paramref name="attempts"/> tries: 30 s, 2 min, 8 min, … at most an hour.</summary>
@@ -111,7 +125,7 @@ public sealed partial class OutboxWorker(
             UPDATE notification_outbox SET attempts = attempts + 1, next_attempt_at = @leaseUntil WHERE id IN @ids
             """, new { ids, leaseUntil = now.AddSeconds(settings.LeaseSeconds) }, transaction, cancellationToken: ct));
         var rows = (await connection.QueryAsync<OutboxRow>(new CommandDefinition("""
-            SELECT o.id AS Id, o.kind AS Kind, o.data_json AS DataJson, o.page AS Page, o.attempts AS Attempts, u.openid AS OpenId
+            SELECT o.id AS Id, o.kind AS Kind, o.template_id AS TemplateId, o.data_json AS DataJson, o.page AS Page, o.attempts AS Attempts, u.openid AS OpenId
             FROM notification_outbox o JOIN users u ON u.id = o.user_id
             WHERE o.id IN @ids
             ORDER BY o.id
@@ -134,6 +148,7 @@ public sealed partial class OutboxWorker(
         if (row.Attempts >= settings.MaxAttempts)
         {
             await FinishAsync(row.Id, "failed", $"gave up after {row.Attempts} attempts: {error}", ct);
+            metrics.Undeliverable(row.Kind, null);
             return;
         }
         await using var connection = await db.OpenConnectionAsync(ct);
@@ -145,8 +160,8 @@ public sealed partial class OutboxWorker(
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         PeriodicRounds.RunAsync("Outbox", RunOnceAsync, TimeSpan.FromSeconds(options.Value.PollSeconds), clock, logger, stoppingToken);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Subscribe message {OutboxId} failed for good with errcode {ErrCode}")]
-    private partial void LogFinalFailure(long outboxId, int errCode);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Subscribe message {OutboxId} ({Kind}) cannot be delivered: errcode {ErrCode}")]
+    private partial void LogFinalFailure(long outboxId, string kind, int errCode);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Subscribe message {OutboxId} failed on attempt {Attempt} ({Error}); will retry")]
     private partial void LogRetry(long outboxId, int attempt, string error);

@@ -8,7 +8,8 @@ namespace Linli.Infrastructure.Wechat;
 /// <summary>
 /// Calls the WeChat mini-program server APIs over HTTPS (a typed <see cref="HttpClient"/>).
 /// Every call has a deadline (<see cref="WechatOptions.TimeoutSeconds"/>, retries included); errcode -1 is retried
-/// with a doubling delay; a rejected access token (40001/42001) is replaced once and the call repeated.
+/// with a doubling delay, except on calls that spend a single-use code (WeChat may have consumed it: the caller is
+/// told to try again with a new one); a rejected access token (40001/40014/42001) is replaced once and the call repeated.
 /// Wire formats: developers.weixin.qq.com/miniprogram/dev/OpenApiDoc (each method names its API).
 /// Logged are the API name and errcode only: never AppSecret, tokens, codes or session_key.
 /// </summary>
@@ -20,7 +21,7 @@ public sealed partial class LiveWechatClient(
     /// <summary><c>GET sns/jscode2session?appid&amp;secret&amp;js_code&amp;grant_type=authorization_code</c> → openid, session_key, unionid.</summary>
     public async Task<WechatSession> Code2SessionAsync(string code, CancellationToken cancellationToken)
     {
-        var json = await CallJsonAsync("jscode2session", withToken: false, _ => new HttpRequestMessage(HttpMethod.Get,
+        var json = await CallJsonAsync("jscode2session", withToken: false, spendsCode: true, _ => new HttpRequestMessage(HttpMethod.Get,
             $"sns/jscode2session?appid={Uri.EscapeDataString(Options.AppId)}&secret={Uri.EscapeDataString(Options.AppSecret)}" +
             $"&js_code={Uri.EscapeDataString(code)}&grant_type=authorization_code"), cancellationToken);
         var openId = json["openid"]?.GetValue<string>();
@@ -30,14 +31,23 @@ public sealed partial class LiveWechatClient(
         return new WechatSession(openId, json["unionid"]?.GetValue<string>(), sessionKey);
     }
 
-    /// <summary><c>POST wxa/business/getuserphonenumber {code}</c> → phone_info.purePhoneNumber.</summary>
-    public async Task<string> GetPhoneNumberAsync(string code, CancellationToken cancellationToken)
+    /// <summary><c>POST wxa/business/getuserphonenumber {code, openid}</c> → phone_info: phoneNumber, purePhoneNumber, countryCode.</summary>
+    public async Task<WechatPhone> GetPhoneNumberAsync(string code, string? openId, CancellationToken cancellationToken)
     {
-        var json = await CallJsonAsync("getuserphonenumber", withToken: true, token => Post(
-            $"wxa/business/getuserphonenumber?access_token={Uri.EscapeDataString(token!)}", new JsonObject { ["code"] = code }), cancellationToken);
-        return json["phone_info"]?["purePhoneNumber"]?.GetValue<string>() is { Length: > 0 } phone
-            ? phone
-            : throw Unreadable("getuserphonenumber", "no phone_info.purePhoneNumber");
+        var body = new JsonObject { ["code"] = code };
+        if (!string.IsNullOrEmpty(openId))
+            body["openid"] = openId;
+        var json = await CallJsonAsync("getuserphonenumber", withToken: true, spendsCode: true, token => Post(
+            $"wxa/business/getuserphonenumber?access_token={Uri.EscapeDataString(token!)}", body), cancellationToken);
+        var info = json["phone_info"];
+        var pure = info?["purePhoneNumber"]?.GetValue<string>();
+        if (string.IsNullOrEmpty(pure))
+            throw Unreadable("getuserphonenumber", "no phone_info.purePhoneNumber");
+        // Documented as a string, shown as a number in WeChat's own example: both are read.
+        var countryCode = info?["countryCode"] is JsonValue value
+            ? value.TryGetValue<string>(out var text) ? text : value.ToJsonString()
+            : WechatPhone.MainlandChina;
+        return new WechatPhone(info?["phoneNumber"]?.GetValue<string>() ?? pure, pure, countryCode.TrimStart('+'));
     }
 
     /// <summary><c>POST wxa/getwxacodeunlimit {scene, page, check_path, env_version}</c> → image bytes, or JSON on failure.</summary>
@@ -50,9 +60,10 @@ public sealed partial class LiveWechatClient(
             ["check_path"] = Options.CheckPath,
             ["env_version"] = Options.MiniProgramEnvVersion,
         };
-        var response = await CallAsync("getwxacodeunlimit", withToken: true, token => Post(
+        var response = await CallAsync("getwxacodeunlimit", withToken: true, spendsCode: false, token => Post(
             $"wxa/getwxacodeunlimit?access_token={Uri.EscapeDataString(token!)}", body), cancellationToken);
-        return response.Image ?? throw Unreadable("getwxacodeunlimit", "no image");
+        // An empty image under an image content type has been seen; cached, it would print a blank door plate for good.
+        return response.Image is { Length: > 0 } image ? image : throw Unreadable("getwxacodeunlimit", "an empty image");
     }
 
     /// <summary><c>POST cgi-bin/message/subscribe/send {touser, template_id, page, data: {key: {value}}}</c>.</summary>
@@ -64,7 +75,7 @@ public sealed partial class LiveWechatClient(
         var body = new JsonObject { ["touser"] = message.ToOpenId, ["template_id"] = message.TemplateId, ["data"] = data };
         if (message.Page is not null)
             body["page"] = message.Page;
-        await CallJsonAsync("subscribe/send", withToken: true, token => Post(
+        await CallJsonAsync("subscribe/send", withToken: true, spendsCode: false, token => Post(
             $"cgi-bin/message/subscribe/send?access_token={Uri.EscapeDataString(token!)}", body), cancellationToken);
     }
 
@@ -72,7 +83,7 @@ public sealed partial class LiveWechatClient(
     public async Task<ContentCheckResult> CheckTextAsync(string openid, string content, int scene, CancellationToken cancellationToken)
     {
         var body = new JsonObject { ["content"] = content, ["version"] = 2, ["scene"] = scene, ["openid"] = openid };
-        var json = await CallJsonAsync("msg_sec_check", withToken: true, token => Post(
+        var json = await CallJsonAsync("msg_sec_check", withToken: true, spendsCode: false, token => Post(
             $"wxa/msg_sec_check?access_token={Uri.EscapeDataString(token!)}", body), cancellationToken);
         var suggestion = json["result"]?["suggest"]?.GetValue<string>() switch
         {
@@ -94,7 +105,7 @@ public sealed partial class LiveWechatClient(
             ["secret"] = Options.AppSecret,
             ["force_refresh"] = forceRefresh,
         };
-        var json = await CallJsonAsync("stable_token", withToken: false, _ => Post("cgi-bin/stable_token", body), cancellationToken);
+        var json = await CallJsonAsync("stable_token", withToken: false, spendsCode: false, _ => Post("cgi-bin/stable_token", body), cancellationToken);
         var token = json["access_token"]?.GetValue<string>();
         var expiresIn = json["expires_in"]?.GetValue<int>() ?? 0;
         if (string.IsNullOrEmpty(token) || expiresIn <= 0)
@@ -102,19 +113,21 @@ public sealed partial class LiveWechatClient(
         return new FetchedAccessToken(token, expiresIn);
     }
 
-    private async Task<JsonObject> CallJsonAsync(string api, bool withToken, Func<string?, HttpRequestMessage> request, CancellationToken cancellationToken)
+    private async Task<JsonObject> CallJsonAsync(string api, bool withToken, bool spendsCode, Func<string?, HttpRequestMessage> request, CancellationToken cancellationToken)
     {
-        var response = await CallAsync(api, withToken, request, cancellationToken);
+        var response = await CallAsync(api, withToken, spendsCode, request, cancellationToken);
         return response.Json ?? throw Unreadable(api, "an image where JSON was expected");
     }
 
-    private async Task<WechatResponse> CallAsync(string api, bool withToken, Func<string?, HttpRequestMessage> request, CancellationToken cancellationToken)
+    /// <param name="spendsCode">The request carries a single-use code (login or phone): WeChat may consume it even when it
+    /// answers -1, so a retry could only fail with 40029/40163; the caller gets a new code instead.</param>
+    private async Task<WechatResponse> CallAsync(string api, bool withToken, bool spendsCode, Func<string?, HttpRequestMessage> request, CancellationToken cancellationToken)
     {
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(Options.TimeoutSeconds));
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
         try
         {
-            return await CallWithRetriesAsync(api, withToken, request, linked.Token);
+            return await CallWithRetriesAsync(api, withToken, spendsCode, request, linked.Token);
         }
         catch (OperationCanceledException e) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
@@ -128,7 +141,7 @@ public sealed partial class LiveWechatClient(
         }
     }
 
-    private async Task<WechatResponse> CallWithRetriesAsync(string api, bool withToken, Func<string?, HttpRequestMessage> request, CancellationToken cancellationToken)
+    private async Task<WechatResponse> CallWithRetriesAsync(string api, bool withToken, bool spendsCode, Func<string?, HttpRequestMessage> request, CancellationToken cancellationToken)
     {
         var fetch = (Func<bool, CancellationToken, Task<FetchedAccessToken>>)FetchStableTokenAsync;
         var token = withToken ? await tokens.GetAsync(fetch, cancellationToken) : null;
@@ -143,7 +156,7 @@ public sealed partial class LiveWechatClient(
             if (errCode == 0)
                 return response;
 
-            if (errCode == WechatErrors.SystemBusy && busyRetries < Options.BusyRetries)
+            if (errCode == WechatErrors.SystemBusy && !spendsCode && busyRetries < Options.BusyRetries)
             {
                 await Task.Delay(TimeSpan.FromMilliseconds(Options.BusyRetryDelayMilliseconds * (1 << busyRetries)), cancellationToken);
                 busyRetries++;
@@ -151,7 +164,7 @@ public sealed partial class LiveWechatClient(
             }
             if (withToken && WechatErrors.IsTokenRejected(errCode) && !tokenReplaced)
             {
-                token = await tokens.ReplaceRejectedAsync(token!, fetch, cancellationToken);
+                token = await tokens.ReplaceRejectedAsync(token!, errCode, fetch, cancellationToken);
                 tokenReplaced = true;
                 continue;
             }
@@ -185,7 +198,7 @@ public sealed partial class LiveWechatClient(
 
     private static string Describe(string api, int errCode, string? errMsg) => errCode switch
     {
-        WechatErrors.SystemBusy => $"WeChat ({api}) stayed busy (errcode -1) after retries.",
+        WechatErrors.SystemBusy => $"WeChat ({api}) is busy (errcode -1); try again shortly" + (api is "jscode2session" or "getuserphonenumber" ? " with a new code." : "."),
         WechatErrors.InvalidCode or WechatErrors.CodeUsed => "The WeChat code is invalid or was already used; sign in again.",
         WechatErrors.HighRiskUser => "WeChat has blocked this account as high-risk.",
         WechatErrors.TooFrequent => "WeChat rejects calls this frequent; try again shortly.",

@@ -10,7 +10,7 @@ namespace Linli.Infrastructure.Wechat;
 /// WeChat answered locally, for <c>./run</c> and tests (<c>Wechat:Mode=Simulated</c>):
 /// <list type="bullet">
 /// <item>login code <c>sim:&lt;name&gt;</c> signs in the openid <c>sim-&lt;name&gt;</c>; <c>sim-error:&lt;errcode&gt;</c> fails with that errcode; anything else is 40029;</item>
-/// <item>every phone code gives <see cref="WechatOptions.SimulatedPhoneNumber"/>; <c>sim-error:&lt;errcode&gt;</c> fails likewise;</item>
+/// <item>every phone code gives <see cref="WechatOptions.SimulatedPhoneNumber"/> (<c>+852 61234567</c> for one outside the mainland); <c>sim-error:&lt;errcode&gt;</c> fails likewise;</item>
 /// <item>mini-program codes are plain QR codes (PNG) of <c>linli-sim://&lt;page&gt;?scene=&lt;scene&gt;</c>, drawn here;</item>
 /// <item>subscribe messages are recorded in <c>wechat_simulated_messages</c> instead of sent;</item>
 /// <item>text checks pass, except text containing <see cref="RiskyMarker"/> (risky, label 20001) or <see cref="ReviewMarker"/> (review, label 21000),
@@ -33,10 +33,14 @@ public sealed class SimulatedWechatClient(DbDataSource db, TimeProvider clock, I
         return Task.FromResult(new WechatSession("sim-" + name, null, "simulated-session-key"));
     }
 
-    public Task<string> GetPhoneNumberAsync(string code, CancellationToken cancellationToken)
+    public Task<WechatPhone> GetPhoneNumberAsync(string code, string? openId, CancellationToken cancellationToken)
     {
         ThrowIfSimulatedError(code);
-        return Task.FromResult(options.Value.SimulatedPhoneNumber);
+        var (countryCode, pure) = options.Value.SimulatedPhoneNumber.Split(' ', 2) is [['+', .. var country], var number]
+            ? (country, number)
+            : (WechatPhone.MainlandChina, options.Value.SimulatedPhoneNumber);
+        var phoneNumber = countryCode == WechatPhone.MainlandChina ? pure : $"+{countryCode} {pure}";
+        return Task.FromResult(new WechatPhone(phoneNumber, pure, countryCode));
     }
 
     public Task<byte[]> GetUnlimitedQrCodeAsync(string scene, string page, CancellationToken cancellationToken)

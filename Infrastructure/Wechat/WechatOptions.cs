@@ -19,8 +19,12 @@ public sealed class WechatOptions
     /// <summary>How often errcode -1 (system busy) is retried, with a doubling delay starting here.</summary>
     public int BusyRetries { get; set; } = 2;
     public int BusyRetryDelayMilliseconds { get; set; } = 200;
-    /// <summary>The access token is refreshed this long before WeChat says it expires.</summary>
-    public int AccessTokenRefreshAheadSeconds { get; set; } = 300;
+    /// <summary>
+    /// The access token is refreshed this long before WeChat says it expires: within stable_token's 5-minute renewal
+    /// window (at most <see cref="MaxRefreshAheadSeconds"/>), or normal mode would hand back the same token.
+    /// </summary>
+    public int AccessTokenRefreshAheadSeconds { get; set; } = 240;
+    public const int MaxRefreshAheadSeconds = 300;
     /// <summary>getwxacodeunlimit <c>env_version</c>: release, trial or develop.</summary>
     public string MiniProgramEnvVersion { get; set; } = "release";
     /// <summary>getwxacodeunlimit <c>check_path</c>: false lets codes point at pages not yet released.</summary>
