@@ -1,5 +1,4 @@
 using System.Data.Common;
-using System.Text.Json.Serialization;
 using Linli.Api.Auth;
 using Linli.Api.Demo;
 using Linli.Api.Hosting;
@@ -34,8 +33,8 @@ builder.Services.AddSingleton(sp => new FieldProtector(
 
 builder.Services.ConfigureHttpJsonOptions(o =>
 {
-    // Enums travel as their names only: a number would bind to any value, defined or not, and reach the database.
-    o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false));
+    // Enums travel as exactly one snake_case name: a number would bind to any value, defined or not, and reach the database.
+    o.SerializerOptions.Converters.Add(new SnakeCaseEnumConverter());
 });
 builder.AddLinliHosting();
 builder.Services.AddLinliDemo(builder.Configuration);

@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+using Linli.Api.Hosting;
 using Linli.Domain.Houses;
 using Linli.Domain.People;
 
@@ -8,10 +10,15 @@ namespace Linli.Api.Tenancies;
 /// Dates are the calendar dates the landlord writes down (yyyy-MM-dd).
 /// </summary>
 public sealed record RegisterTenancyRequest(
-    string? Name, DocumentType? DocumentType, string? DocumentNumber, string? Phone, string? Room,
-    DateOnly? MoveInDate, long? TenantUserId = null);
+    [Required, StringLength(64)] string Name,
+    [Required] DocumentType? DocumentType,
+    [Required, StringLength(40)] string DocumentNumber,
+    [Required, PhonePattern] string Phone,
+    [Required, StringLength(32)] string Room,
+    [Required] DateOnly? MoveInDate,
+    long? TenantUserId = null);
 
-public sealed record MoveOutRequest(DateOnly? Date);
+public sealed record MoveOutRequest([Required] DateOnly? Date);
 
 /// <summary>A tenancy as anyone but an audited full read sees it: document number and phone masked.</summary>
 public sealed record TenancyDto(

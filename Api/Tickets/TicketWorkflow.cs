@@ -50,34 +50,13 @@ public sealed partial class TicketWorkflow(
                 return new TicketOutcome.Replayed(replayed);
         }
 
-        var description = request.Description?.Trim() ?? "";
-        if (description.Length is < 5 or > 1000)
-            errors["description"] = ["The description must be 5 to 1000 characters."];
-        if (request.CategoryId is null)
-            errors["categoryId"] = ["Choose a category."];
-        var photoIds = request.PhotoIds?.Distinct().ToList() ?? [];
-        if (photoIds.Count > MaxPhotos)
-            errors["photoIds"] = [$"At most {MaxPhotos} photos."];
-        if (request.Address is { Length: > 200 })
-            errors["address"] = ["The address must be at most 200 characters."];
-        if (request.Location is { } loc && (loc.Latitude is < -90 or > 90 || loc.Longitude is < -180 or > 180))
-            errors["location"] = ["Latitude must be within ±90 and longitude within ±180."];
+        // The request's shape was validated before the handler ran (CreateTicketRequest's annotations).
+        var description = request.Description.Trim();
         var contactPhone = NormalisePhone(request.ContactPhone);
-        if (request.ContactPhone is not null && contactPhone is null)
-            errors["contactPhone"] = ["Not a phone number."];
         var channel = request.Channel ?? "mini_program";
-        if (!Channels.Contains(channel))
-            errors["channel"] = [$"One of {string.Join(", ", Channels)}."];
         var onBehalfPhone = NormalisePhone(request.OnBehalfPhone);
-        if (request.OnBehalfPhone is not null && onBehalfPhone is null)
-            errors["onBehalfPhone"] = ["Not a phone number."];
         var onBehalfName = request.OnBehalfName?.Trim();
-        if (onBehalfName is { Length: > 50 })
-            errors["onBehalfName"] = ["At most 50 characters."];
-        if (channel == "on_behalf" && (string.IsNullOrEmpty(onBehalfName) || onBehalfPhone is null))
-            errors["onBehalfName"] = ["Reporting on behalf of someone needs their name and phone."];
-        if (channel == "mini_program" && (onBehalfName is not null || onBehalfPhone is not null))
-            errors["channel"] = ["A name and phone of someone else need the channel on_behalf or phone."];
+        var photoIds = request.PhotoIds?.Distinct().ToList() ?? [];
 
         await using var conn = await db.OpenConnectionAsync(ct);
         string? categoryName = null;
@@ -114,10 +93,6 @@ public sealed partial class TicketWorkflow(
                 "SELECT id FROM communities WHERE id = @requestedCommunity AND is_active = 1", new { requestedCommunity }, cancellationToken: ct));
             if (communityId is null)
                 errors["communityId"] = ["Unknown community."];
-        }
-        else
-        {
-            errors["communityId"] = ["Scan a house code, or choose a grid or a community."];
         }
         if (errors.Count > 0)
             return new TicketOutcome.Invalid(errors);
