@@ -127,9 +127,9 @@ public static class OpenApi
             operation.Responses[status] = new OpenApiResponse
             {
                 Description = description,
-                Content = new Dictionary<string, OpenApiMediaType>
+                Content = new Dictionary<string, IOpenApiMediaType>
                 {
-                    ["application/problem+json"] = new() { Schema = schema },
+                    ["application/problem+json"] = new OpenApiMediaType { Schema = schema },
                 },
             };
         }
@@ -147,9 +147,9 @@ public static class OpenApi
             {
                 Required = true,
                 Description = $"{upload.Description} Accepted: {types}; at most {upload.MaxBytes / (1024 * 1024)} MB.",
-                Content = new Dictionary<string, OpenApiMediaType>
+                Content = new Dictionary<string, IOpenApiMediaType>
                 {
-                    ["multipart/form-data"] = new()
+                    ["multipart/form-data"] = new OpenApiMediaType
                     {
                         Schema = new OpenApiSchema
                         {
@@ -183,7 +183,7 @@ public static class OpenApi
             operation.Responses["200"] = new OpenApiResponse
             {
                 Description = download.Description,
-                Content = download.ContentTypes.ToDictionary(t => t, _ => new OpenApiMediaType
+                Content = download.ContentTypes.ToDictionary(t => t, _ => (IOpenApiMediaType)new OpenApiMediaType
                 {
                     Schema = new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary" },
                 }),
