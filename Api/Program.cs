@@ -32,8 +32,8 @@ builder.Services.AddSingleton(sp => new FieldProtector(
 
 builder.Services.ConfigureHttpJsonOptions(o =>
 {
-    // Enums travel as exactly one declared snake_case name: anything else would bind to an undefined value and reach the database.
-    o.SerializerOptions.Converters.Add(new StrictEnumConverter());
+    // Enums travel as exactly one snake_case name: a number would bind to any value, defined or not, and reach the database.
+    o.SerializerOptions.Converters.Add(new SnakeCaseEnumConverter());
 });
 builder.AddLinliHosting();
 builder.AddLinliTelemetry();

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using Linli.Api.Tests.Support;
 
@@ -54,6 +55,29 @@ public class OpenApiDocumentTests
         var first = await client.GetStringAsync("/swagger/v1/swagger.yaml");
         var second = await client.GetStringAsync("/swagger/v1/swagger.yaml");
         Assert.That(second, Is.EqualTo(first));
+    }
+
+    /// <summary>
+    /// Spectral's standard OpenAPI rules (spectral:oas, in .spectral.yaml) find nothing in openapi.yaml, not even a hint:
+    /// every operation described and tagged, tags defined, contact and servers given, no unused or invalid schema.
+    /// scripts/test-deps.sh installs Spectral under .tools/spectral.
+    /// </summary>
+    [Test]
+    public async Task SpectralsOpenApiRulesFindNothing()
+    {
+        var spectral = Path.Combine(RepositoryRoot.Path, ".tools", "spectral", "node_modules", ".bin", "spectral");
+        Assert.That(File.Exists(spectral), Is.True, "Spectral is missing: scripts/test-deps.sh installs it (./test runs that script).");
+        var start = new ProcessStartInfo(spectral)
+        {
+            WorkingDirectory = RepositoryRoot.Path, RedirectStandardOutput = true, RedirectStandardError = true,
+        };
+        foreach (var argument in new[] { "lint", "openapi.yaml", "--ruleset", ".spectral.yaml", "--fail-severity", "hint", "--format", "text" })
+            start.ArgumentList.Add(argument);
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        Assert.That(process.ExitCode, Is.Zero, $"spectral lint openapi.yaml:\n{await output}{await error}");
     }
 
     private static string Normalise(string yaml) => yaml.Replace("\r\n", "\n", StringComparison.Ordinal).TrimEnd() + "\n";

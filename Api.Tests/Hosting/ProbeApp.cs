@@ -44,11 +44,7 @@ public sealed class ProbeApp : IAsyncDisposable
         probe.MapGet("/items/{id:long}", (long id) => TypedResults.Ok(id));
         probe.MapGet("/plain/{id}", (long id) => TypedResults.Ok(id));
         probe.MapGet("/boom", string () => throw new InvalidOperationException("secret internals"));
-        probe.MapGet("/invalid", string () => throw new ValidationException(new Dictionary<string, string[]>
-        {
-            ["description"] = ["Describe the problem."],
-            ["gridId"] = ["Choose a grid."],
-        }));
+        probe.MapGet("/invalid", string () => throw Invalid.Field("gridId", "Choose a grid of this community."));
         probe.MapGet("/missing", string () => throw new NotFoundException("No such ticket."));
         probe.MapGet("/forbidden", string () => throw new ForbiddenException("Not your community."));
         probe.MapGet("/conflict", string () => throw new ConflictException("The ticket was already claimed.",

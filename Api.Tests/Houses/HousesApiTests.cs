@@ -119,17 +119,25 @@ public class HousesApiTests
         var otherGrid = await world.Data.GridAsync(otherCommunity);
 
         var empty = await world.Staff.PostAsJsonAsync("/api/v1/houses", new { communityId = world.CommunityId }, HousesApp.Json);
+        var noLandlord = await world.Staff.PostAsJsonAsync("/api/v1/houses", HouseWorld.HouseBody(world.CommunityId, world.GridId, null), HousesApp.Json);
+        var badPhone = await world.Staff.PostAsJsonAsync("/api/v1/houses",
+            HouseWorld.HouseBody(world.CommunityId, world.GridId, null, landlordPhone: "12"), HousesApp.Json);
         var wrongGrid = await world.Staff.PostAsJsonAsync("/api/v1/houses",
-            HouseWorld.HouseBody(world.CommunityId, otherGrid, null, landlordPhone: "12"), HousesApp.Json);
+            HouseWorld.HouseBody(world.CommunityId, otherGrid, null, landlordPhone: "13800001111"), HousesApp.Json);
 
+        // Each field's form first, then the rule between fields, then what only the database knows.
         var emptyErrors = await Errors(empty);
+        var noLandlordErrors = await Errors(noLandlord);
+        var badPhoneErrors = await Errors(badPhone);
         var wrongGridErrors = await Errors(wrongGrid);
         Assert.Multiple(() =>
         {
             Assert.That(empty.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
-            Assert.That(emptyErrors, Is.SupersetOf(new[] { "gridId", "street", "building", "door", "rooms", "use", "landlordId" }));
+            Assert.That(emptyErrors, Is.EquivalentTo(new[] { "gridId", "street", "building", "door", "rooms", "use" }));
+            Assert.That(noLandlordErrors, Is.EqualTo(new[] { "landlordId" }));
+            Assert.That(badPhoneErrors, Is.EqualTo(new[] { "landlordPhone" }));
             Assert.That(wrongGrid.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
-            Assert.That(wrongGridErrors, Does.Contain("gridId"));
+            Assert.That(wrongGridErrors, Is.EqualTo(new[] { "gridId" }));
         });
     }
 

@@ -97,7 +97,20 @@ public class PartyMembersApiTests
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
         var errors = (await JsonOf(response)).GetProperty("errors");
-        Assert.That(errors.EnumerateObject().Select(p => p.Name), Is.EquivalentTo(new[] { "name", "phone", "skills", "communityId" }));
+        // The shape is checked before anything is looked up: the unknown community is named once the fields are right.
+        Assert.That(errors.EnumerateObject().Select(p => p.Name), Is.EquivalentTo(new[] { "name", "phone", "skills" }));
+    }
+
+    [Test]
+    public async Task AReportInToAnUnknownCommunityNamesTheCommunity()
+    {
+        var (_, client) = await Data.SignedInAsync(Roles.Resident);
+
+        var response = await client.PostAsJsonAsync("/api/v1/party-members/report-in", ReportInBody(long.MaxValue));
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+        var errors = (await JsonOf(response)).GetProperty("errors");
+        Assert.That(errors.EnumerateObject().Select(p => p.Name), Is.EqualTo(new[] { "communityId" }));
     }
 
     [Test]

@@ -73,19 +73,22 @@ public class StatsDomainTests
     }
 
     [Test]
-    public void DatesRangesAndBucketsAreValidatedFieldByField()
+    public void TheRangeDefaultsToThirtyDaysAndNamesTheFieldThatBreaksItsRules()
     {
         var now = new DateTimeOffset(2026, 5, 10, 20, 0, 0, TimeSpan.Zero); // 2026-05-11 in China
-        var (defaults, none) = StatsRequest.Parse(null, null, null, null, now);
-        var (_, wrong) = StatsRequest.Parse("2026/01/01", "2026-02-30", "year", null, now);
-        var (_, reversed) = StatsRequest.Parse("2026-02-01", "2026-01-01", "week", null, now);
+        var defaults = new StatsRange(null, null, null).ToRequest(null, now);
+        var week = new StatsRange("2026-01-01", "2026-01-31", 7).ToRequest("week", now);
 
         Assert.Multiple(() =>
         {
-            Assert.That(none, Is.Empty);
             Assert.That(defaults, Is.EqualTo(new StatsRequest(new DateOnly(2026, 4, 12), new DateOnly(2026, 5, 11), StatsBucket.Day, null)));
-            Assert.That(wrong.Keys, Is.EquivalentTo(new[] { "from", "to", "bucket" }));
-            Assert.That(reversed.Keys, Is.EquivalentTo(new[] { "from" }));
+            Assert.That(week, Is.EqualTo(new StatsRequest(new DateOnly(2026, 1, 1), new DateOnly(2026, 1, 31), StatsBucket.Week, 7)));
+            Assert.That(Field(() => new StatsRange("2026-02-01", "2026-02-30", null).ToRequest(null, now)), Is.EqualTo("to"), "no such date");
+            Assert.That(Field(() => new StatsRange("2026-02-01", "2026-01-01", null).ToRequest(null, now)), Is.EqualTo("from"), "reversed");
+            Assert.That(Field(() => new StatsRange("2020-01-01", "2026-01-01", null).ToRequest(null, now)), Is.EqualTo("to"), "too long");
         });
+
+        static string Field(TestDelegate call) =>
+            Assert.Throws<System.ComponentModel.DataAnnotations.ValidationException>(call)!.ValidationResult.MemberNames.Single();
     }
 }

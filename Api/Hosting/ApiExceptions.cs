@@ -1,7 +1,8 @@
 namespace Linli.Api.Hosting;
 
 // The few failures a handler may throw instead of returning a result; ProblemExceptionHandler turns each
-// into its ProblemDetails. Prefer returning TypedResults where the outcome is part of the endpoint's contract.
+// into its ProblemDetails. A field that breaks a rule only the database can check (an id that names nothing) throws
+// DataAnnotations' ValidationException with the field as the ValidationResult's member: the same 400 as the validator's. Prefer returning TypedResults where the outcome is part of the endpoint's contract.
 
 /// <summary>404: the thing does not exist, or the caller may not know that it does.</summary>
 public sealed class NotFoundException(string detail) : Exception(detail);
@@ -16,13 +17,4 @@ public sealed class ForbiddenException(string detail) : Exception(detail);
 public sealed class ConflictException(string detail, IReadOnlyDictionary<string, object?>? extensions = null) : Exception(detail)
 {
     public IReadOnlyDictionary<string, object?> Extensions { get; } = extensions ?? new Dictionary<string, object?>();
-}
-
-/// <summary>400 with field errors: field name (camelCase, as in the request) → messages.</summary>
-public sealed class ValidationException(IDictionary<string, string[]> errors)
-    : Exception("One or more fields are invalid: " + string.Join(", ", errors.Keys))
-{
-    public IDictionary<string, string[]> Errors { get; } = errors;
-
-    public ValidationException(string field, string message) : this(new Dictionary<string, string[]> { [field] = [message] }) { }
 }

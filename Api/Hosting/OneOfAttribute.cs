@@ -14,15 +14,21 @@ public sealed class OneOfAttribute(Type owner, string member) : ValidationAttrib
 {
     public IReadOnlyList<string> Words { get; } = Read(owner, member);
 
+    /// <summary>Set for a query value that lists several words in one string (<c>status=submitted,dispatched</c>).</summary>
+    public string? Separator { get; init; }
+
     public override bool IsValid(object? value) => value switch
     {
         null => true,
+        string list when Separator is not null => list.Split(Separator).All(w => Words.Contains(w, StringComparer.Ordinal)),
         string word => Words.Contains(word, StringComparer.Ordinal),
         IEnumerable words => words.Cast<object?>().All(w => w is string s && Words.Contains(s, StringComparer.Ordinal)),
         _ => false,
     };
 
-    public override string FormatErrorMessage(string name) => $"Must be one of: {string.Join(", ", Words)}.";
+    public override string FormatErrorMessage(string name) => Separator is null
+        ? $"Must be one of: {string.Join(", ", Words)}."
+        : $"Each of the '{Separator}'-separated values must be one of: {string.Join(", ", Words)}.";
 
     private static IReadOnlyList<string> Read(Type owner, string member) =>
         (owner.GetField(member, BindingFlags.Public | BindingFlags.Static)?.GetValue(null)

@@ -1,7 +1,10 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using Linli.Api.Auth;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
 using Microsoft.OpenApi;
 using Swashbuckle.AspNetCore.SwaggerGen;
 
@@ -9,17 +12,44 @@ namespace Linli.Api.Hosting;
 
 /// <summary>
 /// The OpenAPI document served at <c>/swagger/v1/swagger.json</c> (and <c>.yaml</c>), which <c>openapi.yaml</c>
-/// at the repository root must equal. It is deterministic: paths and schemas sorted, no server URL.
-/// Every operation says whether it needs the bearer token and lists the ProblemDetails it can answer with.
+/// at the repository root must equal. It is deterministic: paths and schemas sorted, fixed servers.
+/// Every operation says whether it needs the bearer token and lists the ProblemDetails it can answer with; the schemas
+/// say what the validator enforces (OpenApiSchemaRules); each feature's tag is described once, here.
 /// </summary>
 public static class OpenApi
 {
     public const string DocumentName = "v1";
     public const string BearerScheme = "Bearer";
 
+    /// <summary>One tag per feature, in the order a reader meets them.</summary>
+    public static readonly IReadOnlyDictionary<string, string> Tags = new Dictionary<string, string>
+    {
+        ["Auth"] = "Sign-in with a WeChat login code, refresh and sign-out. Anonymous, rate limited.",
+        ["Me"] = "The signed-in user's own profile, roles and phone.",
+        ["Structure"] = "The street office's communities, their grids and the departments. Admins manage them; community staff manage their own community's grids.",
+        ["Invitations"] = "Single-use codes that give staff their roles.",
+        ["Users"] = "Staff management: people holding roles, revoking roles, blocking users.",
+        ["Tickets"] = "居民点单, 社区派单, 部门接单, 党员领单, 一事一评: reporting problems, moving them through their states, ticket categories.",
+        ["Uploads"] = "Photos for tickets.",
+        ["Notifications"] = "The signed-in user's in-app notifications.",
+        ["Houses"] = "一房一码: houses, their QR identities and the public card a scan shows.",
+        ["Tenancies"] = "Tenants registered in houses, 以人找房 look-ups and audited full reads of identity documents.",
+        ["PartyMembers"] = "双报到 report-ins of party members, their review by the community and the 党员 badge.",
+        ["Stats"] = "Ticket figures and population figures, each also as CSV.",
+        ["Health"] = "Liveness and readiness probes.",
+    };
+
     public static IServiceCollection AddLinliOpenApi(this IServiceCollection services)
     {
         services.AddEndpointsApiExplorer();
+        // Swashbuckle recognises string enums (and their naming policy) by the standard converter; the service's own
+        // SnakeCaseEnumConverter writes the same names but reads only those, so the describer gets the standard one.
+        services.AddTransient<ISerializerDataContractResolver>(sp =>
+        {
+            var options = new JsonSerializerOptions(sp.GetRequiredService<IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions);
+            options.Converters.Insert(0, new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));
+            return new JsonSerializerDataContractResolver(options);
+        });
         services.AddSwaggerGen(o =>
         {
             o.SwaggerDoc(DocumentName, new OpenApiInfo
@@ -28,7 +58,9 @@ public static class OpenApi
                 Version = DocumentName,
                 Description = "The backend of the Linli (邻里) community self-governance mini-program. " +
                     "Sign in with a WeChat login code to get a bearer token; errors are RFC 9457 problem details.",
+                Contact = new OpenApiContact { Name = "Linli maintainers" },
             });
+            o.AddServer(new OpenApiServer { Url = "http://127.0.0.1:5080", Description = "The local service that `./run` starts." });
             o.AddSecurityDefinition(BearerScheme, new OpenApiSecurityScheme
             {
                 Type = SecuritySchemeType.Http,
@@ -37,8 +69,13 @@ public static class OpenApi
                 Description = "The access token returned by sign-in.",
             });
             o.SortSchemasWith(StringComparer.Ordinal);
+            o.SchemaFilter<OpenApiSchemaRules.SchemaFilter>();
+            o.ParameterFilter<OpenApiSchemaRules.ParameterFilter>();
             o.OperationFilter<ProblemResponsesFilter>();
+            o.OperationFilter<FileUploadFilter>();
+            o.OperationFilter<FileDownloadFilter>();
             o.DocumentFilter<SortedPathsFilter>();
+            o.DocumentFilter<TagsFilter>();
         });
         return services;
     }
@@ -69,6 +106,8 @@ public static class OpenApi
             }
             if (hasInput)
                 Add(operation, context, "400", "A parameter or field is invalid; `errors` names each field.", validation: true);
+            if (context.ApiDescription.ParameterDescriptions.Any(p => p.Source.Id == "Path"))
+                Add(operation, context, "404", "There is no such resource, or it is not the caller's to see.");
             if (hasBody)
             {
                 Add(operation, context, "413", "The request body is too large.");
@@ -89,11 +128,81 @@ public static class OpenApi
             operation.Responses[status] = new OpenApiResponse
             {
                 Description = description,
-                Content = new Dictionary<string, OpenApiMediaType>
+                Content = new Dictionary<string, IOpenApiMediaType>
                 {
-                    ["application/problem+json"] = new() { Schema = schema },
+                    ["application/problem+json"] = new OpenApiMediaType { Schema = schema },
                 },
             };
+        }
+    }
+
+    /// <summary>A body the handler reads as multipart/form-data (see <see cref="FileUpload"/>).</summary>
+    private sealed class FileUploadFilter : IOperationFilter
+    {
+        public void Apply(OpenApiOperation operation, OperationFilterContext context)
+        {
+            if (context.ApiDescription.ActionDescriptor.EndpointMetadata.OfType<FileUpload>().FirstOrDefault() is not { } upload)
+                return;
+            var types = string.Join(", ", upload.ContentTypes);
+            operation.RequestBody = new OpenApiRequestBody
+            {
+                Required = true,
+                Description = $"{upload.Description} Accepted: {types}; at most {upload.MaxBytes / (1024 * 1024)} MB.",
+                Content = new Dictionary<string, IOpenApiMediaType>
+                {
+                    ["multipart/form-data"] = new OpenApiMediaType
+                    {
+                        Schema = new OpenApiSchema
+                        {
+                            Type = JsonSchemaType.Object,
+                            Required = new HashSet<string> { upload.Field },
+                            Properties = new Dictionary<string, IOpenApiSchema>
+                            {
+                                [upload.Field] = new OpenApiSchema
+                                {
+                                    Type = JsonSchemaType.String,
+                                    Format = "binary",
+                                    Description = $"The file ({types}, at most {upload.MaxBytes} bytes).",
+                                },
+                            },
+                        },
+                        Encoding = new Dictionary<string, OpenApiEncoding> { [upload.Field] = new() { ContentType = types } },
+                    },
+                },
+            };
+        }
+    }
+
+    /// <summary>A 200 whose body is a file (see <see cref="FileDownload"/>).</summary>
+    private sealed class FileDownloadFilter : IOperationFilter
+    {
+        public void Apply(OpenApiOperation operation, OperationFilterContext context)
+        {
+            if (context.ApiDescription.ActionDescriptor.EndpointMetadata.OfType<FileDownload>().FirstOrDefault() is not { } download)
+                return;
+            operation.Responses ??= new OpenApiResponses();
+            operation.Responses["200"] = new OpenApiResponse
+            {
+                Description = download.Description,
+                Content = download.ContentTypes.ToDictionary(t => t, _ => (IOpenApiMediaType)new OpenApiMediaType
+                {
+                    Schema = new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary" },
+                }),
+            };
+        }
+    }
+
+    /// <summary>Every tag an operation uses, described (<see cref="Tags"/>); an undescribed tag is a mistake the startup reports.</summary>
+    private sealed class TagsFilter : IDocumentFilter
+    {
+        public void Apply(OpenApiDocument document, DocumentFilterContext context)
+        {
+            var used = document.Paths.Values.SelectMany(p => p.Operations?.Values.AsEnumerable() ?? []).SelectMany(o => o.Tags ?? new HashSet<OpenApiTagReference>())
+                .Select(t => t.Name).OfType<string>().ToHashSet(StringComparer.Ordinal);
+            var unknown = used.Where(t => !Tags.ContainsKey(t)).ToList();
+            if (unknown.Count > 0)
+                throw new InvalidOperationException($"Describe these tags in OpenApi.Tags: {string.Join(", ", unknown)}.");
+            document.Tags = new HashSet<OpenApiTag>(Tags.Where(t => used.Contains(t.Key)).Select(t => new OpenApiTag { Name = t.Key, Description = t.Value }));
         }
     }
 

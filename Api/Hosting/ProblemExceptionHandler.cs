@@ -40,7 +40,7 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems) : I
 
     internal static ProblemDetails? ToProblem(Exception exception) => exception switch
     {
-        ValidationException e => new HttpValidationProblemDetails(e.Errors) { Status = StatusCodes.Status400BadRequest },
+        System.ComponentModel.DataAnnotations.ValidationException e => FieldError(e.ValidationResult),
         NotFoundException e => Problem(StatusCodes.Status404NotFound, e.Message),
         ForbiddenException e => Problem(StatusCodes.Status403Forbidden, e.Message),
         ConflictException e => WithExtensions(Problem(StatusCodes.Status409Conflict, e.Message), e.Extensions),
@@ -70,6 +70,13 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems) : I
             Status = StatusCodes.Status400BadRequest,
         };
     }
+
+    /// <summary>A rule the validator could not check (it needs the database), broken by the fields the result names.</summary>
+    private static HttpValidationProblemDetails FieldError(System.ComponentModel.DataAnnotations.ValidationResult result) =>
+        new(result.MemberNames.ToDictionary(m => m, _ => new[] { result.ErrorMessage ?? "The value is not valid for this field." }))
+        {
+            Status = StatusCodes.Status400BadRequest,
+        };
 
     private static ProblemDetails Problem(int status, string detail) => new() { Status = status, Detail = detail };
 

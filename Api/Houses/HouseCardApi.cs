@@ -20,7 +20,10 @@ public static class HouseCardApi
     public static RouteGroupBuilder MapHouseCard(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1/h").WithTags("Houses").RequireRateLimiting(RateLimits.Anonymous);
-        group.MapGet("/{code}", GetHouseCard).WithName(nameof(GetHouseCard)).AllowAnonymous();
+        group.MapGet("/{code}", GetHouseCard).WithName(nameof(GetHouseCard))
+            .WithSummary("Scan a house code")
+            .WithDescription("The public card a scan of a house code shows: community, grid, building, the grid's workers, the badges of party members serving the grid and what the caller may do next. Anyone, signed in or not (rate limited); the unit and door only for the landlord, the grid's staff and current tenants.")
+            .AllowAnonymous();
         return group;
     }
 

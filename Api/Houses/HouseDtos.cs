@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+using Linli.Api.Hosting;
 using Linli.Api.PartyMembers;
 using Linli.Domain.Houses;
 
@@ -27,14 +29,41 @@ public sealed record HousePage(IReadOnlyList<HouseDto> Items, string? NextCursor
 /// house and becomes its landlord when they accept it in the app.
 /// </summary>
 public sealed record CreateHouseRequest(
-    long? CommunityId, long? GridId, string? Street, string? Building, string? Unit, string? Door,
-    long? LandlordId, string? LandlordPhone, int? Rooms, HouseUse? Use);
+    [Required] long? CommunityId,
+    [Required] long? GridId,
+    [Required, StringLength(100)] string Street,
+    [Required, StringLength(50)] string Building,
+    [StringLength(50)] string? Unit,
+    [Required, StringLength(50)] string Door,
+    long? LandlordId,
+    [PhonePattern] string? LandlordPhone,
+    [Required, Range(0, HouseLimits.MaxRooms)] int? Rooms,
+    [Required] HouseUse? Use) : IValidatableObject
+{
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (LandlordId is null && string.IsNullOrWhiteSpace(LandlordPhone))
+            yield return new ValidationResult("Give the landlord as an existing user (landlordId) or a phone number (landlordPhone).", [nameof(LandlordId)]);
+    }
+}
 
 /// <summary>Replaces a house's details. Leaving both landlord fields empty keeps the current landlord; a
 /// <c>landlordId</c> is offered the house and the current landlord stays until they accept.</summary>
 public sealed record UpdateHouseRequest(
-    long? GridId, string? Street, string? Building, string? Unit, string? Door,
-    long? LandlordId, string? LandlordPhone, int? Rooms, HouseUse? Use);
+    [Required] long? GridId,
+    [Required, StringLength(100)] string Street,
+    [Required, StringLength(50)] string Building,
+    [StringLength(50)] string? Unit,
+    [Required, StringLength(50)] string Door,
+    long? LandlordId,
+    [PhonePattern] string? LandlordPhone,
+    [Required, Range(0, HouseLimits.MaxRooms)] int? Rooms,
+    [Required] HouseUse? Use);
+
+public static class HouseLimits
+{
+    public const int MaxRooms = 500;
+}
 
 /// <summary>A grid worker on a house card: the name and a masked phone, enough to know whom to call at the office.</summary>
 public sealed record GridWorkerDto(string? Name, string? Phone);

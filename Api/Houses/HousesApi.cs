@@ -1,7 +1,9 @@
+using System.ComponentModel.DataAnnotations;
 using System.Data.Common;
 using System.Security.Claims;
 using Dapper;
 using Linli.Api.Auth;
+using Linli.Api.Hosting;
 using Linli.Domain.Houses;
 using Linli.Domain.People;
 using Linli.Infrastructure.Crypto;
@@ -21,22 +23,42 @@ public static class HousesApi
     {
         // Landlords read their houses whatever roles their token carries: scope is in every query.
         var group = app.MapGroup("/api/v1/houses").WithTags("Houses").RequireAuthorization(Policies.SignedIn);
-        group.MapPost("/", CreateHouse).WithName(nameof(CreateHouse)).RequireAuthorization(Policies.GridStaff);
-        group.MapGet("/", ListHouses).WithName(nameof(ListHouses));
-        group.MapGet("/{id:long}", GetHouse).WithName(nameof(GetHouse));
-        group.MapPut("/{id:long}", UpdateHouse).WithName(nameof(UpdateHouse)).RequireAuthorization(Policies.GridStaff);
-        group.MapGet("/landlord-offers", ListLandlordOffers).WithName(nameof(ListLandlordOffers));
-        group.MapPost("/{id:long}/landlord/accept", AcceptLandlord).WithName(nameof(AcceptLandlord));
-        group.MapGet("/{id:long}/qrcode.png", GetHouseQrCode).WithName(nameof(GetHouseQrCode));
+        group.MapPost("/", CreateHouse).WithName(nameof(CreateHouse))
+            .WithSummary("Register a house (一房一码)")
+            .WithDescription("Registers a house in a grid and gives it a new QR identity. The landlord is an existing user (landlordId) or a phone (landlordPhone) that attaches when its owner binds it. Grid workers of the grid, community staff of its community and admins (403 otherwise).")
+            .RequireAuthorization(Policies.GridStaff);
+        group.MapGet("/", ListHouses).WithName(nameof(ListHouses))
+            .WithSummary("List houses")
+            .WithDescription("The houses the caller may see, oldest first, a page at a time, filtered by community, grid, landlord or a text (a house code or part of the address). Staff see their scope, landlords their own houses. Changes nothing.");
+        group.MapGet("/{id:long}", GetHouse).WithName(nameof(GetHouse))
+            .WithSummary("Read a house")
+            .WithDescription("One house with its landlord (phone masked). Its landlord and staff whose scope holds it; for anyone else it does not exist (404).");
+        group.MapPut("/{id:long}", UpdateHouse).WithName(nameof(UpdateHouse))
+            .WithSummary("Change a house")
+            .WithDescription("Replaces a house's grid, address, rooms and use, and its landlord when landlordId or landlordPhone is given. Staff managing its grid, and the grid it moves to (403 otherwise).")
+            .RequireAuthorization(Policies.GridStaff);
+        group.MapGet("/landlord-offers", ListLandlordOffers).WithName(nameof(ListLandlordOffers))
+            .WithSummary("Houses offered to me as their landlord")
+            .WithDescription("The houses staff named the caller landlord of, waiting for the caller to accept. Any signed-in user, for themselves; changes nothing.");
+        group.MapPost("/{id:long}/landlord/accept", AcceptLandlord).WithName(nameof(AcceptLandlord))
+            .WithSummary("Accept being a house's landlord")
+            .WithDescription("The caller becomes the landlord of a house staff offered them, and gets the landlord role. 404 when the house was not offered to the caller (or the offer was withdrawn or already accepted).");
+        group.MapGet("/{id:long}/qrcode.png", GetHouseQrCode).WithName(nameof(GetHouseQrCode))
+            .WithSummary("A house's QR code")
+            .WithDescription("The house's QR code as a PNG: a WeChat mini-program code when WeChat is Live, a standard QR code of https://{Qr:Host}/h/{code} otherwise. Its landlord and staff whose scope holds it. WeChat being unavailable is a 502 or 503.")
+            .WithMetadata(new FileDownload("The QR code image.", "image/png"));
 
         app.MapGet("/api/v1/grids/{id:long}/qrcodes.pdf", GetGridQrSheet).WithName(nameof(GetGridQrSheet))
-            .WithTags("Houses").RequireAuthorization(Policies.GridStaff);
+            .WithSummary("Printable QR codes of a grid")
+            .WithDescription("A PDF with the QR code of every house in the grid, to print and stick on doors. Grid workers of the grid, community staff and admins. Without a PDF licence choice (Qr:PdfLicense) or when WeChat is unavailable it is a 503.")
+            .WithTags("Houses").RequireAuthorization(Policies.GridStaff)
+            .WithMetadata(new FileDownload("The printable PDF.", "application/pdf"));
 
         app.MapHouseCard();
         return group;
     }
 
-    private const int MaxRooms = 500;
+    private const int MaxRooms = HouseLimits.MaxRooms;
 
     private static async Task<Results<Created<HouseDto>, ValidationProblem, ProblemHttpResult>> CreateHouse(
         CreateHouseRequest body, Caller caller, DbDataSource db, FieldProtector protector, TimeProvider clock, CancellationToken ct)
@@ -90,7 +112,8 @@ public static class HousesApi
     }
 
     private static async Task<Results<Ok<HousePage>, ValidationProblem>> ListHouses(
-        long? communityId, long? gridId, long? landlordId, string? q, string? cursor, int? limit,
+        long? communityId, long? gridId, long? landlordId, [StringLength(100)] string? q,
+        [RegularExpression(Cursors.Pattern, ErrorMessage = Cursors.Message)] string? cursor, [Range(1, 200)] int? limit,
         Caller caller, DbDataSource db, FieldProtector protector, PendingLandlords pending, CancellationToken ct)
     {
         var v = new Validation();

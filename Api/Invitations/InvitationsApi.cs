@@ -1,7 +1,9 @@
+using System.ComponentModel.DataAnnotations;
 using System.Data.Common;
 using System.Security.Cryptography;
 using Dapper;
 using Linli.Api.Auth;
+using Linli.Api.Hosting;
 using Linli.Domain.Identity;
 using Linli.Infrastructure.Wechat;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -30,24 +32,66 @@ public static class InvitationsApi
     {
         var group = app.MapGroup("/api/v1/invitations").WithTags("Invitations");
         // Policies add up (all must pass), so the staff-only endpoints get theirs one by one and redeeming stays open to the invited.
-        group.MapPost("/", CreateInvitation).WithName(nameof(CreateInvitation)).RequireAuthorization(Policies.CommunityStaff);
-        group.MapGet("/{code}/qr", GetInvitationQr).WithName(nameof(GetInvitationQr)).RequireAuthorization(Policies.CommunityStaff);
-        group.MapPost("/{code}/redeem", RedeemInvitation).WithName(nameof(RedeemInvitation)).ProducesProblem(StatusCodes.Status409Conflict).RequireAuthorization(Policies.SignedIn);
+        group.MapPost("/", CreateInvitation).WithName(nameof(CreateInvitation))
+            .WithSummary("Invite a member of staff")
+            .WithDescription("Creates a single-use code for one role and exactly its scope, valid 1–30 days (7 by default). Admins invite to any staff role; community staff invite grid workers and community staff of their own community (403 otherwise).")
+            .RequireAuthorization(Policies.CommunityStaff);
+        group.MapGet("/{code}/qr", GetInvitationQr).WithName(nameof(GetInvitationQr))
+            .WithSummary("An invitation as a mini-program code")
+            .WithDescription("The invitation as a WeChat mini-program code image whose scene (inv=<code>) opens the redeem page. Admins, the invitation's creator and staff of its community; changes nothing. WeChat being unavailable is a 502 or 503.")
+            .RequireAuthorization(Policies.CommunityStaff)
+            .WithMetadata(new FileDownload("The mini-program code image.", "image/png", "image/jpeg"));
+        group.MapPost("/{code}/redeem", RedeemInvitation).WithName(nameof(RedeemInvitation))
+            .WithSummary("Redeem an invitation")
+            .WithDescription("Gives the signed-in user the invitation's role and scope; the next access token carries it. Any signed-in user holding the code. A code already used or expired is a 409 naming its state.")
+            .ProducesProblem(StatusCodes.Status409Conflict).RequireAuthorization(Policies.SignedIn);
         return group;
     }
 
-    public sealed record CreateInvitationRequest(string? Role, long? CommunityId, long? GridId, long? DepartmentId, int? ExpiresInDays, long? StreetOfficeId = null);
+    /// <summary>The role and exactly the scope user_roles keeps for it: a community for grid_worker, community_staff and
+    /// party_member, also a grid for grid_worker, a department for department_staff, a street office for street_leader,
+    /// none for admin.</summary>
+    public sealed record CreateInvitationRequest(
+        [Required, OneOf(typeof(InvitationsApi), nameof(InvitableRoles))] string Role,
+        long? CommunityId,
+        long? GridId,
+        long? DepartmentId,
+        [Range(1, 30)] int? ExpiresInDays,
+        long? StreetOfficeId = null) : IValidatableObject
+    {
+        public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+        {
+            if (!InvitableRoles.Contains(Role, StringComparer.Ordinal))
+                yield break;
+            var needsCommunity = Role is Roles.GridWorker or Roles.CommunityStaff or Roles.PartyMember;
+            var needsGrid = Role is Roles.GridWorker;
+            var needsDepartment = Role is Roles.DepartmentStaff;
+            var needsStreetOffice = Role is Roles.StreetLeader;
+            if (Scope(nameof(CommunityId), CommunityId, needsCommunity) is { } community)
+                yield return community;
+            if (Scope(nameof(GridId), GridId, needsGrid) is { } grid)
+                yield return grid;
+            if (Scope(nameof(DepartmentId), DepartmentId, needsDepartment) is { } department)
+                yield return department;
+            if (Scope(nameof(StreetOfficeId), StreetOfficeId, needsStreetOffice) is { } streetOffice)
+                yield return streetOffice;
+        }
+
+        private ValidationResult? Scope(string field, long? value, bool needed) =>
+            needed && value is null ? new ValidationResult($"A {Role} invitation needs a {JsonName(field)}.", [field])
+            : !needed && value is not null ? new ValidationResult($"A {Role} invitation has no {JsonName(field)}.", [field])
+            : null;
+
+        private static string JsonName(string field) => System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(field);
+    }
     public sealed record InvitationDto(string Code, string Role, long? CommunityId, long? GridId, long? DepartmentId, DateTimeOffset ExpiresAt, string QrImageUrl, long? StreetOfficeId = null);
 
-    public static async Task<Results<Created<InvitationDto>, ValidationProblem, ForbidHttpResult>> CreateInvitation(
+    public static async Task<Results<Created<InvitationDto>, ForbidHttpResult>> CreateInvitation(
         CreateInvitationRequest request, Caller caller, DbDataSource db, TimeProvider clock, CancellationToken cancellationToken)
     {
-        var errors = ValidateShape(request);
-        if (errors.Count > 0)
-            return TypedResults.ValidationProblem(errors);
         var me = caller.UserId;
         var isAdmin = caller.IsAdmin;
-        if (!isAdmin && !CommunityStaffInvitableRoles.Contains(request.Role!, StringComparer.Ordinal))
+        if (!isAdmin && !CommunityStaffInvitableRoles.Contains(request.Role, StringComparer.Ordinal))
             return TypedResults.Forbid();
         // A community_staff member invites only to their own communities, and learns nothing about other communities.
         if (!isAdmin && (request.CommunityId is not { } community || !caller.Can(Roles.CommunityStaff, community)))
@@ -63,15 +107,13 @@ public static class InvitationsApi
               (SELECT COUNT(*) FROM street_offices s WHERE s.id = @StreetOfficeId AND s.is_active = 1) AS StreetOfficeOk
             """, new { request.CommunityId, request.GridId, request.DepartmentId, request.StreetOfficeId }, cancellationToken: cancellationToken));
         if (request.CommunityId is not null && scope.CommunityOk == 0)
-            errors["communityId"] = ["No active community has this id."];
+            throw Invalid.Field("communityId", "No active community has this id.");
         if (request.GridId is not null && scope.GridOk == 0)
-            errors["gridId"] = ["No active grid of this community has this id."];
+            throw Invalid.Field("gridId", "No active grid of this community has this id.");
         if (request.DepartmentId is not null && scope.DepartmentOk == 0)
-            errors["departmentId"] = ["No active department has this id."];
+            throw Invalid.Field("departmentId", "No active department has this id.");
         if (request.StreetOfficeId is not null && scope.StreetOfficeOk == 0)
-            errors["streetOfficeId"] = ["No active street office has this id."];
-        if (errors.Count > 0)
-            return TypedResults.ValidationProblem(errors);
+            throw Invalid.Field("streetOfficeId", "No active street office has this id.");
 
         var now = clock.GetUtcNow();
         var expiresAt = now.AddDays(request.ExpiresInDays ?? DefaultExpiryDays);
@@ -81,7 +123,7 @@ public static class InvitationsApi
             VALUES (@code, @Role, @CommunityId, @GridId, @DepartmentId, @StreetOfficeId, @me, @now, @expiresAt)
             """, new { code, request.Role, request.CommunityId, request.GridId, request.DepartmentId, request.StreetOfficeId, me, now = now.UtcDateTime, expiresAt = expiresAt.UtcDateTime },
             cancellationToken: cancellationToken));
-        var dto = new InvitationDto(code, request.Role!, request.CommunityId, request.GridId, request.DepartmentId, expiresAt,
+        var dto = new InvitationDto(code, request.Role, request.CommunityId, request.GridId, request.DepartmentId, expiresAt,
             $"/api/v1/invitations/{code}/qr", request.StreetOfficeId);
         return TypedResults.Created($"/api/v1/invitations/{code}", dto);
     }
@@ -148,36 +190,6 @@ public static class InvitationsApi
         var granted = roles[me].First(r => r.Role == invitation.Role && r.CommunityId == invitation.CommunityId
             && r.GridId == invitation.GridId && r.DepartmentId == invitation.DepartmentId && r.StreetOfficeId == invitation.StreetOfficeId);
         return TypedResults.Ok(granted);
-    }
-
-    private static Dictionary<string, string[]> ValidateShape(CreateInvitationRequest r)
-    {
-        var errors = new Dictionary<string, string[]>();
-        if (r.Role is null || !InvitableRoles.Contains(r.Role, StringComparer.Ordinal))
-        {
-            errors["role"] = [$"The role must be one of: {string.Join(", ", InvitableRoles)}."];
-            return errors;
-        }
-        if (r.ExpiresInDays is < 1 or > 30)
-            errors["expiresInDays"] = ["An invitation expires after 1 to 30 days."];
-        // Each role has exactly the scope user_roles documents for it.
-        var needsCommunity = r.Role is Roles.GridWorker or Roles.CommunityStaff or Roles.PartyMember;
-        var needsGrid = r.Role is Roles.GridWorker;
-        var needsDepartment = r.Role is Roles.DepartmentStaff;
-        var needsStreetOffice = r.Role is Roles.StreetLeader;
-        Scope(errors, "communityId", r.CommunityId, needsCommunity, r.Role);
-        Scope(errors, "gridId", r.GridId, needsGrid, r.Role);
-        Scope(errors, "departmentId", r.DepartmentId, needsDepartment, r.Role);
-        Scope(errors, "streetOfficeId", r.StreetOfficeId, needsStreetOffice, r.Role);
-        return errors;
-    }
-
-    private static void Scope(Dictionary<string, string[]> errors, string field, long? value, bool needed, string role)
-    {
-        if (needed && value is null)
-            errors[field] = [$"A {role} invitation needs a {field}."];
-        else if (!needed && value is not null)
-            errors[field] = [$"A {role} invitation has no {field}."];
     }
 
     private static string NewCode() => RandomNumberGenerator.GetString(CodeAlphabet, 12);

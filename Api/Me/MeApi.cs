@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Data.Common;
 using Dapper;
 using Linli.Api.Auth;
@@ -16,15 +17,27 @@ public static class MeApi
     public static RouteGroupBuilder MapMe(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1/me").WithTags("Me").RequireAuthorization(Policies.SignedIn);
-        group.MapGet("/", GetMe).WithName(nameof(GetMe));
-        group.MapPut("/", UpdateMe).WithName(nameof(UpdateMe));
-        group.MapPost("/phone", BindPhone).WithName(nameof(BindPhone)).RequireRateLimiting(RateLimits.PhoneBinding);
+        group.MapGet("/", GetMe).WithName(nameof(GetMe))
+            .WithSummary("Read my profile")
+            .WithDescription("The signed-in user's nickname, avatar, masked phone and every role they hold with its scope (resident always first). Any signed-in user; changes nothing.");
+        group.MapPut("/", UpdateMe).WithName(nameof(UpdateMe))
+            .WithSummary("Change my nickname and avatar")
+            .WithDescription("Sets the nickname and the https avatar URL the user chose in the mini-program; an absent field is cleared. Any signed-in user, for themselves.");
+        group.MapPost("/phone", BindPhone).WithName(nameof(BindPhone))
+            .WithSummary("Bind my phone from WeChat")
+            .WithDescription("Exchanges a getPhoneNumber code for the phone WeChat vouches for, stores it encrypted and answers it masked; houses registered with that phone as their landlord's become the user's. Any signed-in user, for themselves. A code WeChat refuses is a 400 on `code` (the session stays); WeChat busy is a 503 with Retry-After (ask for a new code).")
+            .RequireRateLimiting(RateLimits.PhoneBinding);
         return group;
     }
 
     public sealed record MeDto(long Id, string? Nickname, string? AvatarUrl, string? Phone, IReadOnlyList<RoleDto> Roles, DateTimeOffset CreatedAt);
-    public sealed record UpdateMeRequest(string? Nickname, string? AvatarUrl);
-    public sealed record BindPhoneRequest(string? Code);
+    /// <param name="Nickname">1–64 characters, not only spaces; absent or null clears it.</param>
+    /// <param name="AvatarUrl">An https URL; absent or null clears it.</param>
+    public sealed record UpdateMeRequest(
+        [StringLength(64), RegularExpression(@".*\S.*", ErrorMessage = "The nickname needs a character that is not a space.")] string? Nickname,
+        [StringLength(512), RegularExpression(@"https://\S+", ErrorMessage = "The avatar URL must be an https URL.")] string? AvatarUrl);
+    /// <param name="Code">The code the mini-program's getPhoneNumber button returned.</param>
+    public sealed record BindPhoneRequest([Required, StringLength(128)] string Code);
     public sealed record PhoneDto(string Phone);
 
     /// <summary>The signed-in user's profile and every role they hold, with its scope (resident is always first).</summary>
@@ -47,17 +60,10 @@ public static class MeApi
     }
 
     /// <summary>Changes the nickname and avatar URL the user chose in the mini-program.</summary>
-    public static async Task<Results<Ok<MeDto>, NotFound, ValidationProblem>> UpdateMe(
+    public static async Task<Results<Ok<MeDto>, NotFound>> UpdateMe(
         UpdateMeRequest request, HttpContext http, DbDataSource db, FieldProtector protector, TimeProvider clock, CancellationToken cancellationToken)
     {
-        var errors = new Dictionary<string, string[]>();
         var nickname = request.Nickname?.Trim();
-        if (nickname is { Length: 0 or > 64 })
-            errors["nickname"] = ["The nickname must be 1–64 characters."];
-        if (request.AvatarUrl is { } avatar && (avatar.Length > 512 || !Uri.TryCreate(avatar, UriKind.Absolute, out var uri) || uri.Scheme != Uri.UriSchemeHttps))
-            errors["avatarUrl"] = ["The avatar URL must be an https URL of at most 512 characters."];
-        if (errors.Count > 0)
-            return TypedResults.ValidationProblem(errors);
         await using (var connection = await db.OpenConnectionAsync(cancellationToken))
         {
             await connection.ExecuteAsync(new CommandDefinition(
@@ -72,8 +78,6 @@ public static class MeApi
         BindPhoneRequest request, HttpContext http, IWechatClient wechat, DbDataSource db, FieldProtector protector, TimeProvider clock,
         PendingLandlords pendingLandlords, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrWhiteSpace(request.Code) || request.Code.Length > 128)
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["code"] = ["The getPhoneNumber code is required (at most 128 characters)."] });
         var me = http.User.GetUserId();
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         var openId = await connection.ExecuteScalarAsync<string?>(new CommandDefinition(

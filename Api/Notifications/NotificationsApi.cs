@@ -1,8 +1,10 @@
+using System.ComponentModel.DataAnnotations;
 using System.Data.Common;
 using System.Globalization;
 using System.Security.Claims;
 using Dapper;
 using Linli.Api.Auth;
+using Linli.Api.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Linli.Api.Notifications;
@@ -13,8 +15,12 @@ public static class NotificationsApi
     public static RouteGroupBuilder MapNotifications(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1/notifications").WithTags("Notifications").RequireAuthorization(Policies.SignedIn);
-        group.MapGet("/", ListNotifications).WithName(nameof(ListNotifications));
-        group.MapPost("/{id:long}/read", MarkNotificationRead).WithName(nameof(MarkNotificationRead));
+        group.MapGet("/", ListNotifications).WithName(nameof(ListNotifications))
+            .WithSummary("List my notifications")
+            .WithDescription("The signed-in user's in-app notifications, newest first, a page at a time, with the count of unread ones. Any signed-in user, their own only; changes nothing.");
+        group.MapPost("/{id:long}/read", MarkNotificationRead).WithName(nameof(MarkNotificationRead))
+            .WithSummary("Mark a notification read")
+            .WithDescription("Sets readAt on one of the signed-in user's notifications; another user's is a 404.");
         return group;
     }
 
@@ -35,19 +41,13 @@ public static class NotificationsApi
         public NotificationDto ToDto() => new(Id, Kind, TicketId, Title, Body, Utc(CreatedAt), ReadAt is { } r ? Utc(r) : null);
     }
 
-    public static async Task<Results<Ok<NotificationPageDto>, ValidationProblem>> ListNotifications(
-        ClaimsPrincipal user, DbDataSource db, CancellationToken ct, string? cursor = null, int? limit = null)
+    public static async Task<Ok<NotificationPageDto>> ListNotifications(
+        ClaimsPrincipal user, DbDataSource db, CancellationToken ct,
+        [RegularExpression(Cursors.Pattern, ErrorMessage = Cursors.Message)] string? cursor = null, [Range(1, 50)] int limit = 20)
     {
-        long? after = null;
-        if (cursor is not null)
-        {
-            if (!long.TryParse(cursor, NumberStyles.None, CultureInfo.InvariantCulture, out var c))
-                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["cursor"] = ["Not a cursor from this list."] });
-            after = c;
-        }
-        var size = limit ?? 20;
-        if (size is < 1 or > 50)
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["limit"] = ["limit is 1 to 50."] });
+        // An empty cursor is the first page, like none.
+        long? after = string.IsNullOrEmpty(cursor) ? null : long.Parse(cursor, NumberStyles.None, CultureInfo.InvariantCulture);
+        var size = limit;
 
         var me = user.GetUserId();
         await using var connection = await db.OpenConnectionAsync(ct);

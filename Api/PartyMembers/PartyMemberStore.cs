@@ -1,6 +1,7 @@
 using Linli.Api.Auth;
 using System.Data.Common;
 using Dapper;
+using Linli.Api.Hosting;
 using Linli.Domain.People;
 using Linli.Domain.PartyMembers;
 using Linli.Infrastructure.Crypto;
@@ -34,30 +35,23 @@ public sealed class PartyMemberStore(DbDataSource db, FieldProtector protector, 
         JOIN communities c ON c.id = pm.community_id
         """;
 
-    /// <summary>Field errors for the community and grid, empty when both are fine.</summary>
-    public async Task<Dictionary<string, string[]>> CheckPlaceAsync(long? communityId, long? gridId, CancellationToken ct)
+    /// <summary>The community must be active and the grid, if any, one of its active grids; otherwise a field-level 400.</summary>
+    public async Task CheckPlaceAsync(long communityId, long? gridId, CancellationToken ct)
     {
-        var errors = new Dictionary<string, string[]>();
-        if (communityId is null)
-        {
-            errors["communityId"] = ["The community you live in is required."];
-            return errors;
-        }
         await using var connection = await db.OpenConnectionAsync(ct);
         var active = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
             "SELECT COUNT(*) FROM communities WHERE id = @communityId AND is_active = 1", new { communityId }, cancellationToken: ct));
         if (active == 0)
-            errors["communityId"] = ["No such community."];
-        else if (gridId is not null)
+            throw Invalid.Field("communityId", "No such community.");
+        if (gridId is not null)
         {
             // ux_grids_community_name starts with community_id; the PK finds the grid.
             var inCommunity = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
                 "SELECT COUNT(*) FROM grids WHERE id = @gridId AND community_id = @communityId AND is_active = 1",
                 new { gridId, communityId }, cancellationToken: ct));
             if (inCommunity == 0)
-                errors["gridId"] = ["No such grid in this community."];
+                throw Invalid.Field("gridId", "No such grid in this community.");
         }
-        return errors;
     }
 
     /// <summary>Records a pending report-in; null when the user already has an open one (pending or confirmed) here.</summary>

@@ -1,4 +1,6 @@
+using System.ComponentModel.DataAnnotations;
 using Linli.Api.Auth;
+using Linli.Api.Hosting;
 using Linli.Domain.Identity;
 using Linli.Domain.PartyMembers;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -12,6 +14,9 @@ public static class PartyMembersApi
     public const int MaxPageSize = 200;
     public const int MaxDeclineReasonLength = 500;
 
+    /// <summary>The report-in statuses as the API spells them, for the list's <c>status</c> filter.</summary>
+    public static readonly IReadOnlyList<string> StatusNames = [.. Enum.GetValues<PartyMemberStatus>().Select(s => s.ToStored())];
+
     public static IServiceCollection AddPartyMembers(this IServiceCollection services) => services
         .AddSingleton<PartyMemberStore>()
         .AddSingleton<PartyBadges>();
@@ -20,26 +25,38 @@ public static class PartyMembersApi
     {
         // Any signed-in resident may report in and read their own report-in; the rest is for staff.
         var group = app.MapGroup("/api/v1/party-members").WithTags("PartyMembers").RequireAuthorization(Policies.SignedIn);
-        group.MapPost("/report-in", ReportPartyMemberIn).WithName(nameof(ReportPartyMemberIn)).ProducesProblem(StatusCodes.Status409Conflict);
-        group.MapGet("/", ListPartyMembers).WithName(nameof(ListPartyMembers)).RequireAuthorization(Policies.GridStaff);
-        group.MapGet("/{id:long}", GetPartyMember).WithName(nameof(GetPartyMember));
-        group.MapPost("/{id:long}/confirm", ConfirmPartyMember).WithName(nameof(ConfirmPartyMember)).ProducesProblem(StatusCodes.Status409Conflict).RequireAuthorization(Policies.CommunityStaff);
-        group.MapPost("/{id:long}/decline", DeclinePartyMember).WithName(nameof(DeclinePartyMember)).ProducesProblem(StatusCodes.Status409Conflict).RequireAuthorization(Policies.CommunityStaff);
-        group.MapPut("/{id:long}/badge", SetPartyBadge).WithName(nameof(SetPartyBadge));
+        group.MapPost("/report-in", ReportPartyMemberIn).WithName(nameof(ReportPartyMemberIn))
+            .WithSummary("Report in as a party member (双报到)")
+            .WithDescription("A Party member reports in to the community they live in, with their skills and their consent to show the 党员 badge; the community's staff then confirm it. Any signed-in user. A pending or confirmed report-in to the same community is a 409.")
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapGet("/", ListPartyMembers).WithName(nameof(ListPartyMembers))
+            .WithSummary("List party members")
+            .WithDescription("The report-ins of the caller's communities, newest first, filtered by community, status and skill; page with beforeId. Grid workers, community staff and admins. Changes nothing.")
+            .RequireAuthorization(Policies.GridStaff);
+        group.MapGet("/{id:long}", GetPartyMember).WithName(nameof(GetPartyMember))
+            .WithSummary("Read a party member")
+            .WithDescription("A report-in with the member's record on tickets (claimed, resolved, average rating, overdue). The member themself and staff of the community; for anyone else it does not exist (404).");
+        group.MapPost("/{id:long}/confirm", ConfirmPartyMember).WithName(nameof(ConfirmPartyMember))
+            .WithSummary("Confirm a report-in")
+            .WithDescription("Confirms a pending report-in; the member holds the party_member role in the community from then on. Community staff of that community and admins; nobody reviews their own report-in (403). A report-in already reviewed is a 409.")
+            .ProducesProblem(StatusCodes.Status409Conflict).RequireAuthorization(Policies.CommunityStaff);
+        group.MapPost("/{id:long}/decline", DeclinePartyMember).WithName(nameof(DeclinePartyMember))
+            .WithSummary("Decline a report-in")
+            .WithDescription("Declines a pending report-in with a reason the member sees. Community staff of that community and admins; nobody reviews their own report-in (403). A report-in already reviewed is a 409.")
+            .ProducesProblem(StatusCodes.Status409Conflict).RequireAuthorization(Policies.CommunityStaff);
+        group.MapPut("/{id:long}/badge", SetPartyBadge).WithName(nameof(SetPartyBadge))
+            .WithSummary("Show or hide my 党员 badge")
+            .WithDescription("The member's consent to show 党员 with their name and organisation on the tickets they handle and on the cards of the grid they serve. The member themself; another's report-in is a 404.");
         return group;
     }
 
-    private static async Task<Results<Created<PartyMemberDto>, ValidationProblem, ProblemHttpResult>> ReportPartyMemberIn(
+    private static async Task<Results<Created<PartyMemberDto>, ProblemHttpResult>> ReportPartyMemberIn(
         ReportInRequest request, Caller caller, PartyMemberStore store, CancellationToken ct)
     {
-        var (value, errors) = ReportIn.Validate(
-            request.Name, request.Organisation, request.IsFloating, request.Phone, request.Skills, request.ShowBadge);
-        foreach (var (field, messages) in await store.CheckPlaceAsync(request.CommunityId, request.GridId, ct))
-            errors[field] = messages;
-        if (errors.Count > 0)
-            return TypedResults.ValidationProblem(errors);
+        var value = ReportIn.From(request.Name, request.Organisation, request.IsFloating!.Value, request.Phone, request.Skills, request.ShowBadge);
+        await store.CheckPlaceAsync(request.CommunityId!.Value, request.GridId, ct);
 
-        var (created, existing) = await store.ReportInAsync(caller.UserId, request.CommunityId!.Value, request.GridId, value!, ct);
+        var (created, existing) = await store.ReportInAsync(caller.UserId, request.CommunityId.Value, request.GridId, value, ct);
         if (created is null)
             return TypedResults.Problem(
                 title: "Already reported in",
@@ -49,27 +66,14 @@ public static class PartyMembersApi
         return TypedResults.Created($"/api/v1/party-members/{created.Id}", created);
     }
 
-    private static async Task<Results<Ok<PartyMemberPageDto>, ValidationProblem>> ListPartyMembers(
-        Caller caller, PartyMemberStore store, long? communityId, string? status, string? skill, long? beforeId, int? limit,
-        CancellationToken ct)
+    private static async Task<Ok<PartyMemberPageDto>> ListPartyMembers(
+        Caller caller, PartyMemberStore store, long? communityId,
+        [OneOf(typeof(PartyMembersApi), nameof(StatusNames))] string? status,
+        [OneOf(typeof(PartySkills), nameof(PartySkills.All))] string? skill,
+        long? beforeId, CancellationToken ct, [Range(1, MaxPageSize)] int limit = DefaultPageSize)
     {
-        var errors = new Dictionary<string, string[]>();
-        PartyMemberStatus? parsedStatus = null;
-        if (status is not null)
-        {
-            if (PartyMemberStatuses.TryParse(status, out var s))
-                parsedStatus = s;
-            else
-                errors["status"] = ["Status must be pending, confirmed or declined."];
-        }
-        if (skill is not null && !PartySkills.IsKnown(skill))
-            errors["skill"] = [$"Unknown skill. Known: {string.Join(", ", PartySkills.All)}."];
-        if (limit is < 1 or > MaxPageSize)
-            errors["limit"] = [$"Limit must be between 1 and {MaxPageSize}."];
-        if (errors.Count > 0)
-            return TypedResults.ValidationProblem(errors);
-        return TypedResults.Ok(await store.ListAsync(
-            caller, communityId, parsedStatus, skill, beforeId, limit ?? DefaultPageSize, ct));
+        PartyMemberStatus? parsedStatus = PartyMemberStatuses.TryParse(status, out var s) ? s : null;
+        return TypedResults.Ok(await store.ListAsync(caller, communityId, parsedStatus, skill, beforeId, limit, ct));
     }
 
     private static async Task<Results<Ok<PartyMemberDetailDto>, NotFound>> GetPartyMember(
@@ -90,15 +94,10 @@ public static class PartyMembersApi
             var refused => Refusal(refused),
         };
 
-    private static async Task<Results<Ok<PartyMemberDto>, NotFound, ProblemHttpResult, ValidationProblem>> DeclinePartyMember(
+    private static async Task<Results<Ok<PartyMemberDto>, NotFound, ProblemHttpResult>> DeclinePartyMember(
         long id, DeclineRequest request, Caller caller, PartyMemberStore store, CancellationToken ct)
     {
-        var reason = request.Reason?.Trim() ?? "";
-        if (reason.Length is 0 or > MaxDeclineReasonLength)
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
-            {
-                ["reason"] = [$"Say why the report-in is declined, in at most {MaxDeclineReasonLength} characters."],
-            });
+        var reason = request.Reason.Trim();
         return await store.DeclineAsync(id, caller, reason, ct) switch
         {
             ReviewOutcome.Done done => TypedResults.Ok(done.Member),
@@ -120,12 +119,10 @@ public static class PartyMembersApi
         _ => throw new InvalidOperationException($"Not a refusal: {outcome}."),
     };
 
-    private static async Task<Results<Ok<PartyMemberDto>, NotFound, ValidationProblem>> SetPartyBadge(
+    private static async Task<Results<Ok<PartyMemberDto>, NotFound>> SetPartyBadge(
         long id, BadgeRequest request, Caller caller, PartyMemberStore store, CancellationToken ct)
     {
-        if (request.Show is not { } show)
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["show"] = ["Say whether to show the badge."] });
-        var member = await store.SetBadgeAsync(id, caller.UserId, show, ct);
+        var member = await store.SetBadgeAsync(id, caller.UserId, request.Show!.Value, ct);
         return member is null ? TypedResults.NotFound() : TypedResults.Ok(member);
     }
 }

@@ -13,7 +13,9 @@ public static class PopulationApi
     public static RouteGroupBuilder MapPopulation(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1/stats/population").WithTags("Stats").RequireAuthorization(Policies.GridStaff);
-        group.MapGet("/", GetPopulation).WithName(nameof(GetPopulation));
+        group.MapGet("/", GetPopulation).WithName(nameof(GetPopulation))
+            .WithSummary("Population figures")
+            .WithDescription("Houses, rental houses, rented houses, rooms free and current tenants per grid, with totals, for the grids in the caller's scope, filtered by community or grid. Grid workers, community staff and admins. Changes nothing.");
         return group;
     }
 

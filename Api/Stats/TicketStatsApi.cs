@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Globalization;
 using Linli.Api.Auth;
+using Linli.Api.Hosting;
 using Linli.Api.Csv;
 using Linli.Api.Tickets;
 using Linli.Domain.Identity;
@@ -21,33 +22,40 @@ public static class TicketStatsApi
     public static RouteGroupBuilder MapTicketStats(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1/stats/tickets").WithTags("Stats").RequireAuthorization(Policies.CommunityStaff);
-        const string csv = " Send `Accept: text/csv` for the same figures as a CSV download (UTF-8 with BOM).";
+        const string csv = " Send `Accept: text/csv` for the same figures as a CSV download (UTF-8 with BOM)."
+            + " Community staff see their own communities, admins every one; another community's id is a 404. Changes nothing.";
         group.MapGet("/", TicketStats).WithName(nameof(TicketStats))
+            .WithSummary("Ticket figures over time")
             .WithDescription("Ticket figures over China dates from–to (inclusive), with day, week (from Monday) or month buckets." + csv);
         group.MapGet("/by-community", TicketStatsByCommunity).WithName(nameof(TicketStatsByCommunity))
+            .WithSummary("Ticket figures per community")
             .WithDescription("The figures per community." + csv);
         group.MapGet("/by-grid", TicketStatsByGrid).WithName(nameof(TicketStatsByGrid))
+            .WithSummary("Ticket figures per grid")
             .WithDescription("The figures per grid; tickets without a grid form one row with a null id." + csv);
         group.MapGet("/by-category", TicketStatsByCategory).WithName(nameof(TicketStatsByCategory))
+            .WithSummary("Ticket figures per category")
             .WithDescription("The figures per ticket category." + csv);
         group.MapGet("/by-department", TicketStatsByDepartment).WithName(nameof(TicketStatsByDepartment))
+            .WithSummary("Ticket figures per department")
             .WithDescription("The figures per department handling (or dispatched) the ticket; none forms one row with a null id." + csv);
         group.MapGet("/by-party-member", TicketStatsByPartyMember).WithName(nameof(TicketStatsByPartyMember))
+            .WithSummary("Ticket figures per party member")
             .WithDescription("The figures per party member, over the tickets each claimed last." + csv);
         group.MapGet("/export", TicketListExport).WithName(nameof(TicketListExport))
+            .WithSummary("Download the tickets of a date range")
             .WithDescription("The tickets received in the range as a CSV download (UTF-8 with BOM), times in China Standard Time: "
-                + "the ticket list's own download (`GET /api/v1/tickets` with `Accept: text/csv`) over a date range, newest first.")
+                + "the ticket list's own download (`GET /api/v1/tickets` with `Accept: text/csv`) over a date range, newest first. "
+                + "Community staff see their own communities, admins every one; another community's id is a 404. Changes nothing.")
             .Produces<string>(StatusCodes.Status200OK, "text/csv");
         return group;
     }
 
-    private static async Task<Results<Ok<TicketStatsDto>, CsvResult, ValidationProblem, NotFound>> TicketStats(
-        string? from, string? to, string? bucket, long? communityId,
+    private static async Task<Results<Ok<TicketStatsDto>, CsvResult, NotFound>> TicketStats(
+        [AsParameters] StatsRange range, [OneOf(typeof(StatsRange), nameof(StatsRange.Buckets))] string? bucket,
         HttpContext http, Caller caller, TicketStatsQueries queries, TimeProvider clock, CancellationToken ct)
     {
-        var (request, errors) = StatsRequest.Parse(from, to, bucket, communityId, clock.GetUtcNow());
-        if (request is null)
-            return TypedResults.ValidationProblem(errors);
+        var request = range.ToRequest(bucket, clock.GetUtcNow());
         var scope = await ScopeAsync(request, caller, queries, ct);
         if (scope is null)
             return TypedResults.NotFound();
@@ -62,33 +70,31 @@ public static class TicketStatsApi
         return CsvResult.Accepts(http.Request) ? StatsCsv.ForTime(stats) : TypedResults.Ok(stats);
     }
 
-    private static Task<Results<Ok<TicketBreakdownDto>, CsvResult, ValidationProblem, NotFound>> TicketStatsByCommunity(
-        string? from, string? to, long? communityId, HttpContext http, Caller caller, TicketStatsQueries queries, TimeProvider clock, CancellationToken ct) =>
-        BreakdownAsync(TicketDimension.Community, "community", from, to, communityId, http, caller, queries, clock, ct);
+    private static Task<Results<Ok<TicketBreakdownDto>, CsvResult, NotFound>> TicketStatsByCommunity(
+        [AsParameters] StatsRange range, HttpContext http, Caller caller, TicketStatsQueries queries, TimeProvider clock, CancellationToken ct) =>
+        BreakdownAsync(TicketDimension.Community, "community", range, http, caller, queries, clock, ct);
 
-    private static Task<Results<Ok<TicketBreakdownDto>, CsvResult, ValidationProblem, NotFound>> TicketStatsByGrid(
-        string? from, string? to, long? communityId, HttpContext http, Caller caller, TicketStatsQueries queries, TimeProvider clock, CancellationToken ct) =>
-        BreakdownAsync(TicketDimension.Grid, "grid", from, to, communityId, http, caller, queries, clock, ct);
+    private static Task<Results<Ok<TicketBreakdownDto>, CsvResult, NotFound>> TicketStatsByGrid(
+        [AsParameters] StatsRange range, HttpContext http, Caller caller, TicketStatsQueries queries, TimeProvider clock, CancellationToken ct) =>
+        BreakdownAsync(TicketDimension.Grid, "grid", range, http, caller, queries, clock, ct);
 
-    private static Task<Results<Ok<TicketBreakdownDto>, CsvResult, ValidationProblem, NotFound>> TicketStatsByCategory(
-        string? from, string? to, long? communityId, HttpContext http, Caller caller, TicketStatsQueries queries, TimeProvider clock, CancellationToken ct) =>
-        BreakdownAsync(TicketDimension.Category, "category", from, to, communityId, http, caller, queries, clock, ct);
+    private static Task<Results<Ok<TicketBreakdownDto>, CsvResult, NotFound>> TicketStatsByCategory(
+        [AsParameters] StatsRange range, HttpContext http, Caller caller, TicketStatsQueries queries, TimeProvider clock, CancellationToken ct) =>
+        BreakdownAsync(TicketDimension.Category, "category", range, http, caller, queries, clock, ct);
 
-    private static Task<Results<Ok<TicketBreakdownDto>, CsvResult, ValidationProblem, NotFound>> TicketStatsByDepartment(
-        string? from, string? to, long? communityId, HttpContext http, Caller caller, TicketStatsQueries queries, TimeProvider clock, CancellationToken ct) =>
-        BreakdownAsync(TicketDimension.Department, "department", from, to, communityId, http, caller, queries, clock, ct);
+    private static Task<Results<Ok<TicketBreakdownDto>, CsvResult, NotFound>> TicketStatsByDepartment(
+        [AsParameters] StatsRange range, HttpContext http, Caller caller, TicketStatsQueries queries, TimeProvider clock, CancellationToken ct) =>
+        BreakdownAsync(TicketDimension.Department, "department", range, http, caller, queries, clock, ct);
 
-    private static Task<Results<Ok<TicketBreakdownDto>, CsvResult, ValidationProblem, NotFound>> TicketStatsByPartyMember(
-        string? from, string? to, long? communityId, HttpContext http, Caller caller, TicketStatsQueries queries, TimeProvider clock, CancellationToken ct) =>
-        BreakdownAsync(TicketDimension.PartyMember, "party_member", from, to, communityId, http, caller, queries, clock, ct);
+    private static Task<Results<Ok<TicketBreakdownDto>, CsvResult, NotFound>> TicketStatsByPartyMember(
+        [AsParameters] StatsRange range, HttpContext http, Caller caller, TicketStatsQueries queries, TimeProvider clock, CancellationToken ct) =>
+        BreakdownAsync(TicketDimension.PartyMember, "party_member", range, http, caller, queries, clock, ct);
 
-    private static async Task<Results<Ok<TicketBreakdownDto>, CsvResult, ValidationProblem, NotFound>> BreakdownAsync(
-        TicketDimension dimension, string by, string? from, string? to, long? communityId,
+    private static async Task<Results<Ok<TicketBreakdownDto>, CsvResult, NotFound>> BreakdownAsync(
+        TicketDimension dimension, string by, StatsRange range,
         HttpContext http, Caller caller, TicketStatsQueries queries, TimeProvider clock, CancellationToken ct)
     {
-        var (request, errors) = StatsRequest.Parse(from, to, null, communityId, clock.GetUtcNow());
-        if (request is null)
-            return TypedResults.ValidationProblem(errors);
+        var request = range.ToRequest(null, clock.GetUtcNow());
         var scope = await ScopeAsync(request, caller, queries, ct);
         if (scope is null)
             return TypedResults.NotFound();
@@ -109,13 +115,11 @@ public static class TicketStatsApi
     /// The tickets themselves as CSV, whatever the Accept header: this address exists to download them. The rows are
     /// the ticket list's download (one query, one format), limited to tickets received in the range.
     /// </summary>
-    private static async Task<Results<CsvResult, ValidationProblem, NotFound>> TicketListExport(
-        string? from, string? to, long? communityId, HttpContext http, Caller caller, TicketStatsQueries queries, TicketListQuery list,
-        TimeProvider clock, CancellationToken ct)
+    private static async Task<Results<CsvResult, NotFound>> TicketListExport(
+        [AsParameters] StatsRange range, HttpContext http, Caller caller, TicketStatsQueries queries, TicketListQuery list,
+        DbDataSource db, TimeProvider clock, CancellationToken ct)
     {
-        var (request, errors) = StatsRequest.Parse(from, to, null, communityId, clock.GetUtcNow());
-        if (request is null)
-            return TypedResults.ValidationProblem(errors);
+        var request = range.ToRequest(null, clock.GetUtcNow());
         var scope = await ScopeAsync(request, caller, queries, ct);
         if (scope is null)
             return TypedResults.NotFound();

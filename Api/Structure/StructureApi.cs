@@ -21,15 +21,39 @@ public static class StructureApi
     {
         var group = app.MapGroup("/api/v1").WithTags("Structure").RequireAuthorization(Policies.SignedIn);
         group.MapStreetOffices();
-        group.MapGet("/communities", ListCommunities).WithName(nameof(ListCommunities));
-        group.MapPost("/communities", CreateCommunity).WithName(nameof(CreateCommunity)).ProducesProblem(StatusCodes.Status409Conflict).RequireAuthorization(Policies.Admin);
-        group.MapPut("/communities/{id:long}", UpdateCommunity).WithName(nameof(UpdateCommunity)).ProducesProblem(StatusCodes.Status409Conflict).RequireAuthorization(Policies.Admin);
-        group.MapGet("/communities/{id:long}/grids", ListGrids).WithName(nameof(ListGrids));
-        group.MapPost("/communities/{id:long}/grids", CreateGrid).WithName(nameof(CreateGrid)).ProducesProblem(StatusCodes.Status409Conflict).RequireAuthorization(Policies.CommunityStaff);
-        group.MapPut("/communities/{id:long}/grids/{gridId:long}", UpdateGrid).WithName(nameof(UpdateGrid)).ProducesProblem(StatusCodes.Status409Conflict).RequireAuthorization(Policies.CommunityStaff);
-        group.MapGet("/departments", ListDepartments).WithName(nameof(ListDepartments));
-        group.MapPost("/departments", CreateDepartment).WithName(nameof(CreateDepartment)).ProducesProblem(StatusCodes.Status409Conflict).RequireAuthorization(Policies.Admin);
-        group.MapPut("/departments/{id:long}", UpdateDepartment).WithName(nameof(UpdateDepartment)).ProducesProblem(StatusCodes.Status409Conflict).RequireAuthorization(Policies.Admin);
+        group.MapGet("/communities", ListCommunities).WithName(nameof(ListCommunities))
+            .WithSummary("List communities")
+            .WithDescription("The active communities by name; admins also see retired ones. Any signed-in user; changes nothing.");
+        group.MapPost("/communities", CreateCommunity).WithName(nameof(CreateCommunity))
+            .WithSummary("Create a community")
+            .WithDescription("Adds a community to a street office (streetOfficeId). Admins only. A name already taken is a 409.")
+            .ProducesProblem(StatusCodes.Status409Conflict).RequireAuthorization(Policies.Admin);
+        group.MapPut("/communities/{id:long}", UpdateCommunity).WithName(nameof(UpdateCommunity))
+            .WithSummary("Change a community")
+            .WithDescription("Renames a community, moves it to another street office, changes its address, or retires it with isActive=false (nothing is deleted). Admins only. A name already taken is a 409.")
+            .ProducesProblem(StatusCodes.Status409Conflict).RequireAuthorization(Policies.Admin);
+        group.MapGet("/communities/{id:long}/grids", ListGrids).WithName(nameof(ListGrids))
+            .WithSummary("List a community's grids")
+            .WithDescription("The active grids of a community; admins and the community's own staff also see retired ones. Any signed-in user; changes nothing.");
+        group.MapPost("/communities/{id:long}/grids", CreateGrid).WithName(nameof(CreateGrid))
+            .WithSummary("Create a grid")
+            .WithDescription("Adds a grid to a community. Admins and the community's own staff (other staff get 403). A name the community already uses is a 409.")
+            .ProducesProblem(StatusCodes.Status409Conflict).RequireAuthorization(Policies.CommunityStaff);
+        group.MapPut("/communities/{id:long}/grids/{gridId:long}", UpdateGrid).WithName(nameof(UpdateGrid))
+            .WithSummary("Change a grid")
+            .WithDescription("Renames a grid, sets its household count or retires it. Admins and the community's own staff (other staff get 403). A name the community already uses is a 409.")
+            .ProducesProblem(StatusCodes.Status409Conflict).RequireAuthorization(Policies.CommunityStaff);
+        group.MapGet("/departments", ListDepartments).WithName(nameof(ListDepartments))
+            .WithSummary("List departments")
+            .WithDescription("The active departments, which serve every community; admins also see retired ones. Any signed-in user; changes nothing.");
+        group.MapPost("/departments", CreateDepartment).WithName(nameof(CreateDepartment))
+            .WithSummary("Create a department")
+            .WithDescription("Adds a department (环卫所, 派出所, 物业公司 …) of one of the fixed kinds. Admins only. A name already taken is a 409.")
+            .ProducesProblem(StatusCodes.Status409Conflict).RequireAuthorization(Policies.Admin);
+        group.MapPut("/departments/{id:long}", UpdateDepartment).WithName(nameof(UpdateDepartment))
+            .WithSummary("Change a department")
+            .WithDescription("Renames a department, changes its kind or phone, or retires it with isActive=false. Admins only. A name already taken is a 409.")
+            .ProducesProblem(StatusCodes.Status409Conflict).RequireAuthorization(Policies.Admin);
         return group;
     }
 
@@ -66,6 +90,7 @@ public static class StructureApi
     {
         public long Id { get; init; }
         public string Name { get; init; } = "";
+        [OneOf(typeof(StructureApi), nameof(DepartmentKinds))]
         public string Kind { get; init; } = "";
         public string? Phone { get; init; }
         public bool IsActive { get; init; }

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Data.Common;
 using System.Security.Claims;
 using Dapper;
@@ -21,22 +22,52 @@ public static class TenanciesApi
     public static RouteGroupBuilder MapTenancies(this IEndpointRouteBuilder app)
     {
         var houses = app.MapGroup("/api/v1/houses/{houseId:long}/tenancies").WithTags("Tenancies").RequireAuthorization(Policies.SignedIn);
-        houses.MapPost("/", RegisterTenancy).WithName(nameof(RegisterTenancy)).ProducesProblem(StatusCodes.Status409Conflict);
-        houses.MapGet("/", ListHouseTenancies).WithName(nameof(ListHouseTenancies));
+        houses.MapPost("/", RegisterTenancy).WithName(nameof(RegisterTenancy))
+            .WithSummary("Register a tenant")
+            .WithDescription("Records a tenant of a house; the identity document and phone are stored encrypted and shown masked. The landlord and staff of the house's grid (403 otherwise); the tenancy is active at once. The same person already living there is a 409.")
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        houses.MapGet("/", ListHouseTenancies).WithName(nameof(ListHouseTenancies))
+            .WithSummary("List a house's tenants")
+            .WithDescription("The house's tenancies, documents and phones masked. The landlord and staff of the house's grid (403 otherwise). Changes nothing.")
+            .ProducesProblem(StatusCodes.Status403Forbidden);
 
         // A tenant registering themselves from a scanned code: rate limited like the card itself.
-        app.MapPost("/api/v1/h/{code}/tenancies", RegisterSelf).WithName(nameof(RegisterSelf)).WithTags("Tenancies")
+        app.MapPost("/api/v1/h/{code}/tenancies", RegisterSelf).WithName(nameof(RegisterSelf))
+            .WithSummary("Register myself as a tenant")
+            .WithDescription("A tenant moving in registers from the scanned house code; the registration waits for the landlord to confirm it. Any signed-in user. Every well-formed request answers the same 202, whether or not this person already has an open tenancy there: the code is printed on the door, so a different answer would tell anyone whether that person lives in the house. The landlord sees and resolves duplicates.")
+            .WithTags("Tenancies")
             .RequireAuthorization(Policies.SignedIn).RequireRateLimiting(RateLimits.Anonymous);
 
         var group = app.MapGroup("/api/v1/tenancies").WithTags("Tenancies").RequireAuthorization(Policies.SignedIn);
-        group.MapPost("/{id:long}/confirm", ConfirmTenancy).WithName(nameof(ConfirmTenancy)).ProducesProblem(StatusCodes.Status409Conflict);
-        group.MapPost("/{id:long}/decline", DeclineTenancy).WithName(nameof(DeclineTenancy)).ProducesProblem(StatusCodes.Status409Conflict);
-        group.MapPost("/{id:long}/move-out", MoveOut).WithName(nameof(MoveOut)).ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapPost("/{id:long}/confirm", ConfirmTenancy).WithName(nameof(ConfirmTenancy))
+            .WithSummary("Confirm a tenant's registration")
+            .WithDescription("The landlord or staff of the grid confirm a tenant's own registration: pending becomes active (403 for anyone else). A tenancy that is not pending is a 409.")
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status403Forbidden);
+        group.MapPost("/{id:long}/decline", DeclineTenancy).WithName(nameof(DeclineTenancy))
+            .WithSummary("Decline a tenant's registration")
+            .WithDescription("The landlord or staff of the grid decline a tenant's own registration: pending becomes declined (403 for anyone else). A tenancy that is not pending is a 409.")
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status403Forbidden);
+        group.MapPost("/{id:long}/move-out", MoveOut).WithName(nameof(MoveOut))
+            .WithSummary("Record a move-out")
+            .WithDescription("Ends an active tenancy on a date, not before the move-in. The landlord, staff of the grid and the tenant themself (403 otherwise). A tenancy that is not active is a 409.")
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status403Forbidden);
         // POST, so the number never travels in a URL (logs, proxies, history); audited and limited per user.
-        group.MapPost("/lookup", LookupByDocument).WithName(nameof(LookupByDocument)).RequireAuthorization(Policies.GridStaff)
-            .RequireRateLimiting(RateLimits.Lookup);
-        group.MapGet("/{id:long}/document", ReadDocument).WithName(nameof(ReadDocument)).RequireAuthorization(Policies.GridStaff);
-        group.MapGet("/document-reads", ListDocumentReads).WithName(nameof(ListDocumentReads)).RequireAuthorization(Policies.Admin);
+        group.MapPost("/lookup", LookupByDocument).WithName(nameof(LookupByDocument))
+            .WithSummary("Find a person's houses (以人找房)")
+            .WithDescription("Every house a person with this identity document rented, within the caller's scope, the number masked so that nothing can be recovered by trying. Grid workers, community staff, street leaders and admins, with a reason: every look-up writes an audit row (who, when, why, the number's keyed hash, never the number), and each user has a quota per hour (429 with Retry-After).")
+            .RequireAuthorization(Policies.GridStaff).RequireRateLimiting(RateLimits.Lookup);
+        group.MapGet("/{id:long}/document", ReadDocument).WithName(nameof(ReadDocument))
+            .WithSummary("Read a tenant's full document")
+            .WithDescription("The full identity number and phone of a tenancy, given a reason; each read writes an audit row in the same transaction. Staff of the house's community or grid.")
+            .RequireAuthorization(Policies.GridStaff);
+        group.MapGet("/document-reads", ListDocumentReads).WithName(nameof(ListDocumentReads))
+            .WithSummary("List audited document reads")
+            .WithDescription("The audit trail of full document reads, newest first, optionally for one tenancy; page with before. Admins only. Changes nothing.")
+            .RequireAuthorization(Policies.Admin);
         return group;
     }
 
@@ -282,7 +313,7 @@ public static class TenanciesApi
     /// reason, and an audit row written in the same transaction (no row, no number).
     /// </summary>
     private static async Task<Results<Ok<TenancyDocumentDto>, NotFound, ValidationProblem>> ReadDocument(
-        long id, string? reason, Caller caller, HttpContext http, DbDataSource db, FieldProtector protector, TimeProvider clock, CancellationToken ct)
+        long id, [Required, StringLength(500, MinimumLength = 2)] string? reason, Caller caller, HttpContext http, DbDataSource db, FieldProtector protector, TimeProvider clock, CancellationToken ct)
     {
         var why = reason?.Trim() ?? "";
         if (why.Length is < 2 or > 500)
@@ -305,7 +336,7 @@ public static class TenanciesApi
     }
 
     private static async Task<Results<Ok<IReadOnlyList<AuditEntryDto>>, ValidationProblem>> ListDocumentReads(
-        long? tenancyId, long? before, int? limit, DbDataSource db, CancellationToken ct)
+        long? tenancyId, long? before, [Range(1, 500)] int? limit, DbDataSource db, CancellationToken ct)
     {
         var take = limit ?? 100;
         if (take is < 1 or > 500)

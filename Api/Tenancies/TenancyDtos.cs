@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Linli.Api.Hosting;
 using Linli.Domain.Houses;
 using Linli.Domain.People;
 
@@ -9,10 +10,15 @@ namespace Linli.Api.Tenancies;
 /// Dates are the calendar dates the landlord writes down (yyyy-MM-dd).
 /// </summary>
 public sealed record RegisterTenancyRequest(
-    string? Name, DocumentType? DocumentType, string? DocumentNumber, string? Phone, string? Room,
-    DateOnly? MoveInDate, long? TenantUserId = null);
+    [Required, StringLength(64)] string Name,
+    [Required] DocumentType? DocumentType,
+    [Required, StringLength(40)] string DocumentNumber,
+    [Required, PhonePattern] string Phone,
+    [Required, StringLength(32)] string Room,
+    [Required] DateOnly? MoveInDate,
+    long? TenantUserId = null);
 
-public sealed record MoveOutRequest(DateOnly? Date);
+public sealed record MoveOutRequest([Required] DateOnly? Date);
 
 /// <summary>The one answer to a well-formed self-registration, whatever was stored (see RegisterSelf).</summary>
 public sealed record SelfRegistrationDto(string Status, string Message)
@@ -49,5 +55,5 @@ public sealed record AuditEntryDto(long Id, long ActorId, string Action, string 
 
 /// <summary>以人找房: the number travels in the body, never in a URL; the reason is kept in the audit log.</summary>
 public sealed record TenancyLookupRequest(
-    [property: Required, StringLength(32)] string? DocumentNumber,
-    [property: Required, StringLength(500, MinimumLength = 2)] string? Reason);
+    [Required, StringLength(32)] string? DocumentNumber,
+    [Required, StringLength(500, MinimumLength = 2)] string? Reason);

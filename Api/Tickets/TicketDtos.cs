@@ -1,29 +1,52 @@
+using System.ComponentModel.DataAnnotations;
+using Linli.Api.Hosting;
 using Linli.Api.PartyMembers;
 using Linli.Domain.Tickets;
 
 namespace Linli.Api.Tickets;
 
-public sealed record LocationDto(double Latitude, double Longitude);
+public sealed record LocationDto([Range(-90, 90)] double Latitude, [Range(-180, 180)] double Longitude);
 
-/// <summary>Body of <c>POST /api/v1/tickets</c> (点单).</summary>
+/// <summary>
+/// Body of <c>POST /api/v1/tickets</c> (点单). Where: a house code, or a grid, or a community. Someone else's name and
+/// phone come with the channel <c>on_behalf</c> (both needed) or <c>phone</c>, never with <c>mini_program</c>.
+/// </summary>
 public sealed record CreateTicketRequest(
-    long? CategoryId,
-    string? Description,
-    string? HouseCode = null,
+    [Required] long? CategoryId,
+    [Required, StringLength(1000, MinimumLength = 5)] string Description,
+    [StringLength(32)] string? HouseCode = null,
     long? GridId = null,
     long? CommunityId = null,
-    string? Address = null,
+    [StringLength(200)] string? Address = null,
     LocationDto? Location = null,
-    IReadOnlyList<long>? PhotoIds = null,
-    string? ContactPhone = null,
+    [MaxLength(TicketReporting.MaxPhotos)] IReadOnlyList<long>? PhotoIds = null,
+    [RegularExpression(CreateTicketRequest.PhonePattern, ErrorMessage = CreateTicketRequest.PhoneMessage)] string? ContactPhone = null,
     // mini_program (default); grid workers and community staff may also use patrol, phone, on_behalf.
-    string? Channel = null,
-    string? OnBehalfName = null,
-    string? OnBehalfPhone = null);
+    [OneOf(typeof(TicketReporting), nameof(TicketReporting.Channels))] string? Channel = null,
+    [StringLength(50)] string? OnBehalfName = null,
+    [RegularExpression(CreateTicketRequest.PhonePattern, ErrorMessage = CreateTicketRequest.PhoneMessage)] string? OnBehalfPhone = null)
+    : IValidatableObject
+{
+    /// <summary>5–20 digits after an optional +, spaces and dashes between them (stored without them).</summary>
+    public const string PhonePattern = @"[ -]*\+?([ -]*[0-9]){5,20}[ -]*";
+    public const string PhoneMessage = "Not a phone number.";
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (string.IsNullOrWhiteSpace(HouseCode) && GridId is null && CommunityId is null)
+            yield return new ValidationResult("Scan a house code, or choose a grid or a community.", [nameof(CommunityId)]);
+        var onBehalfName = OnBehalfName?.Trim();
+        if (Channel == "on_behalf" && (string.IsNullOrEmpty(onBehalfName) || OnBehalfPhone is null))
+            yield return new ValidationResult("Reporting on behalf of someone needs their name and phone.", [nameof(OnBehalfName)]);
+        if ((Channel ?? "mini_program") == "mini_program" && (onBehalfName is not null || OnBehalfPhone is not null))
+            yield return new ValidationResult("A name and phone of someone else need the channel on_behalf or phone.", [nameof(Channel)]);
+    }
+}
 
 public sealed record TicketListItemDto(
     long Id, string Number, TicketState Status, long CategoryId, string CategoryName, long CommunityId, long? GridId,
-    string Description, string Channel, DateTimeOffset? DueAt, bool IsOverdue, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+    string Description, [OneOf(typeof(TicketReporting), nameof(TicketReporting.Channels))] string Channel, DateTimeOffset? DueAt, bool IsOverdue,
+    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
 
 public sealed record TicketPageDto(IReadOnlyList<TicketListItemDto> Items, string? NextCursor);
 
@@ -55,7 +78,7 @@ public sealed record TicketDto(
     string? Address,
     LocationDto? Location,
     string Description,
-    string Channel,
+    [OneOf(typeof(TicketReporting), nameof(TicketReporting.Channels))] string Channel,
     PersonDto Submitter,
     string? ContactPhone,
     string? OnBehalfName,
@@ -77,4 +100,10 @@ public sealed record TicketDto(
 
 public sealed record CategoryDto(long Id, string Name, int SortOrder, bool IsActive);
 
-public sealed record CategoryRequest(string? Name, int? SortOrder, bool? IsActive);
+public sealed record CreateCategoryRequest([Required, StringLength(50)] string Name, int? SortOrder, bool? IsActive);
+
+/// <summary>Changes only what it names: an absent field keeps its value.</summary>
+public sealed record UpdateCategoryRequest(
+    [StringLength(50), RegularExpression(@".*\S.*", ErrorMessage = "The name needs a character that is not a space.")] string? Name,
+    int? SortOrder,
+    bool? IsActive);

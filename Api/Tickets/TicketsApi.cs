@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Data.Common;
 using System.Globalization;
 using System.Security.Claims;
@@ -16,16 +17,27 @@ public static class TicketsApi
 {
     public const int MaxPageSize = 50;
 
+    /// <summary>The ticket states as the API spells them, for the list's <c>status</c> filter.</summary>
+    public static readonly IReadOnlyList<string> StateCodes = [.. Enum.GetValues<TicketState>().Select(s => s.ToCode())];
+
     public static RouteGroupBuilder MapTickets(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1/tickets").WithTags("Tickets")
             // Anyone signed in reports; who may read or act is decided per ticket by role and scope.
             .RequireAuthorization(Policies.SignedIn);
         group.MapGet("/", ListTickets).WithName(nameof(ListTickets))
+            .WithSummary("List tickets")
             .WithDescription("The tickets the caller may see, newest first, a page at a time. Send `Accept: text/csv` for every "
-                + "ticket matching the filters as a CSV download (UTF-8 with BOM, times in China Standard Time, no personal data).");
-        group.MapPost("/", CreateTicket).WithName(nameof(CreateTicket)).RequireRateLimiting(RateLimits.Report);
-        group.MapGet("/{id:long}", GetTicket).WithName(nameof(GetTicket));
+                + "ticket matching the filters as a CSV download (UTF-8 with BOM, times in China Standard Time, no personal data). "
+                + "Residents see the tickets they reported; staff, departments and party members the tickets of their scope. Changes nothing.");
+        group.MapPost("/", CreateTicket).WithName(nameof(CreateTicket))
+            .WithSummary("Report a problem (居民点单)")
+            .WithDescription("Creates a ticket for a scanned house code, a grid or a community, with up to 9 photos uploaded first to /api/v1/uploads. Any signed-in user; grid workers and community staff of the place may also report by patrol, phone or on behalf of someone (403 for others). The Idempotency-Key header makes a retry answer 200 with the same ticket. The text passes WeChat's content check: refused content is a 422; an unavailable check lets the ticket through, flagged for review.")
+            .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .RequireRateLimiting(RateLimits.Report);
+        group.MapGet("/{id:long}", GetTicket).WithName(nameof(GetTicket))
+            .WithSummary("Read a ticket")
+            .WithDescription("A ticket with its timeline, photos, handler and the actions the caller may take now. Whoever may see it: its reporter, staff whose scope holds it, its department, its handler; for anyone else it does not exist (404). Changes nothing.");
         // One operation per action, each with its own body (TicketActionRequests.cs) and its row in TicketActionTable.
         group.MapPost(ActionRoute<DispatchRequest>(), Act<DispatchRequest>).DescribeAction<DispatchRequest>();
         group.MapPost(ActionRoute<PublishRequest>(), ActWithOptionalBody<PublishRequest>).DescribeAction<PublishRequest>();
@@ -127,36 +139,18 @@ public static class TicketsApi
     }
 
     /// <summary>The tickets the caller may see, newest first; with <c>Accept: text/csv</c> every matching ticket as a download.</summary>
-    public static async Task<Results<Ok<TicketPageDto>, CsvResult, ValidationProblem>> ListTickets(
+    public static async Task<Results<Ok<TicketPageDto>, CsvResult>> ListTickets(
         Caller current, HttpRequest http, RequestConnection db, TicketListQuery list, TimeProvider clock, CancellationToken ct,
-        string? status = null, long? categoryId = null, long? communityId = null, long? gridId = null, long? departmentId = null,
-        bool? mine = null, bool? overdue = null, string? text = null, string? cursor = null, int? limit = null)
+        [OneOf(typeof(TicketsApi), nameof(StateCodes), Separator = ",")] string? status = null,
+        long? categoryId = null, long? communityId = null, long? gridId = null, long? departmentId = null,
+        bool? mine = null, bool? overdue = null, [StringLength(100)] string? text = null,
+        [RegularExpression(Cursors.Pattern, ErrorMessage = Cursors.Message)] string? cursor = null, [Range(1, MaxPageSize)] int limit = 20)
     {
-        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         // status=submitted or a comma-separated list (status=submitted,dispatched,open_for_claim,in_progress).
-        var states = new List<string>();
-        foreach (var code in status?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [])
-        {
-            if (TicketStates.TryParse(code, out var parsed))
-                states.Add(parsed.ToCode());
-            else
-                errors["status"] = [$"Unknown status '{code}'."];
-        }
-        long? after = null;
-        if (cursor is not null)
-        {
-            if (long.TryParse(cursor, NumberStyles.None, CultureInfo.InvariantCulture, out var c))
-                after = c;
-            else
-                errors["cursor"] = ["Not a cursor from this list."];
-        }
-        var size = limit ?? 20;
-        if (size is < 1 or > MaxPageSize)
-            errors["limit"] = [$"limit is 1 to {MaxPageSize}."];
-        if (text is { Length: > 100 })
-            errors["text"] = ["At most 100 characters."];
-        if (errors.Count > 0)
-            return TypedResults.ValidationProblem(errors);
+        var states = status?.Split(',').Distinct().ToList() ?? [];
+        // An empty cursor is the first page, like none.
+        long? after = string.IsNullOrEmpty(cursor) ? null : long.Parse(cursor, NumberStyles.None, CultureInfo.InvariantCulture);
+        var size = limit;
 
         var caller = new CallerScope(current);
         var filter = new TicketListFilter(states, categoryId, communityId, gridId, departmentId, mine == true, overdue, text);

@@ -19,10 +19,17 @@ public static class UploadsApi
     public static RouteGroupBuilder MapUploads(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1/uploads").WithTags("Uploads").RequireAuthorization(Policies.SignedIn);
-        group.MapPost("/", Upload).WithName(nameof(Upload)).DisableAntiforgery().RequireRateLimiting(RateLimits.Upload)
+        group.MapPost("/", Upload).WithName(nameof(Upload))
+            .WithSummary("Upload a photo")
+            .WithDescription("Stores one photo to attach to a ticket by its id (when reporting, or with progress and resolve). Any signed-in user; until attached only they can read it.")
+            .DisableAntiforgery().RequireRateLimiting(RateLimits.Upload)
             // The multipart envelope adds a little to the file itself.
-            .WithMetadata(new RequestSizeLimitAttribute(MaxBytes + 64 * 1024));
-        group.MapGet("/{id:long}", GetUpload).WithName(nameof(GetUpload));
+            .WithMetadata(new RequestSizeLimitAttribute(MaxBytes + 64 * 1024))
+            .WithMetadata(new FileUpload("file", ["image/jpeg", "image/png", "image/webp"], MaxBytes, "The photo, as the field `file` of a multipart/form-data body."));
+        group.MapGet("/{id:long}", GetUpload).WithName(nameof(GetUpload))
+            .WithSummary("Read a photo")
+            .WithDescription("The photo's bytes. Its uploader until it is attached to a ticket, then whoever may see that ticket; for anyone else it does not exist (404).")
+            .WithMetadata(new FileDownload("The photo.", "image/jpeg", "image/png", "image/webp"));
         return group;
     }
 

@@ -1,6 +1,8 @@
+using System.ComponentModel.DataAnnotations;
 using System.Data.Common;
 using Dapper;
 using Linli.Api.Auth;
+using Linli.Api.Hosting;
 using Linli.Domain.Identity;
 using Linli.Domain.People;
 using Linli.Infrastructure.Crypto;
@@ -20,12 +22,25 @@ public static class UsersApi
     public static RouteGroupBuilder MapUsers(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1/users").WithTags("Users").RequireAuthorization(Policies.CommunityStaff);
-        group.MapGet("/", ListUsers).WithName(nameof(ListUsers));
-        group.MapDelete("/{id:long}/roles/{roleId:long}", RevokeRole).WithName(nameof(RevokeRole));
-        group.MapPost("/{id:long}/block", BlockUser).WithName(nameof(BlockUser)).RequireAuthorization(Policies.Admin);
-        group.MapPost("/{id:long}/unblock", UnblockUser).WithName(nameof(UnblockUser)).RequireAuthorization(Policies.Admin);
+        group.MapGet("/", ListUsers).WithName(nameof(ListUsers))
+            .WithSummary("List staff")
+            .WithDescription("Users holding an active role, by id, filtered by role and community; page with afterId. Admins see everyone; community staff see the roles of their own communities (another community's id is a 403). Changes nothing.");
+        group.MapDelete("/{id:long}/roles/{roleId:long}", RevokeRole).WithName(nameof(RevokeRole))
+            .WithSummary("Revoke a role")
+            .WithDescription("Ends one role of a user and their refresh tokens. Admins revoke any role; community staff revoke grid_worker and community_staff roles of their own communities (403 otherwise).");
+        group.MapPost("/{id:long}/block", BlockUser).WithName(nameof(BlockUser))
+            .WithSummary("Block a user")
+            .WithDescription("Blocks a user: their refresh tokens end now, their access token on its next request. Admins only.")
+            .RequireAuthorization(Policies.Admin);
+        group.MapPost("/{id:long}/unblock", UnblockUser).WithName(nameof(UnblockUser))
+            .WithSummary("Unblock a user")
+            .WithDescription("Lets a blocked user sign in again. Admins only.")
+            .RequireAuthorization(Policies.Admin);
         return group;
     }
+
+    /// <summary>The roles a user_roles row can hold (resident is implied for everyone, never stored).</summary>
+    public static readonly IReadOnlyList<string> StoredRoles = [.. Roles.All.Where(r => r != Roles.Resident)];
 
     public sealed record UserDto(long Id, string? Nickname, string? AvatarUrl, string? Phone, bool IsBlocked, IReadOnlyList<RoleDto> Roles);
 
@@ -33,14 +48,11 @@ public static class UsersApi
     /// Users holding an active role, filtered by role and community, ordered by id; page with <c>afterId</c>.
     /// community_staff see only roles in their own communities (and get 403 for another community's id).
     /// </summary>
-    public static async Task<Results<Ok<IReadOnlyList<UserDto>>, ValidationProblem, ForbidHttpResult>> ListUsers(
+    public static async Task<Results<Ok<IReadOnlyList<UserDto>>, ForbidHttpResult>> ListUsers(
         Caller caller, DbDataSource db, FieldProtector protector, CancellationToken cancellationToken,
-        string? role = null, long? communityId = null, long afterId = 0, int limit = 50)
+        [OneOf(typeof(UsersApi), nameof(StoredRoles))] string? role = null, long? communityId = null,
+        [Range(0, long.MaxValue)] long afterId = 0, [Range(1, MaxPage)] int limit = 50)
     {
-        if (role is not null && (!Roles.IsKnown(role) || role == Roles.Resident))
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["role"] = ["Filter by a stored role: landlord, grid_worker, community_staff, department_staff, party_member or admin."] });
-        if (limit is < 1 or > MaxPage)
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["limit"] = [$"The limit must be 1–{MaxPage}."] });
         var isAdmin = caller.IsAdmin;
         var mine = caller.ScopeIds(Roles.CommunityStaff);
         await using var connection = await db.OpenConnectionAsync(cancellationToken);

@@ -3,6 +3,9 @@ namespace Linli.Domain.PartyMembers;
 /// <summary>Mainland mobile numbers as residents type them: spaces, dashes and a +86 or 86 prefix are tolerated.</summary>
 public static class MobileNumber
 {
+    /// <summary>What <see cref="Normalise"/> accepts, as a regular expression over the typed text (for the API schema).</summary>
+    public const string Pattern = @"[ -]*(\+[ -]*8[ -]*6|8[ -]*6)?[ -]*1[ -]*[3-9]([ -]*[0-9]){9}[ -]*";
+
     /// <summary>The 11 digits (1[3-9]xxxxxxxxx), or null when the input is not a mobile number.</summary>
     public static string? Normalise(string? input)
     {
