@@ -4,7 +4,6 @@ using System.Security.Claims;
 using Linli.Api.Auth;
 using Linli.Api.Hosting;
 using Linli.Api.Csv;
-using Linli.Api.Hosting;
 using Linli.Domain.Tickets;
 using Linli.Infrastructure.Crypto;
 using Microsoft.AspNetCore.Http.HttpResults;
