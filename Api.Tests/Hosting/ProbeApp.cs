@@ -39,7 +39,8 @@ public sealed class ProbeApp : IAsyncDisposable
         var app = builder.Build();
         app.UseLinliHosting();
 
-        var probe = app.MapGroup("/probe").AllowAnonymous();
+        // Not part of the contract: the document stays the service's own (its tag check knows only the service's tags).
+        var probe = app.MapGroup("/probe").AllowAnonymous().ExcludeFromDescription();
         probe.MapPost("/echo", (Echo body) => TypedResults.Ok(body));
         probe.MapGet("/items/{id:long}", (long id) => TypedResults.Ok(id));
         probe.MapGet("/plain/{id}", (long id) => TypedResults.Ok(id));
