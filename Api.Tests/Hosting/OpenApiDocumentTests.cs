@@ -25,7 +25,7 @@ public class OpenApiDocumentTests
 
         Assert.Multiple(() =>
         {
-            Assert.That(document.StatusCode, Is.EqualTo(expected));
+            Assert.That(document.StatusCode, Is.EqualTo(expected), string.Join("\n", app.Log.Lines));
             Assert.That(ui.StatusCode, Is.EqualTo(expected));
         });
     }

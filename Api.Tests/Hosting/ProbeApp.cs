@@ -62,7 +62,7 @@ public sealed class ProbeApp : IAsyncDisposable
         });
         probe.MapGet("/limited", () => TypedResults.Ok("fine")).RequireRateLimiting(RateLimits.SignIn);
         probe.MapPost("/upload", (HttpRequest r) => TypedResults.Ok(r.ContentLength)).WithMetadata(new RequestSizeLimitAttribute(4 * 1024 * 1024));
-        app.MapGet("/signed-in-only", () => TypedResults.Ok("secret"));
+        app.MapGet("/signed-in-only", () => TypedResults.Ok("secret")).ExcludeFromDescription();
 
         await app.StartAsync();
         return new ProbeApp(app, log);
