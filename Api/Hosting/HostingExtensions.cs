@@ -14,6 +14,8 @@ public static class HostingExtensions
         services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
         {
             c.ProblemDetails.Extensions["traceId"] = TraceIds.Of(c.HttpContext);
+            if (c.ProblemDetails is HttpValidationProblemDetails validation)
+                ValidationProblemKeys.ToJsonNames(validation.Errors);
             // Never outside Development: a stack trace tells an attacker how the service is built.
             if (development && c.Exception is not null && c.ProblemDetails.Status == StatusCodes.Status500InternalServerError)
                 c.ProblemDetails.Extensions["exception"] = c.Exception.ToString();
@@ -23,6 +25,9 @@ public static class HostingExtensions
         // Bad input (malformed JSON, a route or query value that cannot be bound) becomes an
         // exception in every environment, so ProblemExceptionHandler can name the field.
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        // The one validation mechanism: the DataAnnotations on request records, checked before a handler runs.
+        // Its 400 goes through the problem details service above, so it carries the trace id like every error.
+        services.AddValidation();
         services.AddLinliRateLimits(builder.Configuration);
         services.AddLinliOpenApi();
         // On SIGTERM/Ctrl-C the server stops accepting, lets in-flight requests finish and stops
