@@ -8,6 +8,8 @@ public static class AuditActions
 {
     /// <summary>A staff member read a tenant's full identity number and phone.</summary>
     public const string TenancyDocumentRead = "tenancy.document_read";
+    /// <summary>A staff member read a household's members' full ID numbers and phones.</summary>
+    public const string HouseholdPersonalDataRead = "household.personal_data_read";
 }
 
 public sealed record AuditEntry(long Id, long ActorId, string Action, string SubjectType, long SubjectId, string Reason, DateTime At);
