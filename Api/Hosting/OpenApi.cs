@@ -26,7 +26,7 @@ public static class OpenApi
     {
         ["Auth"] = "Sign-in with a WeChat login code, refresh and sign-out. Anonymous, rate limited.",
         ["Me"] = "The signed-in user's own profile, roles and phone.",
-        ["Structure"] = "The street office's communities, their grids and the departments. Admins manage them; community staff manage their own community's grids.",
+        ["Structure"] = "Street offices, their communities, the grids and the departments. Admins manage them; community staff manage their own community's grids.",
         ["Invitations"] = "Single-use codes that give staff their roles.",
         ["Users"] = "Staff management: people holding roles, revoking roles, blocking users.",
         ["Tickets"] = "居民点单, 社区派单, 部门接单, 党员领单, 一事一评: reporting problems, moving them through their states, ticket categories.",
@@ -35,7 +35,12 @@ public static class OpenApi
         ["Houses"] = "一房一码: houses, their QR identities and the public card a scan shows.",
         ["Tenancies"] = "Tenants registered in houses, 以人找房 look-ups and audited full reads of identity documents.",
         ["PartyMembers"] = "双报到 report-ins of party members, their review by the community and the 党员 badge.",
-        ["Stats"] = "Ticket figures and population figures, each also as CSV.",
+        ["Stats"] = "Ticket, population and visit figures, each also as CSV.",
+        ["Households"] = "户: households in houses with their members and the groups staff look after (tags), registered by residents or grid workers.",
+        ["Contacts"] = "4113: households assigned to staff and party members with a visiting rhythm, and each person's due contacts.",
+        ["Visits"] = "民情日志: the log of visits, calls and meetings with households; issues heard become patrol tickets.",
+        ["Notices"] = "公告: notices, policies, results, conventions and emergencies published to a community's residents, with read receipts.",
+        ["Console"] = "扫码登录: console sessions the staff console signs in with, approved by scanning in the mini-program.",
         ["Health"] = "Liveness and readiness probes.",
     };
 

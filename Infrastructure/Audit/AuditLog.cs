@@ -11,6 +11,9 @@ public static class AuditActions
 
     /// <summary>A staff member looked a person up by document number (以人找房).</summary>
     public const string TenancyLookup = "tenancy.lookup";
+
+    /// <summary>A staff member read a household's members' full ID numbers and phones.</summary>
+    public const string HouseholdPersonalDataRead = "household.personal_data_read";
 }
 
 public sealed record AuditEntry(long Id, long ActorId, string Action, string SubjectType, long? SubjectId, byte[]? LookupHash, string Reason, DateTime At);
