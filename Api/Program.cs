@@ -80,6 +80,7 @@ app.MapPopulation();
 app.MapPartyMembers();
 app.MapTicketStats();
 app.MapIdentityFeature();
+app.MapConsoleSessions();
 app.MapTicketsFeature();
 
 await app.RunAsync();
