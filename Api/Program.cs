@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Text.Json.Serialization;
 using Linli.Api.Auth;
+using Linli.Api.StaffConsole;
 using Linli.Api.Demo;
 using Linli.Api.Hosting;
 using Linli.Api.PartyMembers;
@@ -81,6 +82,7 @@ app.MapPartyMembers();
 app.MapTicketStats();
 app.MapIdentityFeature();
 app.MapConsoleSessions();
+app.MapConsole();
 app.MapTicketsFeature();
 
 await app.RunAsync();

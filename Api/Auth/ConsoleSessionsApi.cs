@@ -5,6 +5,7 @@ using Dapper;
 using Linli.Api.Demo;
 using Linli.Api.Hosting;
 using Linli.Domain.Identity;
+using Linli.Infrastructure.Qr;
 using Linli.Infrastructure.Wechat;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -49,6 +50,11 @@ public static class ConsoleSessionsApi
                 + "the session used, so the tokens are handed over exactly once. 404 for an unknown id or a wrong secret, 410 once it "
                 + "expired or its tokens were collected.")
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status410Gone);
+        group.MapGet("/{id}/qr.png", ConsoleSessionQr).WithName(nameof(ConsoleSessionQr)).AllowAnonymous()
+            .WithSummary("The QR code the console shows for its session")
+            .WithDescription("Anyone may call. A PNG of `linli-console:<id>` drawn locally, for the console to show; the id is no secret. "
+                + "404 when the id is not shaped like a session id. Changes nothing.")
+            .Produces(StatusCodes.Status200OK, contentType: "image/png").ProducesProblem(StatusCodes.Status404NotFound);
         group.MapPost("/{id}/approve", ApproveConsoleSession).WithName(nameof(ApproveConsoleSession))
             .RequireAuthorization(Policies.Staff)
             .WithSummary("Approve a console session scanned in the mini-program")
@@ -134,6 +140,9 @@ public static class ConsoleSessionsApi
                 detail: "Someone already approved this console session; the console shows a new code for another sign-in.")
             : Gone();
     }
+
+    public static Results<FileContentHttpResult, ProblemHttpResult> ConsoleSessionQr(string id) =>
+        IsPublicId(id) ? TypedResults.File(StandardQrCode.Png(QrPrefix + id, pixelsPerModule: 8), "image/png") : NotFound();
 
     public static Results<Ok<IReadOnlyList<DemoSignInDto>>, ProblemHttpResult> DemoSignIns(IOptions<WechatOptions> wechat)
     {
