@@ -17,7 +17,11 @@ public static class ConsoleSite
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' blob:; connect-src 'self'; "
         + "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
 
-    private static readonly FileExtensionContentTypeProvider ContentTypes = new();
+    /// <summary>What the console is made of; anything else in the folder (a build's .gz copies) is not served.</summary>
+    private static readonly FileExtensionContentTypeProvider ContentTypes = new(new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
+    {
+        [".html"] = "text/html", [".css"] = "text/css", [".js"] = "text/javascript", [".svg"] = "image/svg+xml", [".png"] = "image/png",
+    });
 
     public static IEndpointRouteBuilder MapConsole(this IEndpointRouteBuilder app)
     {
