@@ -18,7 +18,7 @@ public class DemoSeedingTests
         var first = await seeding.SeedAsync(CancellationToken.None);
         var second = await seeding.SeedAsync(CancellationToken.None);
 
-        Assert.That(first, Is.EquivalentTo(new[] { "core", "houses", "party-members" }));
+        Assert.That(first, Is.EquivalentTo(new[] { "core", "houses", "party-members", "tickets" }));
         Assert.That(second, Is.Empty);
         await using var db = database.CreateDataSource();
         await using var c = await db.OpenConnectionAsync();
@@ -38,6 +38,8 @@ public class DemoSeedingTests
             Assert.That(await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM tenancies WHERE status = 'active'"), Is.EqualTo(4));
             Assert.That(await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM ticket_categories"), Is.EqualTo(10));
             Assert.That(await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM party_members WHERE status = 'confirmed' AND show_badge = 1"), Is.EqualTo(2));
+            // Something for the console's board to dispatch.
+            Assert.That(await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM tickets WHERE status = 'submitted'"), Is.EqualTo(3));
             foreach (var role in Roles.All.Where(r => r != Roles.Resident))
                 Assert.That(await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM user_roles WHERE role = @role", new { role }), Is.GreaterThan(0), role);
         });

@@ -9,6 +9,7 @@ public static class DemoServices
         services.AddSingleton<IDemoSeeder, CoreDemoSeeder>();
         services.AddSingleton<IDemoSeeder, HousesDemoSeeder>();
         services.AddSingleton<IDemoSeeder, PartyMembersDemoSeeder>();
+        services.AddSingleton<IDemoSeeder, TicketsDemoSeeder>();
         services.AddSingleton<DemoSeeding>();
         services.AddSingleton<IHostCommand>(sp => sp.GetRequiredService<DemoSeeding>());
         if (configuration.GetValue<bool>("Demo:PrintSignIn"))
