@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Linli.Api.Auth;
+using Linli.Api.StaffConsole;
 using Linli.Api.Demo;
 using Linli.Api.GridWork;
 using Linli.Api.Hosting;
@@ -83,6 +84,8 @@ app.MapPopulation();
 app.MapPartyMembers();
 app.MapTicketStats();
 app.MapIdentityFeature();
+app.MapConsoleSessions();
+app.MapConsole();
 app.MapTicketsFeature();
 app.MapGridWork();
 

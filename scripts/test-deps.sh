@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the command-line tools some tests use to read what the service produced:
-# zbarimg decodes QR codes, pdftotext reads PDFs (Debian packages), and Spectral lints openapi.yaml
-# (npm, into .tools/spectral, not into git). Installed once.
+# zbarimg decodes QR codes, pdftotext reads PDFs, chromium runs the console's browser tests (through Playwright,
+# whose own browser download is never used): Debian packages. Spectral lints openapi.yaml (npm, into .tools/spectral,
+# not into git). Installed once.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 "$root/scripts/app-deps.sh"
@@ -15,6 +16,7 @@ install_spectral() {
 missing=()
 command -v zbarimg >/dev/null 2>&1 || missing+=(zbar-tools)
 command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
 if [ ${#missing[@]} -eq 0 ]; then
   install_spectral

@@ -18,7 +18,7 @@ public class DemoSeedingTests
         var first = await seeding.SeedAsync(CancellationToken.None);
         var second = await seeding.SeedAsync(CancellationToken.None);
 
-        Assert.That(first, Is.EquivalentTo(new[] { "core", "houses", "party-members", "grid-work" }));
+        Assert.That(first, Is.EquivalentTo(new[] { "core", "houses", "party-members", "grid-work", "tickets" }));
         Assert.That(second, Is.Empty);
         await using var db = database.CreateDataSource();
         await using var c = await db.OpenConnectionAsync();
@@ -43,6 +43,8 @@ public class DemoSeedingTests
             Assert.That(await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM contact_assignments WHERE ended_at IS NULL"), Is.EqualTo(24));
             Assert.That(await c.ExecuteScalarAsync<long>("SELECT COUNT(DISTINCT household_id) FROM household_tags"), Is.EqualTo(12));
             Assert.That(await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM visits"), Is.GreaterThan(24));
+            // Something for the console's board to dispatch.
+            Assert.That(await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM tickets WHERE status = 'submitted'"), Is.EqualTo(3));
             foreach (var role in Roles.All.Where(r => r != Roles.Resident))
                 Assert.That(await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM user_roles WHERE role = @role", new { role }), Is.GreaterThan(0), role);
         });

@@ -73,7 +73,10 @@ public partial class BadInputSweepTests
         Assert.Multiple(() =>
         {
             Assert.That(sweep.Endpoints, Has.Count.GreaterThan(50), "the app's endpoint data source lists the endpoints");
-            Assert.That(sweep.Endpoints.Where(e => e.Operation is null).Select(e => e.Name), Is.Empty,
+            // Endpoints that say they are no API operation (the console's files) are swept all the same, but not described.
+            Assert.That(sweep.Endpoints.Where(e => e.Operation is null
+                    && e.Route.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.IExcludeFromDescriptionMetadata>() is not { ExcludeFromDescription: true })
+                .Select(e => e.Name), Is.Empty,
                 "endpoints the app serves that the OpenAPI document does not describe");
             Assert.That(Skipped.Keys.Except(sweep.Endpoints.Select(e => e.Name)), Is.Empty, "skipped endpoints that no longer exist");
             Assert.That(DeliberatelyUnavailable.Keys.Except(sweep.Endpoints.Select(e => e.OperationId)), Is.Empty,

@@ -24,9 +24,15 @@ public sealed partial class SessionService(
     public async Task<SessionDto> StartAsync(long userId, bool isNew, CancellationToken cancellationToken)
     {
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        return await StartAsync(connection, null, userId, isNew, cancellationToken);
+    }
+
+    /// <summary>Starts a new family inside the caller's transaction (a console session hands its tokens over exactly once).</summary>
+    public async Task<SessionDto> StartAsync(DbConnection connection, DbTransaction? transaction, long userId, bool isNew, CancellationToken cancellationToken)
+    {
         var familyId = Guid.NewGuid().ToString("N");
-        var refresh = await InsertRefreshTokenAsync(connection, null, userId, familyId, clock.GetUtcNow(), cancellationToken);
-        return await IssueAsync(connection, null, userId, familyId, refresh, isNew, cancellationToken);
+        var refresh = await InsertRefreshTokenAsync(connection, transaction, userId, familyId, clock.GetUtcNow(), cancellationToken);
+        return await IssueAsync(connection, transaction, userId, familyId, refresh, isNew, cancellationToken);
     }
 
     /// <summary>A new session for a valid, unused refresh token; null when the token is unknown, used, revoked or expired, or the user is blocked.</summary>

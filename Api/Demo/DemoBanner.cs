@@ -19,6 +19,7 @@ public sealed class DemoBanner(IServer server, IHostApplicationLifetime lifetime
 
                 Linli is running on {address}
                   Swagger UI:  {address}/swagger
+                  Console:     {address}/console/  (staff: pick a demo account, or scan its code with the mini-program)
                   Readiness:   {address}/health/ready
                 {SignInTable()}
                 Ctrl-C stops the API; ./run stop stops the database; ./run reset wipes the local data.

@@ -10,6 +10,7 @@ public static class DemoServices
         services.AddSingleton<IDemoSeeder, HousesDemoSeeder>();
         services.AddSingleton<IDemoSeeder, PartyMembersDemoSeeder>();
         services.AddSingleton<IDemoSeeder, GridWorkDemoSeeder>();
+        services.AddSingleton<IDemoSeeder, TicketsDemoSeeder>();
         services.AddSingleton<DemoSeeding>();
         services.AddSingleton<IHostCommand>(sp => sp.GetRequiredService<DemoSeeding>());
         if (configuration.GetValue<bool>("Demo:PrintSignIn"))
