@@ -54,7 +54,7 @@ public sealed class TicketActing(TicketNotifying notifying, TimeProvider clock)
         await using var transaction = await connection.BeginTransactionAsync(ct);
         var changed = await connection.ExecuteAsync(new CommandDefinition($"""
             UPDATE tickets SET status = @to, version = version + 1, updated_at = @now{spec.Columns}
-            WHERE id = @id AND version = @version{(input.DepartmentId is null ? "" : DepartmentIsActive)}
+            WHERE id = @id AND version = @version{(input.DepartmentId is null ? "" : DepartmentIsActive)}{(input.CategoryId is null ? "" : CategoryIsActive)}
             """, new
         {
             id = ticket.Id,
@@ -63,6 +63,7 @@ public sealed class TicketActing(TicketNotifying notifying, TimeProvider clock)
             now = now.UtcDateTime,
             me,
             departmentId = input.DepartmentId,
+            categoryId = input.CategoryId,
             dueAt = input.DueAt?.UtcDateTime,
             satisfaction = input.Satisfaction,
             comment = input.Comment,
@@ -72,6 +73,8 @@ public sealed class TicketActing(TicketNotifying notifying, TimeProvider clock)
             await transaction.RollbackAsync(ct);
             if (input.DepartmentId is { } departmentId && !await DepartmentExistsAsync(connection, departmentId, ct))
                 return TicketOutcome.Invalid.Of("departmentId", "Unknown department.");
+            if (input.CategoryId is { } categoryId && !await CategoryExistsAsync(connection, categoryId, ct))
+                return TicketOutcome.Invalid.Of("categoryId", "No active category has this id.");
             var current = await TicketQueries.FindAsync(connection, ticketId, ct);
             var facts = current?.Facts ?? ticket.Facts;
             var currentRelation = current is null ? relation : caller?.RelationTo(current) ?? TicketCaller.System;
@@ -99,6 +102,13 @@ public sealed class TicketActing(TicketNotifying notifying, TimeProvider clock)
     private static async Task<bool> DepartmentExistsAsync(DbConnection connection, long departmentId, CancellationToken ct) =>
         await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
             "SELECT id FROM departments WHERE id = @departmentId AND is_active = 1", new { departmentId }, cancellationToken: ct)) is not null;
+
+    // Likewise a recategorization lands only on an active category.
+    private const string CategoryIsActive = " AND EXISTS (SELECT 1 FROM ticket_categories c WHERE c.id = @categoryId AND c.is_active = 1)";
+
+    private static async Task<bool> CategoryExistsAsync(DbConnection connection, long categoryId, CancellationToken ct) =>
+        await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
+            "SELECT id FROM ticket_categories WHERE id = @categoryId AND is_active = 1", new { categoryId }, cancellationToken: ct)) is not null;
 
     /// <summary>The role the caller acts in, for the timeline: the party of the step taken.</summary>
     private static string ActorRole(TicketParty party, TicketCaller relation, CallerScope? caller, TicketRow ticket)

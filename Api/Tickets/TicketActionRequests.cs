@@ -133,3 +133,12 @@ public sealed record UrgeRequest([StringLength(1000)] string? Note = null) : ITi
     public static TicketAction Action => TicketAction.Urge;
     public TicketActionInput ToInput() => new(Note: Note?.Trim());
 }
+
+/// <summary>Body of <c>recategorize</c>: the right (active) category and why the old one was wrong.</summary>
+public sealed record RecategorizeRequest(
+    [Required, Range(1, long.MaxValue)] long CategoryId,
+    [Required, StringLength(1000)] string Reason) : ITicketActionRequest
+{
+    public static TicketAction Action => TicketAction.Recategorize;
+    public TicketActionInput ToInput() => new(CategoryId: CategoryId, Reason: Reason.Trim());
+}

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Linli.Api.PartyMembers;
 using Linli.Domain.Tickets;
 
@@ -63,6 +64,8 @@ public sealed record TicketDto(
     bool? NeedsReview,
     long? DepartmentId,
     string? DepartmentName,
+    // The category's default department, which the dispatch form suggests; only for those who work on the ticket.
+    long? SuggestedDepartmentId,
     HandlerDto? Handler,
     DateTimeOffset? DueAt,
     bool IsOverdue,
@@ -75,6 +78,17 @@ public sealed record TicketDto(
     IReadOnlyList<TicketEventDto> Timeline,
     IReadOnlyList<TicketAction> AllowedActions);
 
-public sealed record CategoryDto(long Id, string Name, int SortOrder, bool IsActive);
+/// <summary>A ticket category: <c>dueHours</c> is the default window of a dispatch or publish without a due time, <c>defaultDepartmentId</c> the department the dispatch form suggests.</summary>
+public sealed record CategoryDto(long Id, string Name, int SortOrder, bool IsActive, int DueHours, long? DefaultDepartmentId);
 
-public sealed record CategoryRequest(string? Name, int? SortOrder, bool? IsActive);
+/// <summary>
+/// Body of creating or changing a category; a field left out keeps its value (on create: sort order 1000, active, 72 hours,
+/// no default department). <c>clearDefaultDepartment</c> removes the default department.
+/// </summary>
+public sealed record CategoryRequest(
+    [StringLength(50, MinimumLength = 1)] string? Name,
+    int? SortOrder,
+    bool? IsActive,
+    [Range(1, 8760)] int? DueHours = null,
+    [Range(1, long.MaxValue)] long? DefaultDepartmentId = null,
+    bool? ClearDefaultDepartment = null);

@@ -10,7 +10,7 @@ public static class TicketQueries
     // confirmed in the ticket's own community whose member agreed to show it (ix_party_members_user); ux_party_members_open
     // allows one confirmed report-in per user and community, so the join adds no rows.
     private const string SelectTicket = """
-        SELECT t.id, t.number, t.category_id, c.name AS category_name, t.community_id, cm.name AS community_name,
+        SELECT t.id, t.number, t.category_id, c.name AS category_name, c.default_department_id AS suggested_department_id, t.community_id, cm.name AS community_name,
                t.grid_id, t.house_id, t.house_code, t.address, t.latitude, t.longitude, t.description, t.channel,
                t.submitter_id, su.nickname AS submitter_name, t.contact_phone_cipher, t.on_behalf_name, t.on_behalf_phone_cipher,
                t.needs_review, t.status, t.department_id, d.name AS department_name,

@@ -9,6 +9,8 @@ public sealed class TicketRow
     public string Number { get; init; } = "";
     public long CategoryId { get; init; }
     public string CategoryName { get; init; } = "";
+    /// <summary>The category's default department, suggested by the dispatch form.</summary>
+    public long? SuggestedDepartmentId { get; init; }
     public long CommunityId { get; init; }
     public string CommunityName { get; init; } = "";
     public long? GridId { get; init; }

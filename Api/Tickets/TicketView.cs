@@ -51,7 +51,7 @@ public static class TicketView
             seesContact ? t.OnBehalfName : null,
             seesContact && t.OnBehalfPhoneCipher is { } bp ? Masking.Phone(protector.Decrypt(bp)) : null,
             insider ? t.NeedsReview : null,
-            t.DepartmentId, t.DepartmentName, handler,
+            t.DepartmentId, t.DepartmentName, insider ? t.SuggestedDepartmentId : null, handler,
             t.DueAt is { } due ? TicketRow.Utc(due) : null,
             t.IsOverdue(now),
             t.ReopenCount, t.Satisfaction, t.EvaluationComment,

@@ -43,6 +43,7 @@ public static class TicketsApi
         group.MapPost(ActionRoute<CancelRequest>(), ActWithOptionalBody<CancelRequest>).DescribeAction<CancelRequest>();
         group.MapPost(ActionRoute<NoteRequest>(), Act<NoteRequest>).DescribeAction<NoteRequest>();
         group.MapPost(ActionRoute<UrgeRequest>(), ActWithOptionalBody<UrgeRequest>).DescribeAction<UrgeRequest>();
+        group.MapPost(ActionRoute<RecategorizeRequest>(), Act<RecategorizeRequest>).DescribeAction<RecategorizeRequest>();
         return group;
     }
 

@@ -22,6 +22,8 @@ public enum TicketAction
     Note,
     /// <summary>催单.</summary>
     Urge,
+    /// <summary>Community staff (or a street leader) fix a wrong category.</summary>
+    Recategorize,
 }
 
 public static class TicketActions
@@ -45,6 +47,7 @@ public static class TicketActions
         [TicketAction.Cancel] = "cancel",
         [TicketAction.Note] = "note",
         [TicketAction.Urge] = "urge",
+        [TicketAction.Recategorize] = "recategorize",
     };
 
     private static readonly Dictionary<string, TicketAction> ByCode = Codes.ToDictionary(p => p.Value, p => p.Key, StringComparer.Ordinal);

@@ -44,6 +44,10 @@ public class TicketRulesTests
         dispatched     urge       submitter  =
         open_for_claim urge       submitter  =
         in_progress    urge       submitter  =
+        submitted      recategorize staff    =
+        dispatched     recategorize staff    =
+        open_for_claim recategorize staff    =
+        in_progress    recategorize staff    =
         """;
 
     private static readonly Dictionary<string, TicketCaller> Callers = new()
@@ -144,7 +148,7 @@ public class TicketRulesTests
 
         var actions = TicketRules.AllowedActions(new TicketFacts(TicketState.OpenForClaim), staffAndPartyMember, Now);
 
-        Assert.That(actions, Is.EquivalentTo(new[] { TicketAction.Claim, TicketAction.Withdraw, TicketAction.Note }));
+        Assert.That(actions, Is.EquivalentTo(new[] { TicketAction.Claim, TicketAction.Withdraw, TicketAction.Note, TicketAction.Recategorize }));
     }
 
     [Test]
