@@ -48,6 +48,8 @@ public sealed class TicketActing(TicketNotifying notifying, TimeProvider clock)
         }
         if (input.DueAt is { } due && due <= now)
             return TicketOutcome.Invalid.Of("dueAt", "The due time must be in the future.");
+        if (input.ReportBy is { } reportBy && reportBy <= now)
+            return TicketOutcome.Invalid.Of("reportBy", "The time to report in by must be in the future.");
 
         var me = caller?.UserId;
         var to = decision.To!.Value;
@@ -85,6 +87,12 @@ public sealed class TicketActing(TicketNotifying notifying, TimeProvider clock)
         var note = spec.Note(input);
         await TicketTimeline.AppendEventAsync(connection, transaction, ticket.Id, me, ActorRole(decision.As!.Value, relation, caller, ticket),
             action.ToCode(), ticket.State, to, note, spec.NoteIsInternal, now, ct);
+        if (input.SummonedDepartmentIds is { } summoned
+            && !await TicketSummonses.SummonAsync(connection, transaction, ticket.Id, summoned, input.DepartmentId!.Value, input.ReportBy, me ?? 0, now, ct))
+        {
+            await transaction.RollbackAsync(ct);
+            return TicketOutcome.Invalid.Of("departmentIds", "Each summoned department must be an active department.");
+        }
         var photoIds = input.PhotoIds?.Distinct().ToList() ?? [];
         if (!await TicketTimeline.AttachPhotosAsync(connection, transaction, photoIds, me ?? 0, ticket.Id, toLastEvent: true, now, ct))
         {

@@ -76,7 +76,9 @@ public sealed record TicketDto(
     DateTimeOffset UpdatedAt,
     IReadOnlyList<PhotoDto> Photos,
     IReadOnlyList<TicketEventDto> Timeline,
-    IReadOnlyList<TicketAction> AllowedActions);
+    IReadOnlyList<TicketAction> AllowedActions,
+    // The departments summoned to the ticket (吹哨), oldest first; empty when nobody whistled.
+    IReadOnlyList<SummonsDto> Summonses);
 
 /// <summary>A ticket category: <c>dueHours</c> is the default window of a dispatch or publish without a due time, <c>defaultDepartmentId</c> the department the dispatch form suggests.</summary>
 public sealed record CategoryDto(long Id, string Name, int SortOrder, bool IsActive, int DueHours, long? DefaultDepartmentId);

@@ -18,7 +18,11 @@ public static class TicketQueries
                pm.name AS handler_badge_name, pm.organisation AS handler_badge_organisation,
                t.handler_department_id, t.dispatched_by, t.published_at, t.due_at, t.reopen_count, t.last_urged_at, t.satisfaction,
                t.evaluation_comment, t.resolved_at, t.closed_at, t.version, t.created_at, t.updated_at,
-               (SELECT GROUP_CONCAT(p.id ORDER BY p.id) FROM uploads p WHERE p.ticket_id = t.id AND p.event_id IS NULL) AS photo_ids
+               (SELECT GROUP_CONCAT(p.id ORDER BY p.id) FROM uploads p WHERE p.ticket_id = t.id AND p.event_id IS NULL) AS photo_ids,
+               (SELECT JSON_ARRAYAGG(JSON_OBJECT('id', s.id, 'departmentId', s.department_id, 'departmentName', sd.name,
+                                                 'isLead', s.is_lead, 'status', s.status, 'reportBy', s.report_by,
+                                                 'answeredAt', s.answered_at, 'note', s.note) ORDER BY s.id)
+                FROM ticket_summonses s JOIN departments sd ON sd.id = s.department_id WHERE s.ticket_id = t.id) AS summonses_json
         FROM tickets t
         JOIN ticket_categories c ON c.id = t.category_id
         JOIN communities cm ON cm.id = t.community_id

@@ -52,6 +52,18 @@ public sealed class TicketRow
     /// <summary>The ids of the report's own photos, comma-separated (GROUP_CONCAT); null when none.</summary>
     public string? PhotoIds { get; init; }
 
+    /// <summary>The ticket's summonses (吹哨) as a JSON array (JSON_ARRAYAGG); null when none.</summary>
+    public string? SummonsesJson { get; init; }
+
+    private IReadOnlyList<SummonsDto>? summonses;
+
+    /// <summary>The ticket's summonses, oldest first.</summary>
+    public IReadOnlyList<SummonsDto> Summonses => summonses ??= TicketSummonses.Parse(SummonsesJson);
+
+    /// <summary>The departments summoned to the ticket that have not declined.</summary>
+    public IReadOnlySet<long> SummonedDepartments =>
+        Summonses.Where(s => s.Status != TicketSummonses.Declined).Select(s => s.DepartmentId).ToHashSet();
+
     public TicketState State => TicketStates.Parse(Status);
 
     public TicketFacts Facts => new(State, ReopenCount, LastUrgedAt is { } u ? Utc(u) : null);

@@ -58,6 +58,7 @@ public static class TicketView
             TicketRow.Utc(t.CreatedAt), TicketRow.Utc(t.UpdatedAt),
             Photos(t.PhotoIds),
             timeline,
-            TicketRules.AllowedActions(t.Facts, relation, now).Where(a => a != TicketAction.AutoClose).ToList());
+            TicketRules.AllowedActions(t.Facts, relation, now).Where(a => a != TicketAction.AutoClose).ToList(),
+            t.Summonses);
     }
 }

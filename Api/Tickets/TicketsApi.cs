@@ -44,6 +44,8 @@ public static class TicketsApi
         group.MapPost(ActionRoute<NoteRequest>(), Act<NoteRequest>).DescribeAction<NoteRequest>();
         group.MapPost(ActionRoute<UrgeRequest>(), ActWithOptionalBody<UrgeRequest>).DescribeAction<UrgeRequest>();
         group.MapPost(ActionRoute<RecategorizeRequest>(), Act<RecategorizeRequest>).DescribeAction<RecategorizeRequest>();
+        group.MapPost(ActionRoute<WhistleRequest>(), Act<WhistleRequest>).DescribeAction<WhistleRequest>();
+        group.MapSummonses();
         return group;
     }
 

@@ -9,7 +9,7 @@ public enum TicketParty
     /// <summary>The person (or department) handling the ticket now.</summary>
     Handler,
     Submitter,
-    /// <summary>Community staff, the department's staff or the handler: whoever works on the ticket.</summary>
+    /// <summary>Community staff, the department's staff, a summoned department's staff or the handler: whoever works on the ticket.</summary>
     NoteTaker,
     System,
 }
@@ -23,6 +23,8 @@ public enum TicketRecipient
     DepartmentStaff,
     /// <summary>The party members of the ticket's community.</summary>
     PartyMembers,
+    /// <summary>The staff of every department a whistle summons.</summary>
+    SummonedDepartments,
     /// <summary>Whoever owes the resident an answer: the handler while in progress, else who dispatched it, else the community's staff.</summary>
     Urged,
 }
@@ -48,7 +50,9 @@ public sealed record TicketActionInput(
     IReadOnlyList<long>? PhotoIds = null,
     int? Satisfaction = null,
     string? Comment = null,
-    long? CategoryId = null)
+    long? CategoryId = null,
+    IReadOnlyList<long>? SummonedDepartmentIds = null,
+    DateTimeOffset? ReportBy = null)
 {
     public static readonly TicketActionInput None = new();
 }
@@ -215,6 +219,17 @@ public static class TicketActionTable
             From(TicketParty.CommunityStaff, null, UnresolvedStates),
             ", category_id = @categoryId",
             i => i.Reason, []),
+        new(TicketAction.Whistle, "whistled", "Summon several departments to a ticket (吹哨)",
+            "Community staff of the ticket's community (a street leader of its street office, or an admin) summon departments "
+            + "to a submitted ticket, one of them leading, with the reason and the time by which each should report in. The "
+            + "lead department becomes the ticket's department (it accepts, progresses and resolves as after a dispatch; due "
+            + "now + the category's dueHours); each summoned department gets a summons to report in to or decline. The "
+            + "ticket becomes dispatched; the resident and every summoned department's staff are told.",
+            From(TicketParty.CommunityStaff, TicketState.Dispatched, TicketState.Submitted),
+            ", department_id = @departmentId, " + DueAtOrCategoryDefault + ", dispatched_by = @me, overdue_notified_at = NULL",
+            i => i.Reason,
+            [Tell(TicketRecipient.Submitter, "ticket_dispatched", "您的诉求已派单"),
+             Tell(TicketRecipient.SummonedDepartments, "ticket_summoned", "社区吹哨，请部门报到", true)]),
     ];
 
     private static readonly Dictionary<TicketAction, TicketActionSpec> ByAction = All.ToDictionary(s => s.Action);
@@ -229,7 +244,7 @@ public static class TicketActionTable
         TicketParty.PartyMember => caller.IsPartyMember,
         TicketParty.Handler => caller.IsCurrentHandler,
         TicketParty.Submitter => caller.IsSubmitter,
-        TicketParty.NoteTaker => caller.IsCommunityStaff || caller.IsDepartmentStaff || caller.IsCurrentHandler,
+        TicketParty.NoteTaker => caller.IsCommunityStaff || caller.IsDepartmentStaff || caller.IsCurrentHandler || caller.IsSummonedStaff,
         TicketParty.System => caller.IsSystem,
         _ => false,
     };

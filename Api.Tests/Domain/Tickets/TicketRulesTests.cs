@@ -48,6 +48,12 @@ public class TicketRulesTests
         dispatched     recategorize staff    =
         open_for_claim recategorize staff    =
         in_progress    recategorize staff    =
+        submitted      whistle    staff      dispatched
+        submitted      note       summoned   =
+        dispatched     note       summoned   =
+        open_for_claim note       summoned   =
+        in_progress    note       summoned   =
+        resolved       note       summoned   =
         """;
 
     private static readonly Dictionary<string, TicketCaller> Callers = new()
@@ -57,6 +63,7 @@ public class TicketRulesTests
         ["department"] = new(IsDepartmentStaff: true),
         ["party"] = new(IsPartyMember: true),
         ["handler"] = new(IsCurrentHandler: true),
+        ["summoned"] = new(IsSummonedStaff: true),
         ["system"] = TicketCaller.System,
         ["stranger"] = new(),
     };
