@@ -40,6 +40,8 @@ public sealed class TicketRow
     /// <summary>When the ticket was first published to the community's party members; null if it never was.</summary>
     public DateTime? PublishedAt { get; init; }
     public DateTime? DueAt { get; init; }
+    /// <summary>How many escalation steps the ticket has climbed (0: none).</summary>
+    public int EscalationLevel { get; init; }
     public int ReopenCount { get; init; }
     public DateTime? LastUrgedAt { get; init; }
     public int? Satisfaction { get; init; }

@@ -59,6 +59,7 @@ public static class TicketView
             Photos(t.PhotoIds),
             timeline,
             TicketRules.AllowedActions(t.Facts, relation, now).Where(a => a != TicketAction.AutoClose).ToList(),
-            t.Summonses);
+            t.Summonses,
+            t.EscalationLevel);
     }
 }

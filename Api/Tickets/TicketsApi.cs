@@ -133,7 +133,7 @@ public static class TicketsApi
     public static async Task<Results<Ok<TicketPageDto>, CsvResult, ValidationProblem>> ListTickets(
         Caller current, HttpRequest http, RequestConnection db, TicketListQuery list, TimeProvider clock, CancellationToken ct,
         string? status = null, long? categoryId = null, long? communityId = null, long? gridId = null, long? departmentId = null,
-        bool? mine = null, bool? overdue = null, string? text = null, string? cursor = null, int? limit = null)
+        bool? mine = null, bool? overdue = null, string? text = null, string? cursor = null, int? limit = null, bool? escalated = null)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         // status=submitted or a comma-separated list (status=submitted,dispatched,open_for_claim,in_progress).
@@ -162,7 +162,7 @@ public static class TicketsApi
             return TypedResults.ValidationProblem(errors);
 
         var caller = new CallerScope(current);
-        var filter = new TicketListFilter(states, categoryId, communityId, gridId, departmentId, mine == true, overdue, text);
+        var filter = new TicketListFilter(states, categoryId, communityId, gridId, departmentId, mine == true, overdue, text, Escalated: escalated);
         var now = clock.GetUtcNow();
         // The download is the whole list, not one page: cursor and limit page the JSON only.
         if (CsvResult.Accepts(http))
