@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Dapper;
 using Linli.Api.Tests.Support;
 using Linli.Api.Tickets;
 using Linli.Domain.Identity;
@@ -101,12 +100,7 @@ public class CategoryDefaultsTests
         var w = await TicketWorld.CreateAsync();
         var ticket = await w.ReportAsync();
         var rightCategory = await w.CategoryIdAsync("环境卫生");
-        var street = await w.Data.StreetOfficeAsync();
-        await using (var c = await w.Service<System.Data.Common.DbDataSource>().OpenConnectionAsync())
-            await c.ExecuteAsync("UPDATE communities SET street_office_id = @street WHERE id = @id", new { street, id = w.CommunityId });
-        var leader = await w.Data.UserAsync("街道领导");
-        await w.Data.GrantAsync(leader, Roles.StreetLeader, streetOfficeId: street);
-        var leaderClient = w.Factory.ClientFor(leader, Roles.StreetLeader);
+        var leaderClient = await w.StreetLeaderAsync();
 
         using var byResident = await TicketWorld.ActAsync(w.Resident.Client, ticket.Id, "recategorize", new { categoryId = rightCategory, reason = "错了" });
         using var unknown = await TicketWorld.ActAsync(w.Staff.Client, ticket.Id, "recategorize", new { categoryId = 999_999_999, reason = "错了" });

@@ -1,7 +1,5 @@
 using System.Net.Http.Json;
-using Dapper;
 using Linli.Api.Tickets;
-using Linli.Domain.Identity;
 
 namespace Linli.Api.Tests.Tickets;
 
@@ -21,12 +19,7 @@ public class EscalationTests
     public async Task AnOverdueTicketClimbsTwoLevelsTellingTheStreetLeadersAndOneResolvedInTimeDoesNot()
     {
         var w = await TicketWorld.CreateAsync();
-        var street = await w.Data.StreetOfficeAsync();
-        await using (var c = await w.Service<System.Data.Common.DbDataSource>().OpenConnectionAsync())
-            await c.ExecuteAsync("UPDATE communities SET street_office_id = @street WHERE id = @id", new { street, id = w.CommunityId });
-        var leaderId = await w.Data.UserAsync("街道领导");
-        await w.Data.GrantAsync(leaderId, Roles.StreetLeader, streetOfficeId: street);
-        var leader = w.Factory.ClientFor(leaderId, Roles.StreetLeader);
+        var leader = await w.StreetLeaderAsync();
         var due = w.Factory.Clock.GetUtcNow().AddHours(2);
         var (late, onTime, whistled) = (await w.ReportAsync(), await w.ReportAsync(), await w.ReportAsync());
         await TicketWorld.ActOkAsync(w.Staff.Client, late.Id, "dispatch", new { departmentId = w.DepartmentId, dueAt = due });
