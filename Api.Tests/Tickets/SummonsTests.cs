@@ -100,4 +100,34 @@ public class SummonsTests
             Assert.That(after.Summonses, Is.Empty);
         });
     }
+
+    [Test]
+    public async Task TwoSimultaneousAnswersToOneSummonsAreOneAnswerAndOneConflict()
+    {
+        var w = await TicketWorld.CreateAsync();
+        var other = await w.Data.DepartmentAsync();
+        var (_, colleague) = await w.Data.SignedInAsync(Roles.DepartmentStaff, departmentId: other);
+        var (_, otherColleague) = await w.Data.SignedInAsync(Roles.DepartmentStaff, departmentId: other);
+        var ticket = await w.ReportAsync();
+        var whistled = await TicketWorld.ActOkAsync(w.Staff.Client, ticket.Id, "whistle", new
+        {
+            departmentIds = new[] { other }, leadDepartmentId = w.DepartmentId, reason = "联合处置",
+            reportBy = w.Factory.Clock.GetUtcNow().AddHours(4),
+        });
+        var summonsId = whistled.Summonses.Single(s => s.DepartmentId == other).Id;
+
+        var answers = await Task.WhenAll(
+            colleague.PostAsJsonAsync($"/api/v1/tickets/{ticket.Id}/summons/{summonsId}/report", new { note = "到" }),
+            otherColleague.PostAsJsonAsync($"/api/v1/tickets/{ticket.Id}/summons/{summonsId}/decline", new { reason = "不到" }));
+        var after = await TicketWorld.GetAsync(w.Staff.Client, ticket.Id);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(answers.Select(a => a.StatusCode),
+                Is.EquivalentTo(new[] { HttpStatusCode.OK, HttpStatusCode.Conflict }));
+            Assert.That(after.Timeline.Count(e => e.Action is "summons_report" or "summons_decline"), Is.EqualTo(1));
+        });
+        foreach (var answer in answers)
+            answer.Dispose();
+    }
 }
