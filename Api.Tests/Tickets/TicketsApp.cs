@@ -136,4 +136,15 @@ public sealed class TicketWorld
         (await client.GetFromJsonAsync<TicketDto>($"/api/v1/tickets/{ticketId}", TicketsApp.Json))!;
 
     public T Service<T>() where T : notnull => Factory.Services.GetRequiredService<T>();
+
+    /// <summary>Moves the community into a new street office and signs in a street leader of it.</summary>
+    public async Task<HttpClient> StreetLeaderAsync()
+    {
+        var street = await Data.StreetOfficeAsync();
+        await using (var c = await Service<System.Data.Common.DbDataSource>().OpenConnectionAsync())
+            await Dapper.SqlMapper.ExecuteAsync(c, "UPDATE communities SET street_office_id = @street WHERE id = @id", new { street, id = CommunityId });
+        var leaderId = await Data.UserAsync("街道领导");
+        await Data.GrantAsync(leaderId, Roles.StreetLeader, streetOfficeId: street);
+        return Factory.ClientFor(leaderId, Roles.StreetLeader);
+    }
 }

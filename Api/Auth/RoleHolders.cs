@@ -11,7 +11,7 @@ namespace Linli.Api.Auth;
 /// </summary>
 public static class RoleHolders
 {
-    /// <summary>The users holding <paramref name="role"/> for this community, grid or department (by the role's kind of scope).</summary>
+    /// <summary>The users holding <paramref name="role"/> for this community, grid, department or street office (by the role's kind of scope).</summary>
     public static async Task<IReadOnlyList<long>> OfAsync(DbConnection connection, DbTransaction? transaction, string role, long scopeId, CancellationToken ct)
     {
         // Fixed text only: the column follows from the role.
@@ -19,6 +19,7 @@ public static class RoleHolders
         {
             Roles.DepartmentStaff => "department_id",
             Roles.GridWorker => "grid_id",
+            Roles.StreetLeader => "street_office_id",
             _ => "community_id",
         };
         var rows = await connection.QueryAsync<long>(new CommandDefinition($"""

@@ -31,7 +31,8 @@ public sealed class CallerScope(Caller caller)
             IsCommunityStaff: IsAdmin || StaffCommunities.Contains(t.CommunityId),
             IsDepartmentStaff: t.DepartmentId is { } d && Departments.Contains(d),
             IsPartyMember: PartyCommunities.Contains(t.CommunityId),
-            IsCurrentHandler: handling);
+            IsCurrentHandler: handling,
+            IsSummonedStaff: t.SummonedDepartments.Overlaps(Departments));
     }
 
     /// <summary>Whether the caller may see the ticket at all (the same rule as <see cref="VisibilitySql"/>).</summary>
@@ -43,13 +44,14 @@ public sealed class CallerScope(Caller caller)
         || (t.DepartmentId is { } d && Departments.Contains(d))
         || (t.HandlerDepartmentId is { } hd && Departments.Contains(hd))
         || (t.Status == TicketState.OpenForClaim.ToCode() && PartyCommunities.Contains(t.CommunityId))
-        || (t.GridId is { } g && Grids.Contains(g));
+        || (t.GridId is { } g && Grids.Contains(g))
+        || t.SummonedDepartments.Overlaps(Departments);
 
     /// <summary>Sees internal notes: staff of the community, the grid or the department, and the handler.</summary>
     public bool SeesInternal(TicketRow t)
     {
         var relation = RelationTo(t);
-        return relation.IsCommunityStaff || relation.IsDepartmentStaff || relation.IsCurrentHandler
+        return relation.IsCommunityStaff || relation.IsDepartmentStaff || relation.IsCurrentHandler || relation.IsSummonedStaff
             || t.HandlerUserId == UserId
             || (t.HandlerDepartmentId is { } hd && Departments.Contains(hd))
             || (t.GridId is { } g && Grids.Contains(g));
@@ -70,6 +72,8 @@ public sealed class CallerScope(Caller caller)
         {
             parts.Add("t.department_id IN @departments");
             parts.Add("t.handler_department_id IN @departments");
+            // ux_ticket_summonses_ticket_department
+            parts.Add("EXISTS (SELECT 1 FROM ticket_summonses s WHERE s.ticket_id = t.id AND s.department_id IN @departments AND s.status <> 'declined')");
         }
         if (PartyCommunities.Count > 0)
             parts.Add("(t.status = 'open_for_claim' AND t.community_id IN @partyCommunities)");

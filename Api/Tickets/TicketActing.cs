@@ -48,13 +48,15 @@ public sealed class TicketActing(TicketNotifying notifying, TimeProvider clock)
         }
         if (input.DueAt is { } due && due <= now)
             return TicketOutcome.Invalid.Of("dueAt", "The due time must be in the future.");
+        if (input.ReportBy is { } reportBy && reportBy <= now)
+            return TicketOutcome.Invalid.Of("reportBy", "The time to report in by must be in the future.");
 
         var me = caller?.UserId;
         var to = decision.To!.Value;
         await using var transaction = await connection.BeginTransactionAsync(ct);
         var changed = await connection.ExecuteAsync(new CommandDefinition($"""
             UPDATE tickets SET status = @to, version = version + 1, updated_at = @now{spec.Columns}
-            WHERE id = @id AND version = @version{(input.DepartmentId is null ? "" : DepartmentIsActive)}
+            WHERE id = @id AND version = @version{(input.DepartmentId is null ? "" : DepartmentIsActive)}{(input.CategoryId is null ? "" : CategoryIsActive)}
             """, new
         {
             id = ticket.Id,
@@ -63,6 +65,7 @@ public sealed class TicketActing(TicketNotifying notifying, TimeProvider clock)
             now = now.UtcDateTime,
             me,
             departmentId = input.DepartmentId,
+            categoryId = input.CategoryId,
             dueAt = input.DueAt?.UtcDateTime,
             satisfaction = input.Satisfaction,
             comment = input.Comment,
@@ -72,6 +75,8 @@ public sealed class TicketActing(TicketNotifying notifying, TimeProvider clock)
             await transaction.RollbackAsync(ct);
             if (input.DepartmentId is { } departmentId && !await DepartmentExistsAsync(connection, departmentId, ct))
                 return TicketOutcome.Invalid.Of("departmentId", "Unknown department.");
+            if (input.CategoryId is { } categoryId && !await CategoryExistsAsync(connection, categoryId, ct))
+                return TicketOutcome.Invalid.Of("categoryId", "No active category has this id.");
             var current = await TicketQueries.FindAsync(connection, ticketId, ct);
             var facts = current?.Facts ?? ticket.Facts;
             var currentRelation = current is null ? relation : caller?.RelationTo(current) ?? TicketCaller.System;
@@ -82,6 +87,12 @@ public sealed class TicketActing(TicketNotifying notifying, TimeProvider clock)
         var note = spec.Note(input);
         await TicketTimeline.AppendEventAsync(connection, transaction, ticket.Id, me, ActorRole(decision.As!.Value, relation, caller, ticket),
             action.ToCode(), ticket.State, to, note, spec.NoteIsInternal, now, ct);
+        if (input.SummonedDepartmentIds is { } summoned
+            && !await TicketSummonses.SummonAsync(connection, transaction, ticket.Id, summoned, input.DepartmentId!.Value, input.ReportBy, me ?? 0, now, ct))
+        {
+            await transaction.RollbackAsync(ct);
+            return TicketOutcome.Invalid.Of("departmentIds", "Each summoned department must be an active department.");
+        }
         var photoIds = input.PhotoIds?.Distinct().ToList() ?? [];
         if (!await TicketTimeline.AttachPhotosAsync(connection, transaction, photoIds, me ?? 0, ticket.Id, toLastEvent: true, now, ct))
         {
@@ -99,6 +110,13 @@ public sealed class TicketActing(TicketNotifying notifying, TimeProvider clock)
     private static async Task<bool> DepartmentExistsAsync(DbConnection connection, long departmentId, CancellationToken ct) =>
         await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
             "SELECT id FROM departments WHERE id = @departmentId AND is_active = 1", new { departmentId }, cancellationToken: ct)) is not null;
+
+    // Likewise a recategorization lands only on an active category.
+    private const string CategoryIsActive = " AND EXISTS (SELECT 1 FROM ticket_categories c WHERE c.id = @categoryId AND c.is_active = 1)";
+
+    private static async Task<bool> CategoryExistsAsync(DbConnection connection, long categoryId, CancellationToken ct) =>
+        await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
+            "SELECT id FROM ticket_categories WHERE id = @categoryId AND is_active = 1", new { categoryId }, cancellationToken: ct)) is not null;
 
     /// <summary>The role the caller acts in, for the timeline: the party of the step taken.</summary>
     private static string ActorRole(TicketParty party, TicketCaller relation, CallerScope? caller, TicketRow ticket)

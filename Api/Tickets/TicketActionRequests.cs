@@ -133,3 +133,27 @@ public sealed record UrgeRequest([StringLength(1000)] string? Note = null) : ITi
     public static TicketAction Action => TicketAction.Urge;
     public TicketActionInput ToInput() => new(Note: Note?.Trim());
 }
+
+/// <summary>Body of <c>recategorize</c>: the right (active) category and why the old one was wrong.</summary>
+public sealed record RecategorizeRequest(
+    [Required, Range(1, long.MaxValue)] long CategoryId,
+    [Required, StringLength(1000)] string Reason) : ITicketActionRequest
+{
+    public static TicketAction Action => TicketAction.Recategorize;
+    public TicketActionInput ToInput() => new(CategoryId: CategoryId, Reason: Reason.Trim());
+}
+
+/// <summary>
+/// Body of <c>whistle</c> (吹哨): the departments summoned (at most 10; the lead is summoned whether listed or not), the
+/// lead department, why, and when each should report in by (in the future).
+/// </summary>
+public sealed record WhistleRequest(
+    [Required, MinLength(1), MaxLength(10)] IReadOnlyList<long> DepartmentIds,
+    [Required, Range(1, long.MaxValue)] long LeadDepartmentId,
+    [Required, StringLength(1000)] string Reason,
+    [Required] DateTimeOffset? ReportBy) : ITicketActionRequest
+{
+    public static TicketAction Action => TicketAction.Whistle;
+    public TicketActionInput ToInput() => new(DepartmentId: LeadDepartmentId, Reason: Reason.Trim(),
+        SummonedDepartmentIds: DepartmentIds.Append(LeadDepartmentId).Distinct().ToList(), ReportBy: ReportBy);
+}

@@ -86,6 +86,8 @@ public sealed record TicketDto(
     bool? NeedsReview,
     long? DepartmentId,
     string? DepartmentName,
+    // The category's default department, which the dispatch form suggests; only for those who work on the ticket.
+    long? SuggestedDepartmentId,
     HandlerDto? Handler,
     DateTimeOffset? DueAt,
     bool IsOverdue,
@@ -96,14 +98,28 @@ public sealed record TicketDto(
     DateTimeOffset UpdatedAt,
     IReadOnlyList<PhotoDto> Photos,
     IReadOnlyList<TicketEventDto> Timeline,
-    IReadOnlyList<TicketAction> AllowedActions);
+    IReadOnlyList<TicketAction> AllowedActions,
+    // The departments summoned to the ticket (吹哨), oldest first; empty when nobody whistled.
+    IReadOnlyList<SummonsDto> Summonses,
+    // How many escalation steps the overdue ticket has climbed (0: none).
+    int EscalationLevel);
 
-public sealed record CategoryDto(long Id, string Name, int SortOrder, bool IsActive);
+/// <summary>A ticket category: <c>dueHours</c> is the default window of a dispatch or publish without a due time, <c>defaultDepartmentId</c> the department the dispatch form suggests.</summary>
+public sealed record CategoryDto(long Id, string Name, int SortOrder, bool IsActive, int DueHours, long? DefaultDepartmentId);
 
-public sealed record CreateCategoryRequest([Required, StringLength(50)] string Name, int? SortOrder, bool? IsActive);
+/// <summary>A new category; on create a field left out takes its default (sort order 1000, active, 72 hours, no default department).</summary>
+public sealed record CreateCategoryRequest(
+    [Required, StringLength(50)] string Name,
+    int? SortOrder,
+    bool? IsActive,
+    [Range(1, 8760)] int? DueHours = null,
+    [Range(1, long.MaxValue)] long? DefaultDepartmentId = null);
 
-/// <summary>Changes only what it names: an absent field keeps its value.</summary>
+/// <summary>Changes only what it names: an absent field keeps its value; <c>clearDefaultDepartment</c> removes the default department.</summary>
 public sealed record UpdateCategoryRequest(
     [StringLength(50), RegularExpression(@".*\S.*", ErrorMessage = "The name needs a character that is not a space.")] string? Name,
     int? SortOrder,
-    bool? IsActive);
+    bool? IsActive,
+    [Range(1, 8760)] int? DueHours = null,
+    [Range(1, long.MaxValue)] long? DefaultDepartmentId = null,
+    bool? ClearDefaultDepartment = null);

@@ -10,7 +10,8 @@ namespace Linli.Api.Tickets;
 /// <summary>What <c>GET /api/v1/tickets</c> filters on, validated. The created range is UTC, end exclusive.</summary>
 public sealed record TicketListFilter(
     IReadOnlyList<string> States, long? CategoryId = null, long? CommunityId = null, long? GridId = null, long? DepartmentId = null,
-    bool Mine = false, bool? Overdue = null, string? Text = null, DateTime? CreatedFromUtc = null, DateTime? CreatedBeforeUtc = null);
+    bool Mine = false, bool? Overdue = null, string? Text = null, DateTime? CreatedFromUtc = null, DateTime? CreatedBeforeUtc = null,
+    bool? Escalated = null);
 
 /// <summary>
 /// The ticket list, as one JSON page or as every matching ticket in a CSV download: one WHERE clause for both,
@@ -70,6 +71,8 @@ public sealed class TicketListQuery(DbDataSource db, TimeProvider clock)
         if (f.DepartmentId is not null) sql.Append(" AND (t.department_id = @departmentId OR t.handler_department_id = @departmentId)");
         if (f.Mine) sql.Append(" AND (t.submitter_id = @me OR t.handler_user_id = @me)");
         if (f.Overdue == true) sql.Append(" AND t.status IN ('dispatched', 'in_progress') AND t.due_at < @now");
+        if (f.Escalated == true) sql.Append(" AND t.escalation_level > 0");
+        if (f.Escalated == false) sql.Append(" AND t.escalation_level = 0");
         if (f.Overdue == false) sql.Append(" AND NOT (t.status IN ('dispatched', 'in_progress') AND t.due_at IS NOT NULL AND t.due_at < @now)");
         if (!string.IsNullOrWhiteSpace(f.Text)) sql.Append(" AND (t.number = @text OR t.description LIKE @like)");
         if (f.CreatedFromUtc is not null) sql.Append(" AND t.created_at >= @createdFrom");

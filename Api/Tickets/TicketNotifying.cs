@@ -31,11 +31,21 @@ public sealed class TicketNotifying(NotificationWriter notifications)
             TicketRecipient.Handler => Handler(),
             TicketRecipient.DepartmentStaff when (input.DepartmentId ?? ticket.DepartmentId) is { } department =>
                 await RoleHolders.OfAsync(connection, transaction, Roles.DepartmentStaff, department, ct),
+            TicketRecipient.SummonedDepartments => await SummonedStaffAsync(connection, transaction, input.SummonedDepartmentIds ?? [], ct),
             TicketRecipient.PartyMembers => await RoleHolders.OfAsync(connection, transaction, Roles.PartyMember, ticket.CommunityId, ct),
             TicketRecipient.Urged when ticket.State == TicketState.InProgress => Handler(),
             TicketRecipient.Urged when ticket.DispatchedBy is { } by => [by],
             TicketRecipient.Urged => await RoleHolders.OfAsync(connection, transaction, Roles.CommunityStaff, ticket.CommunityId, ct),
             _ => [],
         };
+    }
+
+    private static async Task<IReadOnlyList<long>> SummonedStaffAsync(DbConnection connection, DbTransaction transaction,
+        IReadOnlyList<long> departments, CancellationToken ct)
+    {
+        var staff = new List<long>();
+        foreach (var department in departments)
+            staff.AddRange(await RoleHolders.OfAsync(connection, transaction, Roles.DepartmentStaff, department, ct));
+        return staff.Distinct().ToList();
     }
 }

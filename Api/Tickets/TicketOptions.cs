@@ -14,6 +14,15 @@ public sealed class TicketOptions
     /// <summary>Run the background workers (outbox, clock, upload cleanup). Tests switch them off and call each RunOnceAsync themselves.</summary>
     public bool RunWorkers { get; set; } = true;
 
+    /// <summary>
+    /// The escalation steps: the hours past its due time at which an unfinished ticket climbs to the next level (each
+    /// level tells the street leaders of the ticket's street office). Unset: 24 h (community → street office), then 72 h
+    /// (the street leaders again). A config list replaces the default rather than extending it.
+    /// </summary>
+    public int[]? Escalation { get; set; }
+
+    public IReadOnlyList<int> EscalationSteps => Escalation is { Length: > 0 } steps ? steps : [24, 72];
+
     /// <summary>How long WeChat's content check may take before the ticket is accepted and flagged for review instead.</summary>
     public int ContentCheckTimeoutSeconds { get; set; } = 3;
 }

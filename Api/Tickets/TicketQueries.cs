@@ -10,15 +10,19 @@ public static class TicketQueries
     // confirmed in the ticket's own community whose member agreed to show it (ix_party_members_user); ux_party_members_open
     // allows one confirmed report-in per user and community, so the join adds no rows.
     private const string SelectTicket = """
-        SELECT t.id, t.number, t.category_id, c.name AS category_name, t.community_id, cm.name AS community_name,
+        SELECT t.id, t.number, t.category_id, c.name AS category_name, c.default_department_id AS suggested_department_id, t.community_id, cm.name AS community_name,
                t.grid_id, t.house_id, t.house_code, t.address, t.latitude, t.longitude, t.description, t.channel,
                t.submitter_id, su.nickname AS submitter_name, t.contact_phone_cipher, t.on_behalf_name, t.on_behalf_phone_cipher,
                t.needs_review, t.status, t.department_id, d.name AS department_name,
                t.handler_user_id, hu.nickname AS handler_name,
                pm.name AS handler_badge_name, pm.organisation AS handler_badge_organisation,
-               t.handler_department_id, t.dispatched_by, t.published_at, t.due_at, t.reopen_count, t.last_urged_at, t.satisfaction,
+               t.handler_department_id, t.dispatched_by, t.published_at, t.due_at, t.escalation_level, t.reopen_count, t.last_urged_at, t.satisfaction,
                t.evaluation_comment, t.resolved_at, t.closed_at, t.version, t.created_at, t.updated_at,
-               (SELECT GROUP_CONCAT(p.id ORDER BY p.id) FROM uploads p WHERE p.ticket_id = t.id AND p.event_id IS NULL) AS photo_ids
+               (SELECT GROUP_CONCAT(p.id ORDER BY p.id) FROM uploads p WHERE p.ticket_id = t.id AND p.event_id IS NULL) AS photo_ids,
+               (SELECT JSON_ARRAYAGG(JSON_OBJECT('id', s.id, 'departmentId', s.department_id, 'departmentName', sd.name,
+                                                 'isLead', s.is_lead, 'status', s.status, 'reportBy', s.report_by,
+                                                 'answeredAt', s.answered_at, 'note', s.note) ORDER BY s.id)
+                FROM ticket_summonses s JOIN departments sd ON sd.id = s.department_id WHERE s.ticket_id = t.id) AS summonses_json
         FROM tickets t
         JOIN ticket_categories c ON c.id = t.category_id
         JOIN communities cm ON cm.id = t.community_id

@@ -9,6 +9,8 @@ public sealed class TicketRow
     public string Number { get; init; } = "";
     public long CategoryId { get; init; }
     public string CategoryName { get; init; } = "";
+    /// <summary>The category's default department, suggested by the dispatch form.</summary>
+    public long? SuggestedDepartmentId { get; init; }
     public long CommunityId { get; init; }
     public string CommunityName { get; init; } = "";
     public long? GridId { get; init; }
@@ -38,6 +40,8 @@ public sealed class TicketRow
     /// <summary>When the ticket was first published to the community's party members; null if it never was.</summary>
     public DateTime? PublishedAt { get; init; }
     public DateTime? DueAt { get; init; }
+    /// <summary>How many escalation steps the ticket has climbed (0: none).</summary>
+    public int EscalationLevel { get; init; }
     public int ReopenCount { get; init; }
     public DateTime? LastUrgedAt { get; init; }
     public int? Satisfaction { get; init; }
@@ -49,6 +53,18 @@ public sealed class TicketRow
     public DateTime UpdatedAt { get; init; }
     /// <summary>The ids of the report's own photos, comma-separated (GROUP_CONCAT); null when none.</summary>
     public string? PhotoIds { get; init; }
+
+    /// <summary>The ticket's summonses (吹哨) as a JSON array (JSON_ARRAYAGG); null when none.</summary>
+    public string? SummonsesJson { get; init; }
+
+    private IReadOnlyList<SummonsDto>? summonses;
+
+    /// <summary>The ticket's summonses, oldest first.</summary>
+    public IReadOnlyList<SummonsDto> Summonses => summonses ??= TicketSummonses.Parse(SummonsesJson);
+
+    /// <summary>The departments summoned to the ticket that have not declined.</summary>
+    public IReadOnlySet<long> SummonedDepartments =>
+        Summonses.Where(s => s.Status != TicketSummonses.Declined).Select(s => s.DepartmentId).ToHashSet();
 
     public TicketState State => TicketStates.Parse(Status);
 

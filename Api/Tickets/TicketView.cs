@@ -51,13 +51,15 @@ public static class TicketView
             seesContact ? t.OnBehalfName : null,
             seesContact && t.OnBehalfPhoneCipher is { } bp ? Masking.Phone(protector.Decrypt(bp)) : null,
             insider ? t.NeedsReview : null,
-            t.DepartmentId, t.DepartmentName, handler,
+            t.DepartmentId, t.DepartmentName, insider ? t.SuggestedDepartmentId : null, handler,
             t.DueAt is { } due ? TicketRow.Utc(due) : null,
             t.IsOverdue(now),
             t.ReopenCount, t.Satisfaction, t.EvaluationComment,
             TicketRow.Utc(t.CreatedAt), TicketRow.Utc(t.UpdatedAt),
             Photos(t.PhotoIds),
             timeline,
-            TicketRules.AllowedActions(t.Facts, relation, now).Where(a => a != TicketAction.AutoClose).ToList());
+            TicketRules.AllowedActions(t.Facts, relation, now).Where(a => a != TicketAction.AutoClose).ToList(),
+            t.Summonses,
+            t.EscalationLevel);
     }
 }

@@ -55,6 +55,9 @@ public static class TicketsApi
         group.MapPost(ActionRoute<CancelRequest>(), ActWithOptionalBody<CancelRequest>).DescribeAction<CancelRequest>();
         group.MapPost(ActionRoute<NoteRequest>(), Act<NoteRequest>).DescribeAction<NoteRequest>();
         group.MapPost(ActionRoute<UrgeRequest>(), ActWithOptionalBody<UrgeRequest>).DescribeAction<UrgeRequest>();
+        group.MapPost(ActionRoute<RecategorizeRequest>(), Act<RecategorizeRequest>).DescribeAction<RecategorizeRequest>();
+        group.MapPost(ActionRoute<WhistleRequest>(), Act<WhistleRequest>).DescribeAction<WhistleRequest>();
+        group.MapSummonses();
         return group;
     }
 
@@ -144,7 +147,7 @@ public static class TicketsApi
         [OneOf(typeof(TicketsApi), nameof(StateCodes), Separator = ",")] string? status = null,
         long? categoryId = null, long? communityId = null, long? gridId = null, long? departmentId = null,
         bool? mine = null, bool? overdue = null, [StringLength(100)] string? text = null,
-        [RegularExpression(Cursors.Pattern, ErrorMessage = Cursors.Message)] string? cursor = null, [Range(1, MaxPageSize)] int limit = 20)
+        [RegularExpression(Cursors.Pattern, ErrorMessage = Cursors.Message)] string? cursor = null, [Range(1, MaxPageSize)] int limit = 20, bool? escalated = null)
     {
         // status=submitted or a comma-separated list (status=submitted,dispatched,open_for_claim,in_progress).
         var states = status?.Split(',').Distinct().ToList() ?? [];
@@ -153,7 +156,7 @@ public static class TicketsApi
         var size = limit;
 
         var caller = new CallerScope(current);
-        var filter = new TicketListFilter(states, categoryId, communityId, gridId, departmentId, mine == true, overdue, text);
+        var filter = new TicketListFilter(states, categoryId, communityId, gridId, departmentId, mine == true, overdue, text, Escalated: escalated);
         var now = clock.GetUtcNow();
         // The download is the whole list, not one page: cursor and limit page the JSON only.
         if (CsvResult.Accepts(http))

@@ -22,6 +22,10 @@ public enum TicketAction
     Note,
     /// <summary>催单.</summary>
     Urge,
+    /// <summary>Community staff (or a street leader) fix a wrong category.</summary>
+    Recategorize,
+    /// <summary>吹哨: community staff (or a street leader) summon several departments, one of them leading.</summary>
+    Whistle,
 }
 
 public static class TicketActions
@@ -45,6 +49,8 @@ public static class TicketActions
         [TicketAction.Cancel] = "cancel",
         [TicketAction.Note] = "note",
         [TicketAction.Urge] = "urge",
+        [TicketAction.Recategorize] = "recategorize",
+        [TicketAction.Whistle] = "whistle",
     };
 
     private static readonly Dictionary<string, TicketAction> ByCode = Codes.ToDictionary(p => p.Value, p => p.Key, StringComparer.Ordinal);

@@ -9,7 +9,7 @@ public enum TicketParty
     /// <summary>The person (or department) handling the ticket now.</summary>
     Handler,
     Submitter,
-    /// <summary>Community staff, the department's staff or the handler: whoever works on the ticket.</summary>
+    /// <summary>Community staff, the department's staff, a summoned department's staff or the handler: whoever works on the ticket.</summary>
     NoteTaker,
     System,
 }
@@ -23,6 +23,8 @@ public enum TicketRecipient
     DepartmentStaff,
     /// <summary>The party members of the ticket's community.</summary>
     PartyMembers,
+    /// <summary>The staff of every department a whistle summons.</summary>
+    SummonedDepartments,
     /// <summary>Whoever owes the resident an answer: the handler while in progress, else who dispatched it, else the community's staff.</summary>
     Urged,
 }
@@ -36,7 +38,7 @@ public sealed record TicketNotification(TicketRecipient To, string Kind, Func<Ti
 /// <summary>
 /// The values an action may carry, whatever the action. Each API request record holds only its own action's
 /// fields and maps them here; the columns of <see cref="TicketActionSpec.Columns"/> read them as
-/// <c>@departmentId</c>, <c>@dueAt</c>, <c>@satisfaction</c> and <c>@comment</c>.
+/// <c>@departmentId</c>, <c>@dueAt</c>, <c>@categoryId</c>, <c>@satisfaction</c> and <c>@comment</c>.
 /// </summary>
 public sealed record TicketActionInput(
     long? DepartmentId = null,
@@ -47,7 +49,10 @@ public sealed record TicketActionInput(
     string? Text = null,
     IReadOnlyList<long>? PhotoIds = null,
     int? Satisfaction = null,
-    string? Comment = null)
+    string? Comment = null,
+    long? CategoryId = null,
+    IReadOnlyList<long>? SummonedDepartmentIds = null,
+    DateTimeOffset? ReportBy = null)
 {
     public static readonly TicketActionInput None = new();
 }
@@ -77,6 +82,13 @@ public static class TicketActionTable
     private static readonly TicketState[] OpenStates =
         [TicketState.Submitted, TicketState.Dispatched, TicketState.OpenForClaim, TicketState.InProgress, TicketState.Resolved];
 
+    private static readonly TicketState[] UnresolvedStates =
+        [TicketState.Submitted, TicketState.Dispatched, TicketState.OpenForClaim, TicketState.InProgress];
+
+    // Without a due time of its own, a dispatch or publish takes the window of the ticket's category.
+    private const string DueAtOrCategoryDefault =
+        "due_at = COALESCE(@dueAt, DATE_ADD(@now, INTERVAL (SELECT c.due_hours FROM ticket_categories c WHERE c.id = tickets.category_id) HOUR))";
+
     private static TicketTransition[] From(TicketParty by, TicketState? to, params TicketState[] states) =>
         states.Select(s => new TicketTransition(s, by, to)).ToArray();
 
@@ -89,17 +101,19 @@ public static class TicketActionTable
     [
         new(TicketAction.Dispatch, "dispatched", "Dispatch a ticket to a department (派单)",
             "Community staff of the ticket's community (or an admin) send a submitted ticket to a department, optionally with a "
-            + "due time and a note. The ticket becomes dispatched; the resident and the department's staff are told.",
+            + "due time (else now + the category's dueHours) and a note. The ticket becomes dispatched; the resident and the "
+            + "department's staff are told.",
             From(TicketParty.CommunityStaff, TicketState.Dispatched, TicketState.Submitted),
-            ", department_id = @departmentId, due_at = @dueAt, dispatched_by = @me, overdue_notified_at = NULL",
+            ", department_id = @departmentId, " + DueAtOrCategoryDefault + ", dispatched_by = @me, overdue_notified_at = NULL",
             ItsNote,
             [Tell(TicketRecipient.Submitter, "ticket_dispatched", "您的诉求已派单", true),
              Tell(TicketRecipient.DepartmentStaff, "ticket_assigned", "有新的派单待接单", true)]),
         new(TicketAction.Publish, "published", "Publish a ticket for party members to claim (党员领单)",
             "Community staff of the ticket's community (or an admin) open a submitted ticket to the community's party members, "
-            + "optionally with a due time and a note. The ticket becomes open_for_claim; the community's party members are told.",
+            + "optionally with a due time (else now + the category's dueHours) and a note. The ticket becomes open_for_claim; "
+            + "the community's party members are told.",
             From(TicketParty.CommunityStaff, TicketState.OpenForClaim, TicketState.Submitted),
-            ", department_id = NULL, due_at = @dueAt, dispatched_by = @me, overdue_notified_at = NULL, published_at = COALESCE(published_at, @now)",
+            ", department_id = NULL, " + DueAtOrCategoryDefault + ", dispatched_by = @me, overdue_notified_at = NULL, published_at = COALESCE(published_at, @now)",
             ItsNote,
             [Tell(TicketRecipient.PartyMembers, "ticket_published", "有新的诉求待党员领单", true)]),
         new(TicketAction.Take, "taken", "Handle a ticket in the community office",
@@ -198,6 +212,24 @@ public static class TicketActionTable
             ", last_urged_at = @now",
             ItsNote,
             [Tell(TicketRecipient.Urged, "ticket_urged", "居民催办")]),
+        new(TicketAction.Recategorize, "recategorized", "Change a ticket's category",
+            "Community staff of the ticket's community (a street leader of its street office, or an admin) fix a wrong "
+            + "category of a ticket not yet resolved, giving the reason; the category must be active. The state, the due "
+            + "time and the department do not change; the timeline records the change.",
+            From(TicketParty.CommunityStaff, null, UnresolvedStates),
+            ", category_id = @categoryId",
+            i => i.Reason, []),
+        new(TicketAction.Whistle, "whistled", "Summon several departments to a ticket (吹哨)",
+            "Community staff of the ticket's community (a street leader of its street office, or an admin) summon departments "
+            + "to a submitted ticket, one of them leading, with the reason and the time by which each should report in. The "
+            + "lead department becomes the ticket's department (it accepts, progresses and resolves as after a dispatch; due "
+            + "now + the category's dueHours); each summoned department gets a summons to report in to or decline. The "
+            + "ticket becomes dispatched; the resident and every summoned department's staff are told.",
+            From(TicketParty.CommunityStaff, TicketState.Dispatched, TicketState.Submitted),
+            ", department_id = @departmentId, " + DueAtOrCategoryDefault + ", dispatched_by = @me, overdue_notified_at = NULL",
+            i => i.Reason,
+            [Tell(TicketRecipient.Submitter, "ticket_dispatched", "您的诉求已派单"),
+             Tell(TicketRecipient.SummonedDepartments, "ticket_summoned", "社区吹哨，请部门报到", true)]),
     ];
 
     private static readonly Dictionary<TicketAction, TicketActionSpec> ByAction = All.ToDictionary(s => s.Action);
@@ -212,7 +244,7 @@ public static class TicketActionTable
         TicketParty.PartyMember => caller.IsPartyMember,
         TicketParty.Handler => caller.IsCurrentHandler,
         TicketParty.Submitter => caller.IsSubmitter,
-        TicketParty.NoteTaker => caller.IsCommunityStaff || caller.IsDepartmentStaff || caller.IsCurrentHandler,
+        TicketParty.NoteTaker => caller.IsCommunityStaff || caller.IsDepartmentStaff || caller.IsCurrentHandler || caller.IsSummonedStaff,
         TicketParty.System => caller.IsSystem,
         _ => false,
     };

@@ -16,7 +16,9 @@ public sealed record TicketCaller(
     bool IsDepartmentStaff = false,
     bool IsPartyMember = false,
     bool IsCurrentHandler = false,
-    bool IsSystem = false)
+    bool IsSystem = false,
+    /// <summary>Staff of a department summoned to the ticket (吹哨) that has not declined: they add notes, the lead handles it.</summary>
+    bool IsSummonedStaff = false)
 {
     public static readonly TicketCaller System = new(IsSystem: true);
 }

@@ -44,6 +44,16 @@ public class TicketRulesTests
         dispatched     urge       submitter  =
         open_for_claim urge       submitter  =
         in_progress    urge       submitter  =
+        submitted      recategorize staff    =
+        dispatched     recategorize staff    =
+        open_for_claim recategorize staff    =
+        in_progress    recategorize staff    =
+        submitted      whistle    staff      dispatched
+        submitted      note       summoned   =
+        dispatched     note       summoned   =
+        open_for_claim note       summoned   =
+        in_progress    note       summoned   =
+        resolved       note       summoned   =
         """;
 
     private static readonly Dictionary<string, TicketCaller> Callers = new()
@@ -53,6 +63,7 @@ public class TicketRulesTests
         ["department"] = new(IsDepartmentStaff: true),
         ["party"] = new(IsPartyMember: true),
         ["handler"] = new(IsCurrentHandler: true),
+        ["summoned"] = new(IsSummonedStaff: true),
         ["system"] = TicketCaller.System,
         ["stranger"] = new(),
     };
@@ -144,7 +155,7 @@ public class TicketRulesTests
 
         var actions = TicketRules.AllowedActions(new TicketFacts(TicketState.OpenForClaim), staffAndPartyMember, Now);
 
-        Assert.That(actions, Is.EquivalentTo(new[] { TicketAction.Claim, TicketAction.Withdraw, TicketAction.Note }));
+        Assert.That(actions, Is.EquivalentTo(new[] { TicketAction.Claim, TicketAction.Withdraw, TicketAction.Note, TicketAction.Recategorize }));
     }
 
     [Test]
