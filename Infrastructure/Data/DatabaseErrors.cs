@@ -20,7 +20,9 @@ public static class DatabaseErrors
             or MySqlErrorCode.NetReadInterrupted or MySqlErrorCode.NetWriteInterrupted or MySqlErrorCode.ClientInteractionTimeout
             or MySqlErrorCode.CommandTimeoutExpired
         || (int)e.ErrorCode == ConnectionKilledByMariaDb
-        || (e.ErrorCode == MySqlErrorCode.None && e.InnerException is IOException or System.Net.Sockets.SocketException));
+        || (e.ErrorCode == MySqlErrorCode.None && e.InnerException is IOException or System.Net.Sockets.SocketException))
+        // A server that goes away mid-reply (a restart) surfaces as MySqlEndOfStreamException, not a MySqlException.
+        || exception is MySqlEndOfStreamException;
 
     /// <summary>
     /// InnoDB chose this transaction as a deadlock victim (1213) or it waited too long for a row lock (1205): the
