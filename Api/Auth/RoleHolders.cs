@@ -50,4 +50,13 @@ public static class RoleHolders
     }
 
     private static readonly string[] FieldRoles = [Roles.GridWorker, Roles.CommunityStaff, Roles.PartyMember];
+
+    /// <summary>The grid's workers with their nickname and encrypted phone, for the house card (ix_user_roles_grid).</summary>
+    public static async Task<IReadOnlyList<(string? Nickname, byte[]? PhoneCipher)>> GridWorkersAsync(DbConnection connection, long gridId, CancellationToken ct) =>
+        (await connection.QueryAsync<(string? Nickname, byte[]? PhoneCipher)>(new CommandDefinition("""
+            SELECT u.nickname, u.phone_cipher
+            FROM user_roles ur JOIN users u ON u.id = ur.user_id
+            WHERE ur.grid_id = @gridId AND ur.role = 'grid_worker' AND ur.revoked_at IS NULL
+            ORDER BY ur.id
+            """, new { gridId }, cancellationToken: ct))).ToList();
 }

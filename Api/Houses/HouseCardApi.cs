@@ -46,8 +46,6 @@ public static class HouseCardApi
         public long HasOpenTenancy { get; init; }
     }
 
-    private sealed record WorkerRow(string? Nickname, byte[]? PhoneCipher);
-
     private static async Task<Results<Ok<HouseCardDto>, NotFound>> GetHouseCard(
         string code, Caller caller, DbDataSource db, FieldProtector protector, PartyBadges partyBadges, CancellationToken ct)
     {
@@ -73,12 +71,7 @@ public static class HouseCardApi
         if (house is null)
             return TypedResults.NotFound();
 
-        var workers = (await connection.QueryAsync<WorkerRow>(new CommandDefinition("""
-            SELECT u.nickname AS Nickname, u.phone_cipher AS PhoneCipher
-            FROM user_roles ur JOIN users u ON u.id = ur.user_id
-            WHERE ur.grid_id = @gridId AND ur.role = 'grid_worker' AND ur.revoked_at IS NULL
-            ORDER BY ur.id
-            """, new { gridId = house.GridId }, cancellationToken: ct)))
+        var workers = (await RoleHolders.GridWorkersAsync(connection, house.GridId, ct))
             .Select(w => new GridWorkerDto(w.Nickname, w.PhoneCipher is null ? null : Masking.Phone(protector.Decrypt(w.PhoneCipher))))
             .ToList();
 
