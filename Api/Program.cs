@@ -3,6 +3,7 @@ using Linli.Api.Auth;
 using Linli.Api.StaffConsole;
 using Linli.Api.Demo;
 using Linli.Api.GridWork;
+using Linli.Api.Homes;
 using Linli.Api.Hosting;
 using Linli.Api.PartyMembers;
 using Linli.Api.Stats;
@@ -88,6 +89,7 @@ app.MapConsoleSessions();
 app.MapConsole();
 app.MapTicketsFeature();
 app.MapGridWork();
+app.MapHomes();
 
 await app.RunAsync();
 return 0;

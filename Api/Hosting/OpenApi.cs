@@ -39,6 +39,7 @@ public static class OpenApi
         ["Households"] = "户: households in houses with their members and the groups staff look after (tags), registered by residents or grid workers.",
         ["Contacts"] = "4113: households assigned to staff and party members with a visiting rhythm, and each person's due contacts.",
         ["Visits"] = "民情日志: the log of visits, calls and meetings with households; issues heard become patrol tickets.",
+        ["Homes"] = "My community: where residents live (a scanned house code, a chosen grid, a tenancy, an owned house, a household), and how many live in each grid.",
         ["Notices"] = "公告: notices, policies, results, conventions and emergencies published to a community's residents, with read receipts.",
         ["Console"] = "扫码登录: console sessions the staff console signs in with, approved by scanning in the mini-program.",
         ["Health"] = "Liveness and readiness probes.",
