@@ -4,6 +4,7 @@ using Linli.Api.StaffConsole;
 using Linli.Api.Demo;
 using Linli.Api.GridWork;
 using Linli.Api.Homes;
+using Linli.Api.Notices;
 using Linli.Api.Hosting;
 using Linli.Api.PartyMembers;
 using Linli.Api.Stats;
@@ -68,6 +69,7 @@ builder.Services.AddIdentityFeature(builder.Configuration, builder.Environment);
 builder.Services.AddSingleton<IHostCommand, GrantAdminHostCommand>();
 builder.Services.AddTicketsFeature(builder.Configuration, builder.Environment.ContentRootPath);
 builder.Services.AddGridWork(builder.Configuration);
+builder.Services.AddNotices(builder.Configuration);
 
 var app = builder.Build();
 
@@ -90,6 +92,7 @@ app.MapConsole();
 app.MapTicketsFeature();
 app.MapGridWork();
 app.MapHomes();
+app.MapNotices();
 
 await app.RunAsync();
 return 0;

@@ -30,7 +30,7 @@ public static class OpenApi
         ["Invitations"] = "Single-use codes that give staff their roles.",
         ["Users"] = "Staff management: people holding roles, revoking roles, blocking users.",
         ["Tickets"] = "居民点单, 社区派单, 部门接单, 党员领单, 一事一评: reporting problems, moving them through their states, ticket categories.",
-        ["Uploads"] = "Photos for tickets.",
+        ["Uploads"] = "Photos for tickets, visits and notices.",
         ["Notifications"] = "The signed-in user's in-app notifications.",
         ["Houses"] = "一房一码: houses, their QR identities and the public card a scan shows.",
         ["Tenancies"] = "Tenants registered in houses, 以人找房 look-ups and audited full reads of identity documents.",
