@@ -156,7 +156,7 @@ public class HomesApiTests
     }
 
     [Test]
-    public async Task StaffSeeHowManyLiveInEachGridAndNothingElse()
+    public async Task StaffAndStreetLeadersSeeHowManyLiveInEachGridAndNothingElse()
     {
         var world = await HouseWorld.CreateAsync();
         foreach (var grid in new[] { world.GridId, world.GridId, world.OtherGridId })
@@ -168,7 +168,15 @@ public class HomesApiTests
         var (_, someResident) = await world.ResidentAsync();
         var path = $"/api/v1/communities/{world.CommunityId}/resident-counts";
 
+        var street = await world.Data.StreetOfficeAsync();
+        await using (var c = await world.Db.OpenConnectionAsync())
+            await Dapper.SqlMapper.ExecuteAsync(c, "UPDATE communities SET street_office_id = @street WHERE id = @CommunityId", new { street, world.CommunityId });
+        var leaderId = await world.Data.UserAsync("街道领导");
+        await world.Data.GrantAsync(leaderId, Roles.StreetLeader, streetOfficeId: street);
+        var leader = world.Factory.ClientFor(leaderId, Roles.StreetLeader);
+
         var counts = await world.Staff.GetFromJsonAsync<HomesApi.ResidentCountsDto>(path, HousesApp.Json);
+        var byLeader = await leader.GetFromJsonAsync<HomesApi.ResidentCountsDto>(path, HousesApp.Json);
         using var raw = await world.Staff.GetAsync(path);
         using var foreign = await otherStaff.GetAsync(path);
         using var resident = await someResident.GetAsync(path);
@@ -178,6 +186,7 @@ public class HomesApiTests
             Assert.That(counts!.Residents, Is.EqualTo(3));
             Assert.That(counts.Grids.Single(g => g.GridId == world.GridId).Residents, Is.EqualTo(2));
             Assert.That(counts.Grids.Single(g => g.GridId == world.OtherGridId).Residents, Is.EqualTo(1));
+            Assert.That(byLeader!.Residents, Is.EqualTo(3));
             Assert.That(await raw.Content.ReadAsStringAsync(), Does.Not.Contain("userId").And.Not.Contain("nickname"));
             Assert.That(foreign.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
             Assert.That(resident.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
