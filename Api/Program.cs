@@ -3,6 +3,8 @@ using Linli.Api.Auth;
 using Linli.Api.StaffConsole;
 using Linli.Api.Demo;
 using Linli.Api.GridWork;
+using Linli.Api.Homes;
+using Linli.Api.Notices;
 using Linli.Api.Hosting;
 using Linli.Api.PartyMembers;
 using Linli.Api.Stats;
@@ -67,6 +69,7 @@ builder.Services.AddIdentityFeature(builder.Configuration, builder.Environment);
 builder.Services.AddSingleton<IHostCommand, GrantAdminHostCommand>();
 builder.Services.AddTicketsFeature(builder.Configuration, builder.Environment.ContentRootPath);
 builder.Services.AddGridWork(builder.Configuration);
+builder.Services.AddNotices(builder.Configuration);
 builder.Services.AddSingleton<ConsoleActionForms>();
 
 var app = builder.Build();
@@ -89,6 +92,8 @@ app.MapConsoleSessions();
 app.MapConsole();
 app.MapTicketsFeature();
 app.MapGridWork();
+app.MapHomes();
+app.MapNotices();
 
 await app.RunAsync();
 return 0;

@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using System.Data.Common;
 using Dapper;
 using Linli.Api.Auth;
+using Linli.Api.Homes;
 using Linli.Api.Hosting;
 using Linli.Api.Houses;
 using Linli.Api.Tickets;
@@ -98,6 +99,9 @@ public static class HouseholdsApi
         }
         var id = await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT LAST_INSERT_ID()", transaction: transaction, cancellationToken: ct));
         await HouseholdStore.WriteMembersAsync(connection, transaction, protector, id, members, ct);
+        // The resident who registers their own household lives there; staff registering one during a visit do not.
+        if (!staff)
+            await ResidentHomes.LivesInHouseAsync(connection, transaction, caller.UserId, house.HouseId, HomeSources.Household, clock.GetUtcNow(), ct, householdId: id);
         var row = await HouseholdStore.ReadAsync(connection, transaction, caller, id, ct);
         var stored = await HouseholdStore.MembersAsync(connection, transaction, [id], ct);
         await transaction.CommitAsync(ct);

@@ -3,6 +3,7 @@ using System.Data.Common;
 using System.Security.Claims;
 using Dapper;
 using Linli.Api.Auth;
+using Linli.Api.Homes;
 using Linli.Api.Hosting;
 using Linli.Domain.Houses;
 using Linli.Domain.People;
@@ -105,6 +106,7 @@ public static class HousesApi
         }, transaction, cancellationToken: ct));
         if (landlord.LandlordId is { } landlordId)
             await PendingLandlords.GrantLandlordAsync(connection, transaction, landlordId, caller.UserId, now, ct);
+        await ResidentHomes.HouseChangedAsync(connection, transaction, id, ownerNews: true, now, ct);
         await transaction.CommitAsync(ct);
 
         var house = await ReadHouseAsync(connection, caller, id, ct);
@@ -217,6 +219,7 @@ public static class HousesApi
         }, transaction, cancellationToken: ct));
         if (landlord.LandlordId is { } landlordId)
             await PendingLandlords.GrantLandlordAsync(connection, transaction, landlordId, caller.UserId, now, ct);
+        await ResidentHomes.HouseChangedAsync(connection, transaction, id, ownerNews: changesLandlord || use != house.Use, now, ct);
         await transaction.CommitAsync(ct);
 
         var updated = await ReadHouseAsync(connection, caller, id, ct);
@@ -257,6 +260,7 @@ public static class HousesApi
         if (accepted == 0)
             return TypedResults.NotFound();
         await PendingLandlords.GrantLandlordAsync(connection, transaction, caller.UserId, caller.UserId, now, ct);
+        await ResidentHomes.HouseChangedAsync(connection, transaction, id, ownerNews: true, now, ct);
         await transaction.CommitAsync(ct);
         var house = await ReadHouseAsync(connection, caller, id, ct);
         return TypedResults.Ok(house!.ToDto(protector));

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Dapper;
+using Linli.Api.Homes;
 using Linli.Domain.Identity;
 
 namespace Linli.Api.Houses;
@@ -22,7 +23,10 @@ public sealed class PendingLandlords(DbDataSource db, TimeProvider clock)
             WHERE pending_landlord_phone_hash = @phoneHash AND landlord_id IS NULL
             """, new { userId, phoneHash, now = clock.GetUtcNow().UtcDateTime }, transaction, cancellationToken: ct));
         if (attached > 0)
+        {
             await GrantLandlordAsync(connection, transaction, userId, null, clock.GetUtcNow(), ct);
+            await ResidentHomes.OwnerAttachedAsync(connection, transaction, userId, clock.GetUtcNow(), ct);
+        }
         await transaction.CommitAsync(ct);
         return attached;
     }

@@ -24,7 +24,7 @@ public static class NotificationsApi
         return group;
     }
 
-    public sealed record NotificationDto(long Id, string Kind, long? TicketId, string Title, string Body, DateTimeOffset CreatedAt, DateTimeOffset? ReadAt);
+    public sealed record NotificationDto(long Id, string Kind, long? TicketId, long? NoticeId, string Title, string Body, DateTimeOffset CreatedAt, DateTimeOffset? ReadAt);
 
     public sealed record NotificationPageDto(IReadOnlyList<NotificationDto> Items, string? NextCursor, int Unread);
 
@@ -33,12 +33,13 @@ public static class NotificationsApi
         public long Id { get; init; }
         public string Kind { get; init; } = "";
         public long? TicketId { get; init; }
+        public long? NoticeId { get; init; }
         public string Title { get; init; } = "";
         public string Body { get; init; } = "";
         public DateTime CreatedAt { get; init; }
         public DateTime? ReadAt { get; init; }
 
-        public NotificationDto ToDto() => new(Id, Kind, TicketId, Title, Body, Utc(CreatedAt), ReadAt is { } r ? Utc(r) : null);
+        public NotificationDto ToDto() => new(Id, Kind, TicketId, NoticeId, Title, Body, Utc(CreatedAt), ReadAt is { } r ? Utc(r) : null);
     }
 
     public static async Task<Ok<NotificationPageDto>> ListNotifications(
@@ -53,7 +54,7 @@ public static class NotificationsApi
         await using var connection = await db.OpenConnectionAsync(ct);
         // ix_notifications_user
         var rows = (await connection.QueryAsync<NotificationRow>(new CommandDefinition($"""
-            SELECT id, kind, ticket_id, title, body, created_at, read_at FROM notifications
+            SELECT id, kind, ticket_id, notice_id, title, body, created_at, read_at FROM notifications
             WHERE user_id = @me{(after is null ? "" : " AND id < @after")}
             ORDER BY id DESC LIMIT @take
             """, new { me, after, take = size + 1 }, cancellationToken: ct))).ToList();

@@ -3,6 +3,7 @@ using System.Data.Common;
 using System.Security.Claims;
 using Dapper;
 using Linli.Api.Auth;
+using Linli.Api.Homes;
 using Linli.Api.Hosting;
 using Linli.Api.Houses;
 using Linli.Domain.Houses;
@@ -168,6 +169,7 @@ public static class TenanciesApi
                 throw;
             return OpenTenancyConflict(open);
         }
+        await ResidentHomes.TenancyActiveAsync(connection, null, id, clock.GetUtcNow(), ct);
         var row = await ReadTenancyAsync(connection, caller, id, ct);
         return TypedResults.Created($"/api/v1/tenancies/{id}", row!.ToDto(protector));
     }
@@ -221,6 +223,7 @@ public static class TenanciesApi
             """, new { id, decision = DbEnum.Name(decision), me = caller.UserId, now = clock.GetUtcNow().UtcDateTime }, cancellationToken: ct));
         if (changed == 0)
             return StateConflict("Only a pending registration can be confirmed or declined.", tenancy.Status);
+        await ResidentHomes.TenancyActiveAsync(connection, null, id, clock.GetUtcNow(), ct);
         var updated = await ReadTenancyAsync(connection, caller, id, ct);
         return TypedResults.Ok(updated!.ToDto(protector));
     }
@@ -244,6 +247,7 @@ public static class TenanciesApi
             """, new { id, date = date.ToDateTime(TimeOnly.MinValue), now = clock.GetUtcNow().UtcDateTime }, cancellationToken: ct));
         if (changed == 0)
             return StateConflict("Only an active tenancy can end with a move-out.", tenancy.Status);
+        await ResidentHomes.TenancyEndedAsync(connection, null, id, ct);
         var updated = await ReadTenancyAsync(connection, caller, id, ct);
         return TypedResults.Ok(updated!.ToDto(protector));
     }

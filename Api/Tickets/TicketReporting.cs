@@ -6,7 +6,6 @@ using Linli.Domain.Tickets;
 using Linli.Infrastructure.Crypto;
 using Linli.Infrastructure.Data;
 using Linli.Infrastructure.Wechat;
-using Microsoft.Extensions.Options;
 
 namespace Linli.Api.Tickets;
 
@@ -18,13 +17,10 @@ public sealed partial class TicketReporting(
     TimeProvider clock,
     FieldProtector protector,
     IHouseLookup houses,
-    IServiceProvider services,
-    IOptions<TicketOptions> options,
-    ILogger<TicketReporting> logger)
+    ContentCheck contentCheck)
 {
     public const int MaxPhotos = 9;
     public static readonly string[] Channels = ["mini_program", "patrol", "phone", "on_behalf"];
-    private const int ContentCheckScene = 3;
 
     [GeneratedRegex(@"^\+?[0-9]{5,20}$")]
     private static partial Regex PhonePattern();
@@ -118,7 +114,7 @@ public sealed partial class TicketReporting(
             && !(caller.IsAdmin || caller.StaffCommunities.Contains(communityId!.Value) || (gridId is { } g && caller.Grids.Contains(g))))
             return new TicketOutcome.Forbidden("Only grid workers and community staff of this place report by patrol, phone or on behalf of someone.");
 
-        var check = await CheckContentAsync(known.OpenId ?? "", request.Address is null ? description : $"{description}\n{request.Address}", ct);
+        var check = await contentCheck.CheckAsync(known.OpenId ?? "", request.Address is null ? description : $"{description}\n{request.Address}", ct);
         if (check == ContentSuggestion.Risky)
             return new TicketOutcome.Refused("The description contains content that cannot be published. Please rephrase it.");
         var needsReview = check != ContentSuggestion.Pass;
@@ -193,29 +189,6 @@ public sealed partial class TicketReporting(
         _ => caller.IsAdmin ? Roles.Admin : Roles.Resident,
     };
 
-    private async Task<ContentSuggestion> CheckContentAsync(string openid, string text, CancellationToken ct)
-    {
-        var wechat = services.GetService<IWechatClient>();
-        if (wechat is null)
-            return ContentSuggestion.Review;
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(TimeSpan.FromSeconds(options.Value.ContentCheckTimeoutSeconds));
-        try
-        {
-            return (await wechat.CheckTextAsync(openid, text, ContentCheckScene, timeout.Token)).Suggestion;
-        }
-        catch (WechatException e)
-        {
-            LogContentCheckUnavailable(e.ErrCode);
-            return ContentSuggestion.Review;
-        }
-        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-        {
-            LogContentCheckUnavailable(null);
-            return ContentSuggestion.Review;
-        }
-    }
-
     private static string? NormalisePhone(string? phone)
     {
         if (phone is null)
@@ -232,7 +205,4 @@ public sealed partial class TicketReporting(
         public long? CommunityId { get; init; }
         public string? OpenId { get; init; }
     }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "WeChat content check unavailable (errcode {ErrCode}); the ticket is flagged for review")]
-    private partial void LogContentCheckUnavailable(int? errCode);
 }

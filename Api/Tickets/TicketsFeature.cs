@@ -3,6 +3,8 @@ using Linli.Api.Notifications;
 using Linli.Api.Uploads;
 using Linli.Infrastructure.Notifications;
 using Linli.Infrastructure.Storage;
+using Linli.Infrastructure.Wechat;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Linli.Api.Tickets;
@@ -22,6 +24,9 @@ public static class TicketsFeature
 
         // The houses feature replaces this with the real lookup.
         services.AddSingleton<NotificationWriter>();
+        // WeChat's text check for every text the service publishes (ticket reports, notices), with the tickets' timeout.
+        services.AddSingleton(sp => new ContentCheck(sp, sp.GetRequiredService<ILogger<ContentCheck>>(),
+            TimeSpan.FromSeconds(sp.GetRequiredService<IOptions<TicketOptions>>().Value.ContentCheckTimeoutSeconds)));
         services.AddSingleton<TicketReporting>();
         services.AddSingleton<TicketActing>();
         services.AddSingleton<TicketNotifying>();

@@ -25,14 +25,14 @@ public sealed partial class UploadCleanupWorker(
         await using var connection = await db.OpenConnectionAsync(ct);
         // ix_uploads_unattached
         var orphans = (await connection.QueryAsync<Orphan>(new CommandDefinition("""
-            SELECT id, stored_name FROM uploads WHERE ticket_id IS NULL AND visit_id IS NULL AND created_at < @cutoff ORDER BY created_at LIMIT 500
+            SELECT id, stored_name FROM uploads WHERE ticket_id IS NULL AND visit_id IS NULL AND notice_id IS NULL AND created_at < @cutoff ORDER BY created_at LIMIT 500
             """, new { cutoff }, cancellationToken: ct))).ToList();
         var removed = 0;
         foreach (var orphan in orphans)
         {
             // Only if still unattached: a ticket may take the photo at this very moment.
             var deleted = await connection.ExecuteAsync(new CommandDefinition(
-                "DELETE FROM uploads WHERE id = @Id AND ticket_id IS NULL AND visit_id IS NULL", new { orphan.Id }, cancellationToken: ct));
+                "DELETE FROM uploads WHERE id = @Id AND ticket_id IS NULL AND visit_id IS NULL AND notice_id IS NULL", new { orphan.Id }, cancellationToken: ct));
             if (deleted == 0)
                 continue;
             storage.Delete(orphan.StoredName);

@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Security.Claims;
 using Dapper;
 using Linli.Api.Auth;
+using Linli.Api.Notices;
 using Linli.Api.Hosting;
 using Linli.Api.Tickets;
 using Linli.Infrastructure.Storage;
@@ -110,18 +111,21 @@ public static class UploadsApi
         public string StoredName { get; init; } = "";
         public string ContentType { get; init; } = "";
         public long? TicketId { get; init; }
+        public long? NoticeId { get; init; }
     }
 
     public static async Task<Results<PhysicalFileHttpResult, ProblemHttpResult>> GetUpload(
-        long id, Caller current, DbDataSource db, UploadStorage storage, CancellationToken ct)
+        long id, Caller current, DbDataSource db, UploadStorage storage, TimeProvider clock, CancellationToken ct)
     {
         var caller = new CallerScope(current);
         await using var connection = await db.OpenConnectionAsync(ct);
         var upload = await connection.QuerySingleOrDefaultAsync<UploadRow>(new CommandDefinition(
-            "SELECT uploader_id, stored_name, content_type, ticket_id FROM uploads WHERE id = @id", new { id }, cancellationToken: ct));
+            "SELECT uploader_id, stored_name, content_type, ticket_id, notice_id FROM uploads WHERE id = @id", new { id }, cancellationToken: ct));
         var visible = upload is not null && (upload.TicketId is { } ticketId
             ? await TicketQueries.FindAsync(connection, ticketId, ct) is { } ticket && caller.CanSee(ticket)
-            : upload.UploaderId == caller.UserId);
+            : upload.NoticeId is { } noticeId
+                ? await NoticeQueries.CanSeeAsync(connection, noticeId, current, clock.GetUtcNow(), ct)
+                : upload.UploaderId == caller.UserId);
         if (!visible || !File.Exists(storage.PathOf(upload!.StoredName)))
             return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Upload not found",
                 detail: "There is no such upload, or it is not yours to see.");

@@ -16,6 +16,10 @@ public static class NoticeValues
     public const string Text = "text";
     /// <summary>An ISO 8601 instant; shown in China time.</summary>
     public const string Time = "time";
+    /// <summary>A notice's (公告) title.</summary>
+    public const string Title = "title";
+    /// <summary>The community a notice comes from.</summary>
+    public const string Community = "community";
 
     public static readonly IReadOnlyDictionary<string, string[]> KeywordTypes = new Dictionary<string, string[]>(StringComparer.Ordinal)
     {
@@ -24,5 +28,7 @@ public static class NoticeValues
         [Status] = [SubscribeValueRules.Phrase, SubscribeValueRules.Thing],
         [Text] = [SubscribeValueRules.Thing],
         [Time] = [SubscribeValueRules.Time, SubscribeValueRules.Date],
+        [Title] = [SubscribeValueRules.Thing],
+        [Community] = [SubscribeValueRules.Thing],
     };
 }

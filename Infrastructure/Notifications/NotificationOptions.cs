@@ -11,6 +11,9 @@ public sealed class NotificationOptions
     /// <summary>The mini-program page a message opens; <c>{ticketId}</c> is replaced.</summary>
     public string TicketPage { get; set; } = "pages/tickets/detail?id={ticketId}";
 
+    /// <summary>The mini-program page a notice's message opens; <c>{noticeId}</c> is replaced.</summary>
+    public string NoticePage { get; set; } = "pages/notices/detail?id={noticeId}";
+
     public int BatchSize { get; set; } = 20;
     public int MaxAttempts { get; set; } = 5;
     /// <summary>How long a claimed message stays with its worker before another may take it (a crash lets it come due again).</summary>

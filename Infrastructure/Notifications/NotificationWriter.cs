@@ -20,9 +20,7 @@ public sealed class NotificationWriter(TimeProvider clock, IOptions<Notification
         var page = notice.TicketId is { } ticketId
             ? options.Value.TicketPage.Replace("{ticketId}", ticketId.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)
             : null;
-        var template = options.Value.Templates.GetValueOrDefault(notice.Kind) is { Id.Length: > 0 } configured ? configured : null;
-        var data = template is null ? "{}" : JsonSerializer.Serialize(Fill(template, notice.Values, now));
-        var (status, error) = template is null ? ("skipped", "no template configured for this kind") : ("pending", null);
+        var (templateId, data, status, error) = Message(notice, now);
         foreach (var userId in userIds.Distinct())
         {
             // One round trip per person: the outbox row takes the notification's id from LAST_INSERT_ID().
@@ -31,10 +29,41 @@ public sealed class NotificationWriter(TimeProvider clock, IOptions<Notification
                 VALUES (@userId, @TicketId, @Kind, @Title, @Body, @now);
                 INSERT INTO notification_outbox (notification_id, user_id, kind, template_id, data_json, page, status, attempts, next_attempt_at, last_error, created_at)
                 VALUES (LAST_INSERT_ID(), @userId, @Kind, @templateId, @data, @page, @status, 0, @now, @error, @now)
-                """, new { userId, notice.TicketId, notice.Kind, notice.Title, Body = Cut(notice.Body, 500), templateId = template?.Id, data, page, status, error, now = now.UtcDateTime },
+                """, new { userId, notice.TicketId, notice.Kind, notice.Title, Body = Cut(notice.Body, 500), templateId, data, page, status, error, now = now.UtcDateTime },
                 transaction, cancellationToken: ct));
         }
     }
+
+    /// <summary>
+    /// One notification and one outbox row for each recipient of a notice (<c>notice_recipients</c>), in two set-based
+    /// statements whatever the audience's size; <c>ux_notifications_notice_user</c> holds it to exactly one each. The
+    /// subscribe messages are due at <paramref name="sendAt"/> (after quiet hours, or now). Returns how many were written.
+    /// </summary>
+    public async Task<int> WriteForNoticeAsync(DbConnection connection, DbTransaction transaction, long noticeId, Notice notice,
+        DateTimeOffset sendAt, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var page = options.Value.NoticePage.Replace("{noticeId}", noticeId.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+        var (templateId, data, status, error) = Message(notice, now);
+        var written = await connection.ExecuteAsync(new CommandDefinition("""
+            INSERT INTO notifications (user_id, ticket_id, notice_id, kind, title, body, created_at)
+            SELECT user_id, NULL, notice_id, @Kind, @title, @body, @now FROM notice_recipients WHERE notice_id = @noticeId
+            """, new { noticeId, notice.Kind, title = Cut(notice.Title, 100), body = Cut(notice.Body, 500), now = now.UtcDateTime },
+            transaction, cancellationToken: ct));
+        // ux_notifications_notice_user finds the rows just written.
+        await connection.ExecuteAsync(new CommandDefinition("""
+            INSERT INTO notification_outbox (notification_id, user_id, kind, template_id, data_json, page, status, attempts, next_attempt_at, last_error, created_at)
+            SELECT id, user_id, @Kind, @templateId, @data, @page, @status, 0, @sendAt, @error, @now FROM notifications WHERE notice_id = @noticeId
+            """, new { noticeId, notice.Kind, templateId, data, page, status, error, sendAt = sendAt.UtcDateTime, now = now.UtcDateTime },
+            transaction, cancellationToken: ct));
+        return written;
+    }
+
+    /// <summary>The subscribe message of an outbox row: the kind's template with its keywords filled, or skipped without one.</summary>
+    private (string? TemplateId, string Data, string Status, string? Error) Message(Notice notice, DateTimeOffset now) =>
+        options.Value.Templates.GetValueOrDefault(notice.Kind) is { Id.Length: > 0 } template
+            ? (template.Id, JsonSerializer.Serialize(Fill(template, notice.Values, now)), "pending", null)
+            : (null, "{}", "skipped", "no template configured for this kind");
 
     /// <summary>Each keyword of the template with the value configured for it, fitted to the keyword's type.</summary>
     public static Dictionary<string, string> Fill(SubscribeTemplate template, IReadOnlyDictionary<string, string?> values, DateTimeOffset now) =>
