@@ -75,9 +75,14 @@ public static class NearbyTicketsApi
     public static async Task<Ok<IReadOnlyList<NearbyTicketDto>>> ListNearbyTickets(
         [AsParameters] NearbyQuery query, RequestConnection db, IOptions<TicketOptions> options, CancellationToken ct)
     {
+        var meters = options.Value.NearbyRadiusMeters;
+        // Every ticket reported without a location sits at POINT(0 0): a search whose box held it would walk all of them
+        // in the index, and no community lies in the Gulf of Guinea, so there nothing is looked up.
+        if (TicketLocations.NearNowhere(query.Latitude!.Value, query.Longitude!.Value, meters))
+            return TypedResults.Ok<IReadOnlyList<NearbyTicketDto>>([]);
         var connection = await db.OpenAsync(ct);
         var rows = await connection.QueryAsync<NearbyRow>(new CommandDefinition(Sql(query.CategoryId is not null),
-            Parameters(query.Latitude!.Value, query.Longitude!.Value, query.CategoryId, options.Value.NearbyRadiusMeters), cancellationToken: ct));
+            Parameters(query.Latitude!.Value, query.Longitude!.Value, query.CategoryId, meters), cancellationToken: ct));
         return TypedResults.Ok<IReadOnlyList<NearbyTicketDto>>(rows.Select(r => r.ToDto()).ToList());
     }
 

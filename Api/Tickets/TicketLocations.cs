@@ -22,6 +22,13 @@ public static class TicketLocations
     /// <summary>A ticket reported without a location sits here (the column's default): POINT(0 0), far from every community.</summary>
     public static string Nowhere => Point(0, 0);
 
+    /// <summary>Whether the search box around this point could hold <see cref="Nowhere"/> (twice the box's half-width, for margin).</summary>
+    public static bool NearNowhere(double latitude, double longitude, double meters)
+    {
+        var degrees = 2 * meters * 1.1 / (EarthRadiusMeters * Math.PI / 180);
+        return Math.Abs(latitude) <= degrees && Math.Abs(longitude) <= degrees;
+    }
+
     /// <summary>
     /// A latitude/longitude box that holds every point within <paramref name="meters"/> of the centre, as a GeoJSON polygon
     /// (counter-clockwise). Wider than the circle by 10 %, so rounding never loses a point at the edge; the exact distance decides.
