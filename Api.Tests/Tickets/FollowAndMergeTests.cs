@@ -207,6 +207,22 @@ public class FollowAndMergeTests
     }
 
     [Test]
+    public async Task AMergedDuplicateIsNotCountedAsASecondProblemReceived()
+    {
+        var w = await TicketWorld.CreateAsync();
+        var original = await w.ReportAsync();
+        var duplicate = await w.ReportAsync();
+        using (var merge = await MergeAsync(w.Staff.Client, duplicate.Id, original.Id))
+            Assert.That(merge.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        var day = DateOnly.FromDateTime(original.CreatedAt.UtcDateTime.AddHours(8));
+
+        var stats = await w.Staff.Client.GetFromJsonAsync<JsonElement>(FormattableString.Invariant(
+            $"/api/v1/stats/tickets?from={day.AddDays(-1):yyyy-MM-dd}&to={day.AddDays(1):yyyy-MM-dd}&communityId={w.CommunityId}"));
+
+        Assert.That(stats.GetProperty("totals").GetProperty("received").GetInt64(), Is.EqualTo(1));
+    }
+
+    [Test]
     public async Task CrossingMergesLeaveExactlyOneMerged()
     {
         var w = await TicketWorld.CreateAsync();
