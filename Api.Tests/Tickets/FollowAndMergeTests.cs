@@ -52,6 +52,8 @@ public class FollowAndMergeTests
         var stopped = await stop.Content.ReadFromJsonAsync<TicketFollowersApi.FollowDto>(TicketsApp.Json);
         await TicketWorld.ActOkAsync(w.DepartmentStaff.Client, ticket.Id, "accept");
         var staffView = await TicketWorld.GetAsync(w.Staff.Client, ticket.Id);
+        using var page = await neighbour.GetAsync($"/api/v1/tickets/{ticket.Id}");
+        var card = await neighbour.GetFromJsonAsync<TicketFollowersApi.FollowedTicketDto>($"/api/v1/tickets/{ticket.Id}/follow", TicketsApp.Json);
 
         Assert.Multiple(async () =>
         {
@@ -65,6 +67,9 @@ public class FollowAndMergeTests
             Assert.That(await OutboxRowsAsync(w, neighbourId, "ticket_dispatched"), Is.EqualTo(1), "one subscribe message, as the reporter gets");
             Assert.That(await KindsToldAsync(w, w.Resident.Id, ticket.Id), Is.EqualTo(new[] { "ticket_dispatched", "ticket_accepted" }));
             Assert.That(staffView.Followers, Is.EqualTo(0));
+            Assert.That(page.StatusCode, Is.EqualTo(HttpStatusCode.NotFound), "a follower sees the public card, not the ticket page");
+            Assert.That(card!.Status, Is.EqualTo(TicketState.InProgress));
+            Assert.That(card.Following, Is.False);
         });
     }
 
@@ -78,6 +83,7 @@ public class FollowAndMergeTests
         using var response = await w.GridWorker.Client.PostAsync($"/api/v1/tickets/{ticket.Id}/follow", null);
         using var missing = await w.GridWorker.Client.PostAsync("/api/v1/tickets/999999999/follow", null);
         using var missingStop = await w.GridWorker.Client.DeleteAsync("/api/v1/tickets/999999999/follow");
+        using var closedCard = await w.GridWorker.Client.GetAsync($"/api/v1/tickets/{ticket.Id}/follow");
 
         Assert.Multiple(async () =>
         {
@@ -85,6 +91,7 @@ public class FollowAndMergeTests
             Assert.That((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("currentState").GetString(), Is.EqualTo("cancelled"));
             Assert.That(missing.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
             Assert.That(missingStop.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+            Assert.That(closedCard.StatusCode, Is.EqualTo(HttpStatusCode.NotFound), "a closed ticket nobody follows is not public");
         });
     }
 
@@ -133,6 +140,10 @@ public class FollowAndMergeTests
         var merged = (await merge.Content.ReadFromJsonAsync<TicketDto>(TicketsApp.Json))!;
         var after = await TicketWorld.GetAsync(w.Staff.Client, original.Id);
         var reporterSees = await TicketWorld.GetAsync(reporter, duplicate.Id);
+        using var cardResponse = await reporter.GetAsync($"/api/v1/tickets/{original.Id}/follow");
+        var cardBody = await cardResponse.Content.ReadAsStringAsync();
+        var card = JsonSerializer.Deserialize<TicketFollowersApi.FollowedTicketDto>(cardBody, TicketsApp.Json);
+        var mergedCard = await follower.GetFromJsonAsync<TicketFollowersApi.FollowedTicketDto>($"/api/v1/tickets/{duplicate.Id}/follow", TicketsApp.Json);
         using var photo = await w.Staff.Client.GetAsync($"/api/v1/uploads/{photoId}");
         await TicketWorld.ActOkAsync(w.Staff.Client, original.Id, "take");
         await TicketWorld.ActOkAsync(w.Staff.Client, original.Id, "resolve", new { result = "已更换灯泡" });
@@ -153,6 +164,11 @@ public class FollowAndMergeTests
             Assert.That(after.Timeline[^1].Note, Does.Contain(duplicate.Number));
             Assert.That(after.Timeline[^1].Photos.Select(p => p.Id), Is.EqualTo(new[] { photoId }));
             Assert.That(photo.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            Assert.That(card!.Following, Is.True, "the duplicate's reporter now follows the original");
+            Assert.That(card.Followers, Is.EqualTo(2));
+            Assert.That(cardBody, Does.Not.Contain("submitter").And.Not.Contain("13912345678"));
+            Assert.That(mergedCard!.Status, Is.EqualTo(TicketState.Merged), "a follower still reads the merged duplicate it followed");
+            Assert.That(mergedCard.MergedIntoId, Is.EqualTo(original.Id));
             Assert.That(await KindsToldAsync(w, reporterId, duplicate.Id), Is.EqualTo(new[] { "ticket_merged" }));
             Assert.That(await KindsToldAsync(w, followerId, duplicate.Id), Is.EqualTo(new[] { "ticket_merged" }));
             Assert.That(await KindsToldAsync(w, reporterId, original.Id), Is.EqualTo(new[] { "ticket_resolved" }));

@@ -1,6 +1,7 @@
 using Dapper;
 using Linli.Api.Auth;
 using Linli.Api.Hosting;
+using Linli.Domain.Tickets;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Linli.Api.Tickets;
@@ -14,6 +15,14 @@ public static class TicketFollowersApi
     public static RouteGroupBuilder MapTicketFollowers(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1/tickets/{id:long}/follow").WithTags("Tickets").RequireAuthorization(Policies.SignedIn);
+        group.MapGet("/", GetFollowedTicket).WithName(nameof(GetFollowedTicket))
+            .WithSummary("A followed ticket's public card")
+            .WithDescription("Anyone signed in, for a ticket they follow (in any state: a follower is told when it is resolved, "
+                + "closed or merged) or an open one as GET /api/v1/tickets/nearby lists it; 404 otherwise. The same public "
+                + "fields as the nearby list (category, the first 60 characters of the description, state, time, followers), "
+                + "whether the caller follows it, and the original a merged duplicate went into; never the reporter. This is "
+                + "what the mini-program shows a follower, who does not see the ticket page itself. Changes nothing.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         group.MapPost("/", FollowTicket).WithName(nameof(FollowTicket))
             .WithSummary("Me too: follow a ticket")
             .WithDescription("Anyone signed in, for an open ticket (as GET /api/v1/tickets/nearby lists them: submitted, dispatched, "
@@ -33,6 +42,44 @@ public static class TicketFollowersApi
 
     /// <summary>The ticket's follower count after the change, and whether the caller now follows it.</summary>
     public sealed record FollowDto(long TicketId, int Followers, bool Following);
+
+    /// <summary>A ticket as a follower sees it: public fields only.</summary>
+    public sealed record FollowedTicketDto(
+        long Id, long CategoryId, string CategoryName, string Description, TicketState Status, DateTimeOffset CreatedAt,
+        int Followers, bool Following, long? MergedIntoId);
+
+    private sealed class CardRow
+    {
+        public long Id { get; init; }
+        public long CategoryId { get; init; }
+        public string CategoryName { get; init; } = "";
+        public string Description { get; init; } = "";
+        public string Status { get; init; } = "";
+        public DateTime CreatedAt { get; init; }
+        public int Followers { get; init; }
+        public bool NeedsReview { get; init; }
+        public bool Following { get; init; }
+        public long? MergedIntoId { get; init; }
+
+        public FollowedTicketDto ToDto() => new(Id, CategoryId, CategoryName, Description.Length > 60 ? Description[..60] : Description,
+            TicketStates.Parse(Status), TicketRow.Utc(CreatedAt), Followers, Following, MergedIntoId);
+    }
+
+    public static async Task<Results<Ok<FollowedTicketDto>, ProblemHttpResult>> GetFollowedTicket(
+        long id, Caller caller, RequestConnection db, CancellationToken ct)
+    {
+        var connection = await db.OpenAsync(ct);
+        // By primary key; the follow by ticket_followers' primary key.
+        var card = await connection.QuerySingleOrDefaultAsync<CardRow>(new CommandDefinition("""
+            SELECT t.id, t.category_id, c.name AS category_name, t.description, t.status, t.created_at, t.followers, t.needs_review,
+                   t.merged_into_id, EXISTS (SELECT 1 FROM ticket_followers f WHERE f.ticket_id = t.id AND f.user_id = @me) AS following
+            FROM tickets t JOIN ticket_categories c ON c.id = t.category_id
+            WHERE t.id = @id
+            """, new { id, me = caller.UserId }, cancellationToken: ct));
+        if (card is null || card.NeedsReview || !(card.Following || NearbyTicketsApi.OpenStates.Contains(card.Status)))
+            return NotFound();
+        return TypedResults.Ok(card.ToDto());
+    }
 
     private sealed class FollowRow
     {
