@@ -86,18 +86,11 @@ public static class NearbyTicketsApi
         return TypedResults.Ok<IReadOnlyList<NearbyTicketDto>>(rows.Select(r => r.ToDto()).ToList());
     }
 
-    private sealed class NearbyRow
+    private sealed class NearbyRow : PublicTicketRow
     {
-        public long Id { get; init; }
-        public long CategoryId { get; init; }
-        public string CategoryName { get; init; } = "";
-        public string Description { get; init; } = "";
-        public string Status { get; init; } = "";
-        public DateTime CreatedAt { get; init; }
         public double Distance { get; init; }
-        public int Followers { get; init; }
 
-        public NearbyTicketDto ToDto() => new(Id, CategoryId, CategoryName, Description.Length > 60 ? Description[..60] : Description,
-            TicketStates.Parse(Status), TicketRow.Utc(CreatedAt), (int)Math.Round(Distance), Followers);
+        public NearbyTicketDto ToDto() =>
+            new(Id, CategoryId, CategoryName, ShortDescription, State, Created, (int)Math.Round(Distance), Followers);
     }
 }

@@ -48,21 +48,14 @@ public static class TicketFollowersApi
         long Id, long CategoryId, string CategoryName, string Description, TicketState Status, DateTimeOffset CreatedAt,
         int Followers, bool Following, long? MergedIntoId);
 
-    private sealed class CardRow
+    private sealed class CardRow : PublicTicketRow
     {
-        public long Id { get; init; }
-        public long CategoryId { get; init; }
-        public string CategoryName { get; init; } = "";
-        public string Description { get; init; } = "";
-        public string Status { get; init; } = "";
-        public DateTime CreatedAt { get; init; }
-        public int Followers { get; init; }
         public bool NeedsReview { get; init; }
         public bool Following { get; init; }
         public long? MergedIntoId { get; init; }
 
-        public FollowedTicketDto ToDto() => new(Id, CategoryId, CategoryName, Description.Length > 60 ? Description[..60] : Description,
-            TicketStates.Parse(Status), TicketRow.Utc(CreatedAt), Followers, Following, MergedIntoId);
+        public FollowedTicketDto ToDto() =>
+            new(Id, CategoryId, CategoryName, ShortDescription, State, Created, Followers, Following, MergedIntoId);
     }
 
     public static async Task<Results<Ok<FollowedTicketDto>, ProblemHttpResult>> GetFollowedTicket(
