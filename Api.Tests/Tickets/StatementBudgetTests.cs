@@ -73,6 +73,28 @@ public class StatementBudgetTests
     }
 
     [Test]
+    public async Task EachFollowerToldCostsOneRoundTripMore()
+    {
+        var w = await WorldAsync();
+        var plain = await w.ReportAsync();
+        var followed = await w.ReportAsync();
+        for (var i = 0; i < 2; i++)
+        {
+            var (_, neighbour) = await w.Data.SignedInAsync(Linli.Domain.Identity.Roles.Resident);
+            using var follow = await neighbour.PostAsync($"/api/v1/tickets/{followed.Id}/follow", null);
+            Assert.That(follow.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        }
+
+        var alone = await MeasureAsync(() => TicketWorld.ActAsync(w.Staff.Client, plain.Id, "dispatch", new { departmentId = w.DepartmentId }),
+            HttpStatusCode.OK);
+        var withFollowers = await MeasureAsync(() => TicketWorld.ActAsync(w.Staff.Client, followed.Id, "dispatch", new { departmentId = w.DepartmentId }),
+            HttpStatusCode.OK);
+
+        TestContext.Out.WriteLine($"dispatch: {alone}; with two followers: {withFollowers}");
+        Assert.That(withFollowers.RoundTrips, Is.LessThanOrEqualTo(alone.RoundTrips + 2));
+    }
+
+    [Test]
     public async Task AListPageTakesAtMostTwoStatements()
     {
         var w = await WorldAsync();

@@ -190,7 +190,7 @@ public class TicketFlowTests
         var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
         Assert.That(problem.GetProperty("currentState").GetString(), Is.EqualTo("submitted"));
         Assert.That(problem.GetProperty("allowedActions").EnumerateArray().Select(a => a.GetString()),
-            Is.EquivalentTo(new[] { "dispatch", "publish", "take", "reject", "note", "recategorize", "whistle" }));
+            Is.EquivalentTo(new[] { "dispatch", "publish", "take", "reject", "note", "recategorize", "whistle", "merge" }));
     }
 
     [Test]
@@ -375,7 +375,7 @@ public class TicketFlowTests
                 Assert.That(schemaRef, Does.EndWith($"{spec.Action}Request"), code);
                 Assert.That(responses, Is.SupersetOf(new[] { "200", "400", "403", "404", "409", "422" }), code);
                 Assert.That(schema.GetProperty("properties").EnumerateObject().Select(p => p.Name),
-                    Is.SubsetOf(new[] { "departmentId", "dueAt", "note", "reason", "result", "text", "photoIds", "satisfaction", "comment", "categoryId", "departmentIds", "leadDepartmentId", "reportBy" }), code);
+                    Is.SubsetOf(new[] { "departmentId", "dueAt", "note", "reason", "result", "text", "photoIds", "satisfaction", "comment", "categoryId", "departmentIds", "leadDepartmentId", "reportBy", "intoTicketId" }), code);
             });
         }
         Assert.That(paths.TryGetProperty("/api/v1/tickets/{id}/{action}", out _), Is.False, "no generic action route is left");

@@ -182,7 +182,9 @@ public sealed class TicketStatsQueries(DbDataSource db, TimeProvider clock)
                 """,
             _ => throw new ArgumentOutOfRangeException(nameof(dimension), dimension, null),
         };
-        var where = new List<string> { "t.created_at >= @startUtc", "t.created_at < @endUtc" };
+        // A duplicate merged into its original is not a second problem: its people follow the original, which is counted.
+        // (status is in ix_tickets_stats, so this reads nothing more.)
+        var where = new List<string> { "t.created_at >= @startUtc", "t.created_at < @endUtc", "t.status <> 'merged'" };
         if (scope.CommunityId is not null)
             where.Add("t.community_id = @communityId");
         if (!scope.Caller.IsAdmin)

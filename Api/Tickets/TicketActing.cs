@@ -54,6 +54,16 @@ public sealed class TicketActing(TicketNotifying notifying, TimeProvider clock)
         var me = caller?.UserId;
         var to = decision.To!.Value;
         await using var transaction = await connection.BeginTransactionAsync(ct);
+        if (input.IntoTicketId is { } intoId)
+        {
+            var merge = await TicketMerging.IntoOriginalAsync(connection, transaction, caller!, ticket, intoId, now, ct);
+            if (merge.Refusal is { } refusal)
+            {
+                await transaction.RollbackAsync(ct);
+                return refusal;
+            }
+            input = input with { Note = merge.Note };
+        }
         var changed = await connection.ExecuteAsync(new CommandDefinition($"""
             UPDATE tickets SET status = @to, version = version + 1, updated_at = @now{spec.Columns}
             WHERE id = @id AND version = @version{(input.DepartmentId is null ? "" : DepartmentIsActive)}{(input.CategoryId is null ? "" : CategoryIsActive)}
@@ -69,6 +79,7 @@ public sealed class TicketActing(TicketNotifying notifying, TimeProvider clock)
             dueAt = input.DueAt?.UtcDateTime,
             satisfaction = input.Satisfaction,
             comment = input.Comment,
+            intoTicketId = input.IntoTicketId,
         }, transaction, cancellationToken: ct));
         if (changed == 0)
         {

@@ -157,3 +157,10 @@ public sealed record WhistleRequest(
     public TicketActionInput ToInput() => new(DepartmentId: LeadDepartmentId, Reason: Reason.Trim(),
         SummonedDepartmentIds: DepartmentIds.Append(LeadDepartmentId).Distinct().ToList(), ReportBy: ReportBy);
 }
+
+/// <summary>Body of <c>merge</c>: the original ticket the duplicate repeats (open, in a community the caller works for).</summary>
+public sealed record MergeRequest([Required, Range(1, long.MaxValue)] long? IntoTicketId) : ITicketActionRequest
+{
+    public static TicketAction Action => TicketAction.Merge;
+    public TicketActionInput ToInput() => new(IntoTicketId: IntoTicketId);
+}

@@ -47,7 +47,7 @@ public sealed record TicketListItemDto(
     long Id, string Number, TicketState Status, long CategoryId, string CategoryName, long CommunityId, long? GridId,
     string Description, [OneOf(typeof(TicketReporting), nameof(TicketReporting.Channels))] string Channel, DateTimeOffset? DueAt, bool IsOverdue,
     // How many escalation steps the overdue ticket has climbed (0: none): the console's 已升级 badge.
-    int EscalationLevel, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+    int EscalationLevel, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, int Followers);
 
 public sealed record TicketPageDto(IReadOnlyList<TicketListItemDto> Items, string? NextCursor);
 
@@ -103,7 +103,11 @@ public sealed record TicketDto(
     // The departments summoned to the ticket (吹哨), oldest first; empty when nobody whistled.
     IReadOnlyList<SummonsDto> Summonses,
     // How many escalation steps the overdue ticket has climbed (0: none).
-    int EscalationLevel);
+    int EscalationLevel,
+    // How many follow the ticket ("me too"); they are told of it as its reporter is.
+    int Followers,
+    // The original this duplicate was merged into; null unless merged.
+    long? MergedIntoId);
 
 /// <summary>A ticket category: <c>dueHours</c> is the default window of a dispatch or publish without a due time, <c>defaultDepartmentId</c> the department the dispatch form suggests.</summary>
 public sealed record CategoryDto(long Id, string Name, int SortOrder, bool IsActive, int DueHours, long? DefaultDepartmentId);

@@ -11,7 +11,18 @@ namespace Linli.Api.Tickets;
 public sealed record TicketListFilter(
     IReadOnlyList<string> States, long? CategoryId = null, long? CommunityId = null, long? GridId = null, long? DepartmentId = null,
     bool Mine = false, bool? Overdue = null, string? Text = null, DateTime? CreatedFromUtc = null, DateTime? CreatedBeforeUtc = null,
-    bool? Escalated = null);
+    bool? Escalated = null)
+{
+    /// <summary>
+    /// The dispatch queue (status=submitted alone) puts the tickets most people follow first, then the newest; its
+    /// cursor is "followers.id". A ticket gaining followers while someone pages may show twice or be passed over:
+    /// the queue is short and reloaded, so raising what many wait for wins over a frozen order.
+    /// </summary>
+    public bool SortsByFollowers => States is ["submitted"];
+}
+
+/// <summary>A position in the ticket list: after this id, and in the dispatch queue after this many followers too.</summary>
+public sealed record TicketCursor(long After, int? AfterFollowers = null);
 
 /// <summary>
 /// The ticket list, as one JSON page or as every matching ticket in a CSV download: one WHERE clause for both,
@@ -19,16 +30,20 @@ public sealed record TicketListFilter(
 /// </summary>
 public sealed class TicketListQuery(DbDataSource db, TimeProvider clock)
 {
-    public async Task<IReadOnlyList<TicketRow>> PageAsync(DbConnection connection, CallerScope caller, TicketListFilter filter, long? after, int take, CancellationToken ct)
+    public async Task<IReadOnlyList<TicketRow>> PageAsync(DbConnection connection, CallerScope caller, TicketListFilter filter, TicketCursor? after, int take, CancellationToken ct)
     {
-        // Newest first, keyset on id (the primary key, or the filter's index then id).
+        // Newest first, keyset on id (the primary key, or the filter's index then id); the dispatch queue by followers
+        // first (ix_tickets_dispatch_queue).
+        var keyset = after is null ? ""
+            : filter.SortsByFollowers ? " AND (t.followers < @afterFollowers OR (t.followers = @afterFollowers AND t.id < @after))"
+            : " AND t.id < @after";
         var sql = $"""
             SELECT t.id, t.number, t.status, t.category_id, c.name AS category_name, t.community_id, t.grid_id,
-                   t.description, t.channel, t.due_at, t.escalation_level, t.created_at, t.updated_at
+                   t.description, t.channel, t.due_at, t.escalation_level, t.created_at, t.updated_at, t.followers
             FROM tickets t
             JOIN ticket_categories c ON c.id = t.category_id
-            WHERE {Where(caller, filter)}{(after is null ? "" : " AND t.id < @after")}
-            ORDER BY t.id DESC LIMIT @take
+            WHERE {Where(caller, filter)}{keyset}
+            ORDER BY {(filter.SortsByFollowers ? "t.followers DESC, t.id DESC" : "t.id DESC")} LIMIT @take
             """;
         var rows = await connection.QueryAsync<TicketRow>(new CommandDefinition(sql, Parameters(caller, filter, after, take), cancellationToken: ct));
         return rows.ToList();
@@ -80,9 +95,10 @@ public sealed class TicketListQuery(DbDataSource db, TimeProvider clock)
         return sql.ToString();
     }
 
-    private object Parameters(CallerScope caller, TicketListFilter f, long? after, int? take) => caller.Caller.With(new
+    private object Parameters(CallerScope caller, TicketListFilter f, TicketCursor? after, int? take) => caller.Caller.With(new
     {
-        after,
+        after = after?.After,
+        afterFollowers = after?.AfterFollowers,
         status = f.States.Count > 0 ? f.States[0] : null,
         states = f.States,
         categoryId = f.CategoryId,
@@ -113,7 +129,7 @@ public static class TicketCsv
     private static readonly Dictionary<string, string> StatusNames = new(StringComparer.Ordinal)
     {
         ["submitted"] = "待派单", ["dispatched"] = "已派单", ["open_for_claim"] = "待领单", ["in_progress"] = "办理中",
-        ["resolved"] = "已办结", ["closed"] = "已关闭", ["cancelled"] = "已撤销", ["rejected"] = "已驳回",
+        ["resolved"] = "已办结", ["closed"] = "已关闭", ["cancelled"] = "已撤销", ["rejected"] = "已驳回", ["merged"] = "已合并",
     };
 
     private static string? China(DateTime? utc) =>

@@ -27,7 +27,8 @@ public sealed class TicketNotifying(NotificationWriter notifications)
         IReadOnlyList<long> Handler() => ticket.HandlerUserId is { } h ? [h] : [];
         return recipient switch
         {
-            TicketRecipient.Submitter => [ticket.SubmitterId],
+            // Whoever said "me too" is told as the reporter is.
+            TicketRecipient.Submitter => [ticket.SubmitterId, .. ticket.FollowerIds],
             TicketRecipient.Handler => Handler(),
             TicketRecipient.DepartmentStaff when (input.DepartmentId ?? ticket.DepartmentId) is { } department =>
                 await RoleHolders.OfAsync(connection, transaction, Roles.DepartmentStaff, department, ct),

@@ -25,4 +25,7 @@ public sealed class TicketOptions
 
     /// <summary>How long WeChat's content check may take before the ticket is accepted and flagged for review instead.</summary>
     public int ContentCheckTimeoutSeconds { get; set; } = 3;
+
+    /// <summary>How far <c>GET /api/v1/tickets/nearby</c> looks, in metres.</summary>
+    public int NearbyRadiusMeters { get; set; } = 100;
 }

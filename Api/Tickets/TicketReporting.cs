@@ -138,11 +138,11 @@ public sealed partial class TicketReporting(
             return first is { } id ? new TicketOutcome.Replayed(id) : TicketOutcome.Invalid.Of("Idempotency-Key", "This key is in use by a request that has not finished.");
         }
 
-        var ticketId = await conn.ExecuteScalarAsync<long>(new CommandDefinition("""
-            INSERT INTO tickets (number, category_id, community_id, grid_id, house_id, house_code, address, latitude, longitude,
+        var ticketId = await conn.ExecuteScalarAsync<long>(new CommandDefinition($"""
+            INSERT INTO tickets (number, category_id, community_id, grid_id, house_id, house_code, address, latitude, longitude, location,
                                  description, channel, submitter_id, contact_phone_cipher, on_behalf_name, on_behalf_phone_cipher,
                                  needs_review, status, version, created_at, updated_at)
-            VALUES (@number, @categoryId, @communityId, @gridId, @houseId, @houseCode, @address, @latitude, @longitude,
+            VALUES (@number, @categoryId, @communityId, @gridId, @houseId, @houseCode, @address, @latitude, @longitude, {TicketLocations.Sql("location")},
                     @description, @channel, @me, @contactCipher, @onBehalfName, @onBehalfCipher,
                     @needsReview, 'submitted', 0, @now, @now);
             SELECT LAST_INSERT_ID();
@@ -158,6 +158,9 @@ public sealed partial class TicketReporting(
             address = request.Address?.Trim(),
             latitude = request.Location is { } l1 ? (decimal?)Math.Round((decimal)l1.Latitude, 6) : null,
             longitude = request.Location is { } l2 ? (decimal?)Math.Round((decimal)l2.Longitude, 6) : null,
+            location = request.Location is { } l3
+                ? TicketLocations.Point((double)Math.Round((decimal)l3.Latitude, 6), (double)Math.Round((decimal)l3.Longitude, 6))
+                : TicketLocations.Nowhere,
             description,
             channel,
             me = caller.UserId,

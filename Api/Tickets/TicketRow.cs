@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Linli.Domain.Tickets;
 
 namespace Linli.Api.Tickets;
@@ -43,6 +44,10 @@ public sealed class TicketRow
     /// <summary>How many escalation steps the ticket has climbed (0: none).</summary>
     public int EscalationLevel { get; init; }
     public int ReopenCount { get; init; }
+    /// <summary>How many said "me too" (ticket_followers).</summary>
+    public int Followers { get; init; }
+    /// <summary>The original this duplicate was merged into; null unless merged.</summary>
+    public long? MergedIntoId { get; init; }
     public DateTime? LastUrgedAt { get; init; }
     public int? Satisfaction { get; init; }
     public string? EvaluationComment { get; init; }
@@ -53,6 +58,12 @@ public sealed class TicketRow
     public DateTime UpdatedAt { get; init; }
     /// <summary>The ids of the report's own photos, comma-separated (GROUP_CONCAT); null when none.</summary>
     public string? PhotoIds { get; init; }
+
+    /// <summary>The user ids of the ticket's followers as a JSON array (JSON_ARRAYAGG); null when none.</summary>
+    public string? FollowersJson { get; init; }
+
+    /// <summary>Who follows the ticket ("me too"): told of it as its reporter is.</summary>
+    public IReadOnlyList<long> FollowerIds => FollowersJson is null ? [] : JsonSerializer.Deserialize<long[]>(FollowersJson) ?? [];
 
     /// <summary>The ticket's summonses (吹哨) as a JSON array (JSON_ARRAYAGG); null when none.</summary>
     public string? SummonsesJson { get; init; }

@@ -60,6 +60,8 @@ public static class TicketView
             timeline,
             TicketRules.AllowedActions(t.Facts, relation, now).Where(a => a != TicketAction.AutoClose).ToList(),
             t.Summonses,
-            t.EscalationLevel);
+            t.EscalationLevel,
+            t.Followers,
+            t.MergedIntoId);
     }
 }

@@ -27,7 +27,8 @@ public static class TicketsApi
             .RequireAuthorization(Policies.SignedIn);
         group.MapGet("/", ListTickets).WithName(nameof(ListTickets))
             .WithSummary("List tickets")
-            .WithDescription("The tickets the caller may see, newest first, a page at a time. Send `Accept: text/csv` for every "
+            .WithDescription("The tickets the caller may see, newest first, a page at a time; the dispatch queue (`status=submitted` "
+                + "alone) puts the tickets most people follow first, and its cursor is `followers.id`. Send `Accept: text/csv` for every "
                 + "ticket matching the filters as a CSV download (UTF-8 with BOM, times in China Standard Time, no personal data). "
                 + "Residents see the tickets they reported; staff, departments and party members the tickets of their scope. Changes nothing.");
         group.MapPost("/", CreateTicket).WithName(nameof(CreateTicket))
@@ -57,6 +58,7 @@ public static class TicketsApi
         group.MapPost(ActionRoute<UrgeRequest>(), ActWithOptionalBody<UrgeRequest>).DescribeAction<UrgeRequest>();
         group.MapPost(ActionRoute<RecategorizeRequest>(), Act<RecategorizeRequest>).DescribeAction<RecategorizeRequest>();
         group.MapPost(ActionRoute<WhistleRequest>(), Act<WhistleRequest>).DescribeAction<WhistleRequest>();
+        group.MapPost(ActionRoute<MergeRequest>(), Act<MergeRequest>).DescribeAction<MergeRequest>();
         group.MapSummonses();
         return group;
     }
@@ -147,16 +149,15 @@ public static class TicketsApi
         [OneOf(typeof(TicketsApi), nameof(StateCodes), Separator = ",")] string? status = null,
         long? categoryId = null, long? communityId = null, long? gridId = null, long? departmentId = null,
         bool? mine = null, bool? overdue = null, [StringLength(100)] string? text = null,
-        [RegularExpression(Cursors.Pattern, ErrorMessage = Cursors.Message)] string? cursor = null, [Range(1, MaxPageSize)] int limit = 20, bool? escalated = null)
+        [RegularExpression(ListCursorPattern, ErrorMessage = Cursors.Message)] string? cursor = null, [Range(1, MaxPageSize)] int limit = 20, bool? escalated = null)
     {
         // status=submitted or a comma-separated list (status=submitted,dispatched,open_for_claim,in_progress).
         var states = status?.Split(',').Distinct().ToList() ?? [];
-        // An empty cursor is the first page, like none.
-        long? after = string.IsNullOrEmpty(cursor) ? null : long.Parse(cursor, NumberStyles.None, CultureInfo.InvariantCulture);
         var size = limit;
 
         var caller = new CallerScope(current);
         var filter = new TicketListFilter(states, categoryId, communityId, gridId, departmentId, mine == true, overdue, text, Escalated: escalated);
+        var after = ParseCursor(cursor, filter);
         var now = clock.GetUtcNow();
         // The download is the whole list, not one page: cursor and limit page the JSON only.
         if (CsvResult.Accepts(http))
@@ -166,9 +167,27 @@ public static class TicketsApi
         var page = rows.Take(size).Select(t => new TicketListItemDto(
             t.Id, t.Number, t.State, t.CategoryId, t.CategoryName, t.CommunityId, t.GridId,
             t.Description.Length > 100 ? t.Description[..100] : t.Description, t.Channel,
-            t.DueAt is { } due ? TicketRow.Utc(due) : null, t.IsOverdue(now), t.EscalationLevel, TicketRow.Utc(t.CreatedAt), TicketRow.Utc(t.UpdatedAt))).ToList();
-        var next = rows.Count > size ? page[^1].Id.ToString(CultureInfo.InvariantCulture) : null;
+            t.DueAt is { } due ? TicketRow.Utc(due) : null, t.IsOverdue(now), t.EscalationLevel, TicketRow.Utc(t.CreatedAt), TicketRow.Utc(t.UpdatedAt),
+            t.Followers)).ToList();
+        var next = rows.Count <= size ? null
+            : filter.SortsByFollowers ? FormattableString.Invariant($"{page[^1].Followers}.{page[^1].Id}")
+            : page[^1].Id.ToString(CultureInfo.InvariantCulture);
         return TypedResults.Ok(new TicketPageDto(page, next));
+    }
+
+    /// <summary>A list cursor: an id, or in the dispatch queue (<see cref="TicketListFilter.SortsByFollowers"/>) "followers.id".</summary>
+    private const string ListCursorPattern = "([0-9]{1,9}\\.)?[0-9]{1,18}";
+
+    /// <summary>The position a cursor names; an empty cursor is the first page, like none. A cursor of the other order is a 400.</summary>
+    private static TicketCursor? ParseCursor(string? cursor, TicketListFilter filter)
+    {
+        if (string.IsNullOrEmpty(cursor))
+            return null;
+        var parts = cursor.Split('.');
+        if (filter.SortsByFollowers != (parts.Length == 2))
+            throw Invalid.Field("cursor", Cursors.Message);
+        var after = long.Parse(parts[^1], NumberStyles.None, CultureInfo.InvariantCulture);
+        return parts.Length == 2 ? new TicketCursor(after, int.Parse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture)) : new TicketCursor(after);
     }
 
     private static async Task<TicketDto> ViewAsync(DbConnection connection, long id, CallerScope caller, FieldProtector protector, TimeProvider clock, CancellationToken ct)

@@ -47,6 +47,8 @@ public static class TicketsFeature
     public static IEndpointRouteBuilder MapTicketsFeature(this IEndpointRouteBuilder app)
     {
         app.MapTickets();
+        app.MapNearbyTickets();
+        app.MapTicketFollowers();
         app.MapTicketCategories();
         app.MapUploads();
         app.MapNotifications();

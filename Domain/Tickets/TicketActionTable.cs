@@ -17,6 +17,7 @@ public enum TicketParty
 /// <summary>Who hears of an action (the actor never hears of their own).</summary>
 public enum TicketRecipient
 {
+    /// <summary>The reporter and whoever follows the ticket ("me too").</summary>
     Submitter,
     Handler,
     /// <summary>The staff of the department the ticket is dispatched to.</summary>
@@ -38,7 +39,7 @@ public sealed record TicketNotification(TicketRecipient To, string Kind, Func<Ti
 /// <summary>
 /// The values an action may carry, whatever the action. Each API request record holds only its own action's
 /// fields and maps them here; the columns of <see cref="TicketActionSpec.Columns"/> read them as
-/// <c>@departmentId</c>, <c>@dueAt</c>, <c>@categoryId</c>, <c>@satisfaction</c> and <c>@comment</c>.
+/// <c>@departmentId</c>, <c>@dueAt</c>, <c>@categoryId</c>, <c>@satisfaction</c>, <c>@comment</c> and <c>@intoTicketId</c>.
 /// </summary>
 public sealed record TicketActionInput(
     long? DepartmentId = null,
@@ -52,7 +53,8 @@ public sealed record TicketActionInput(
     string? Comment = null,
     long? CategoryId = null,
     IReadOnlyList<long>? SummonedDepartmentIds = null,
-    DateTimeOffset? ReportBy = null)
+    DateTimeOffset? ReportBy = null,
+    long? IntoTicketId = null)
 {
     public static readonly TicketActionInput None = new();
 }
@@ -230,6 +232,15 @@ public static class TicketActionTable
             i => i.Reason,
             [Tell(TicketRecipient.Submitter, "ticket_dispatched", "您的诉求已派单"),
              Tell(TicketRecipient.SummonedDepartments, "ticket_summoned", "社区吹哨，请部门报到", true)]),
+        new(TicketAction.Merge, "merged", "Merge a duplicate into the ticket it repeats",
+            "Community staff of both tickets' communities (a street leader of their street office, or an admin) merge a ticket "
+            + "not yet resolved into `intoTicketId`, which must still be open (409 when it is closed, cancelled, rejected or "
+            + "merged). The duplicate becomes merged, for good; its reporter and followers follow the original and are told; "
+            + "its photos show on the original's timeline under a merge event; both timelines name the other ticket.",
+            From(TicketParty.CommunityStaff, TicketState.Merged, UnresolvedStates),
+            ", merged_into_id = @intoTicketId, closed_at = @now",
+            ItsNote,
+            [Tell(TicketRecipient.Submitter, "ticket_merged", "您的诉求已与相同问题合并办理", true)]),
     ];
 
     private static readonly Dictionary<TicketAction, TicketActionSpec> ByAction = All.ToDictionary(s => s.Action);

@@ -16,6 +16,8 @@ public enum TicketState
     Closed,
     Cancelled,
     Rejected,
+    /// <summary>已合并: a duplicate merged into another ticket (its original); final.</summary>
+    Merged,
 }
 
 public static class TicketStates
@@ -30,6 +32,7 @@ public static class TicketStates
         [TicketState.Closed] = "closed",
         [TicketState.Cancelled] = "cancelled",
         [TicketState.Rejected] = "rejected",
+        [TicketState.Merged] = "merged",
     };
 
     private static readonly Dictionary<string, TicketState> ByCode = Codes.ToDictionary(p => p.Value, p => p.Key, StringComparer.Ordinal);
@@ -46,9 +49,9 @@ public static class TicketStates
         return code is not null && ByCode.TryGetValue(code, out state);
     }
 
-    /// <summary>Not closed, cancelled or rejected: someone still has something to do.</summary>
+    /// <summary>Not closed, cancelled, rejected or merged: someone still has something to do.</summary>
     public static bool IsOpen(this TicketState state) =>
-        state is not (TicketState.Closed or TicketState.Cancelled or TicketState.Rejected);
+        state is not (TicketState.Closed or TicketState.Cancelled or TicketState.Rejected or TicketState.Merged);
 
     /// <summary>A ticket in these states is overdue once its due time has passed.</summary>
     public static bool CanBeOverdue(this TicketState state) =>

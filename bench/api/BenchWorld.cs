@@ -45,9 +45,27 @@ public sealed class BenchWorld
         return world;
     }
 
+    // Where the bench's tickets are: ticket i sits on a 50 m grid, Columns cells (50 km) wide and as many rows deep as
+    // the size needs, from Origin northwards. The density stays one ticket per 2,500 m² however many there are, as in a
+    // city whose reports spread over more streets as the service grows, so about 12 tickets lie within 100 m of any
+    // point; the nearby search should then cost the same at 10,000 tickets and at 1,000,000.
+    private const int Columns = 1000;
+    private const double SpacingMeters = 50;
+    private const double OriginLatitude = 30.0, OriginLongitude = 120.0;
+    private const double MetresPerDegree = 6_370_986 * Math.PI / 180;
+
+    private static (double Latitude, double Longitude) PlaceOf(double row, double column) =>
+        (OriginLatitude + row * SpacingMeters / MetresPerDegree,
+         OriginLongitude + column * SpacingMeters / (MetresPerDegree * Math.Cos(OriginLatitude * Math.PI / 180)));
+
+    /// <summary>A place among the first <paramref name="size"/> tickets, at random, for a nearby search.</summary>
+    public static (double Latitude, double Longitude) SomewhereAmong(long size, Random random) =>
+        PlaceOf(random.NextDouble() * Math.Max(1, size / Columns), random.NextDouble() * Columns);
+
     /// <summary>
     /// Adds tickets until the community has <paramref name="size"/>: mostly closed, as a long-lived community's are,
-    /// with one in ten in each open state. Values are generated here, so they are written as literals in big batches.
+    /// with one in ten in each open state, each at its place on the bench's grid. Values are generated here, so they are
+    /// written as literals in big batches.
     /// </summary>
     public async Task<long> TopUpAsync(long size)
     {
@@ -60,15 +78,18 @@ public sealed class BenchWorld
         for (var next = have; next < size; next += batch)
         {
             var sql = new StringBuilder("""
-                INSERT INTO tickets (number, category_id, community_id, grid_id, description, channel, submitter_id, status,
-                                     needs_review, version, created_at, updated_at) VALUES
+                INSERT INTO tickets (number, category_id, community_id, grid_id, latitude, longitude, location, description, channel,
+                                     submitter_id, status, needs_review, version, created_at, updated_at) VALUES
                 """);
             var end = Math.Min(size, next + batch);
             for (var i = next; i < end; i++)
             {
                 if (i > next) sql.Append(',');
+                var (lat, lng) = PlaceOf(i / Columns, i % Columns);
+                // GeoJSON, longitude first, as TicketLocations writes it.
+                var point = string.Create(CultureInfo.InvariantCulture, $"{{\"type\":\"Point\",\"coordinates\":[{lng:F6},{lat:F6}]}}");
                 sql.Append(CultureInfo.InvariantCulture,
-                    $"('B{salt}-{i}',{CategoryId},{CommunityId},{GridId},'种子数据：第{i}号诉求','mini_program',{ResidentId},'{statuses[i % statuses.Length]}',0,0,'{created}','{created}')");
+                    $"('B{salt}-{i}',{CategoryId},{CommunityId},{GridId},{lat:F6},{lng:F6},ST_GeomFromGeoJSON('{point}',1,4326),'种子数据：第{i}号诉求','mini_program',{ResidentId},'{statuses[i % statuses.Length]}',0,0,'{created}','{created}')");
             }
             await c.ExecuteAsync(sql.ToString(), commandTimeout: 600);
         }
@@ -132,6 +153,33 @@ public sealed class BenchWorld
             """, new { id });
         await read.ReadAsync();
         await read.ReadAsync();
+    }
+
+    /// <summary>
+    /// The search NearbyTicketsApi runs, 100 m around the point, through the driver: its Sql(byCategory: true) and the box
+    /// of TicketLocations.Box written out here, since the bench does not reference the API.
+    /// </summary>
+    public async Task<int> NearbyThroughDriverAsync(double latitude, double longitude)
+    {
+        const double meters = 100;
+        var degrees = meters * 1.1 / MetresPerDegree;
+        var spread = degrees / Math.Cos((Math.Abs(latitude) + degrees) * Math.PI / 180);
+        var (south, north, west, east) = (latitude - degrees, latitude + degrees, longitude - spread, longitude + spread);
+        var here = string.Create(CultureInfo.InvariantCulture, $"{{\"type\":\"Point\",\"coordinates\":[{longitude:R},{latitude:R}]}}");
+        var box = string.Create(CultureInfo.InvariantCulture,
+            $"{{\"type\":\"Polygon\",\"coordinates\":[[[{west:R},{south:R}],[{east:R},{south:R}],[{east:R},{north:R}],[{west:R},{north:R}],[{west:R},{south:R}]]]}}");
+        await using var c = await _db.OpenConnectionAsync();
+        var rows = await c.QueryAsync("""
+            SELECT t.id, t.category_id, (SELECT c.name FROM ticket_categories c WHERE c.id = t.category_id) AS category_name,
+                   t.description, t.status, t.created_at, t.followers, ST_Distance_Sphere(t.location, ST_GeomFromGeoJSON(@here, 1, 4326)) AS distance
+            FROM tickets t FORCE INDEX (sx_tickets_location)
+            WHERE MBRContains(ST_GeomFromGeoJSON(@box, 1, 4326), t.location)
+              AND t.latitude IS NOT NULL AND t.needs_review = 0 AND t.status IN @open AND t.category_id = @CategoryId
+              AND ST_Distance_Sphere(t.location, ST_GeomFromGeoJSON(@here, 1, 4326)) <= @meters
+            ORDER BY distance, t.id
+            LIMIT 20
+            """, new { here, box, open = new[] { "submitted", "dispatched", "open_for_claim", "in_progress" }, CategoryId, meters });
+        return rows.Count();
     }
 
     /// <summary>The list SELECT that TicketsApi.ListTickets runs for community staff with these filters (CallerScope.VisibilitySql).</summary>

@@ -2,9 +2,10 @@
 // For each size it tops the bench community up to that many tickets, then measures, at N connections:
 //   submit   POST /api/v1/tickets with fresh Idempotency-Keys  vs  the same transaction through the driver
 //   list     a community's open tickets, first page and a deep cursor  vs  the same SELECT through the driver
+//   nearby   GET /api/v1/tickets/nearby at a random place among the tickets  vs  the same search through the driver
 // and ends with: submit_ratio=<api rps / sql rps> list_ratio=<api rps / sql rps> at every size (the share of the driver's own
 // throughput the HTTP API keeps; goals: list >= 0.7, submit >= 0.8) and list_growth=<api list p50 at the largest size / at the
-// smallest>. Each API scenario is then offered an open-loop load at half the rate it reached (requests sent on a fixed
+// smallest>, nearby_ratio and nearby_growth the same for the nearby search. Each API scenario is then offered an open-loop load at half the rate it reached (requests sent on a fixed
 // schedule whatever the answers, each timed from when it was due), whose p99 is the latency goal (< 50 ms).
 using System.Diagnostics;
 using System.Globalization;
@@ -37,6 +38,8 @@ foreach (var size in options.Sizes)
     Console.WriteLine($"-- {seeded:N0} tickets in the bench community");
     var deepCursor = await world.DeepCursorAsync(size);
     var listPath = $"/api/v1/tickets?communityId={world.CommunityId}&status=submitted,dispatched,open_for_claim,in_progress&limit=20";
+    // One generator per worker thread: places at random among this size's tickets.
+    var places = new ThreadLocal<Random>(() => new Random(Environment.CurrentManagedThreadId));
 
     var runs = new (string Name, Func<long, Task<bool>> Op)[]
     {
@@ -56,6 +59,18 @@ foreach (var size in options.Sizes)
         ("list_first_sql", async _ => { await world.ListThroughDriverAsync(null); return true; }),
         ("list_deep_api", async _ => await GetOk($"{listPath}&cursor={deepCursor}")),
         ("list_deep_sql", async _ => { await world.ListThroughDriverAsync(deepCursor); return true; }),
+        ("nearby_api", async _ =>
+        {
+            var (lat, lng) = BenchWorld.SomewhereAmong(seeded, places.Value!);
+            return await GetOk(string.Create(CultureInfo.InvariantCulture,
+                $"/api/v1/tickets/nearby?latitude={lat:F6}&longitude={lng:F6}&categoryId={world.CategoryId}"), residentToken);
+        }),
+        ("nearby_sql", async _ =>
+        {
+            var (lat, lng) = BenchWorld.SomewhereAmong(seeded, places.Value!);
+            await world.NearbyThroughDriverAsync(Math.Round(lat, 6), Math.Round(lng, 6));
+            return true;
+        }),
     };
     // Warm-up: JIT, both connection pools filled, the buffer pool holding the pages; not measured.
     foreach (var (_, op) in runs)
@@ -74,7 +89,8 @@ foreach (var size in options.Sizes)
     }
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
         $"size={size} submit_ratio={results[(size, "submit_api")].Rps / results[(size, "submit_sql")].Rps:F2} " +
-        $"list_ratio={results[(size, "list_first_api")].Rps / results[(size, "list_first_sql")].Rps:F2}"));
+        $"list_ratio={results[(size, "list_first_api")].Rps / results[(size, "list_first_sql")].Rps:F2} " +
+        $"nearby_ratio={results[(size, "nearby_api")].Rps / results[(size, "nearby_sql")].Rps:F2}"));
 }
 
 var small = options.Sizes.Min();
@@ -82,13 +98,15 @@ var large = options.Sizes.Max();
 double Ratio(string api, string sql) => results[(large, api)].Rps / results[(large, sql)].Rps;
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
     $"submit_ratio={Ratio("submit_api", "submit_sql"):F2} list_ratio={Ratio("list_first_api", "list_first_sql"):F2} " +
-    $"list_growth={results[(large, "list_first_api")].P50 / results[(small, "list_first_api")].P50:F2}"));
+    $"list_growth={results[(large, "list_first_api")].P50 / results[(small, "list_first_api")].P50:F2} " +
+    $"nearby_ratio={Ratio("nearby_api", "nearby_sql"):F2} " +
+    $"nearby_growth={results[(large, "nearby_api")].P50 / results[(small, "nearby_api")].P50:F2}"));
 return 0;
 
-async Task<bool> GetOk(string path)
+async Task<bool> GetOk(string path, string? token = null)
 {
     using var request = new HttpRequestMessage(HttpMethod.Get, path);
-    request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", staffToken);
+    request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token ?? staffToken);
     using var response = await http.SendAsync(request);
     return response.IsSuccessStatusCode;
 }

@@ -54,6 +54,10 @@ public class TicketRulesTests
         open_for_claim note       summoned   =
         in_progress    note       summoned   =
         resolved       note       summoned   =
+        submitted      merge      staff      merged
+        dispatched     merge      staff      merged
+        open_for_claim merge      staff      merged
+        in_progress    merge      staff      merged
         """;
 
     private static readonly Dictionary<string, TicketCaller> Callers = new()
@@ -155,7 +159,7 @@ public class TicketRulesTests
 
         var actions = TicketRules.AllowedActions(new TicketFacts(TicketState.OpenForClaim), staffAndPartyMember, Now);
 
-        Assert.That(actions, Is.EquivalentTo(new[] { TicketAction.Claim, TicketAction.Withdraw, TicketAction.Note, TicketAction.Recategorize }));
+        Assert.That(actions, Is.EquivalentTo(new[] { TicketAction.Claim, TicketAction.Withdraw, TicketAction.Note, TicketAction.Recategorize, TicketAction.Merge }));
     }
 
     [Test]
