@@ -126,33 +126,23 @@ public sealed partial class TicketReporting(
         var now = clock.GetUtcNow();
         // The number is taken before the transaction, so the day's counter row is locked for one statement, not
         // until commit: concurrent reports then commit together instead of one after another.
-        var number = await TicketNumbers.NextAsync(conn, now, ct);
+        var day = await TicketNumbers.TakeAsync(conn, now, ct);
         await using var transaction = await conn.BeginTransactionAsync(ct);
-        // The key first: a concurrent request with the same key waits here for this one, then finds it taken.
-        var claimed = await conn.ExecuteAsync(new CommandDefinition("""
-            INSERT IGNORE INTO ticket_idempotency (user_id, idempotency_key, ticket_id, created_at)
-            VALUES (@me, @idempotencyKey, NULL, @now)
-            """, new { me = caller.UserId, idempotencyKey, now = now.UtcDateTime }, transaction, cancellationToken: ct));
-        if (claimed == 0)
-        {
-            await transaction.RollbackAsync(ct);
-            var first = await conn.ExecuteScalarAsync<long?>(new CommandDefinition(
-                "SELECT ticket_id FROM ticket_idempotency WHERE user_id = @me AND idempotency_key = @idempotencyKey",
-                new { me = caller.UserId, idempotencyKey }, cancellationToken: ct));
-            return first is { } id ? new TicketOutcome.Replayed(id) : TicketOutcome.Invalid.Of("Idempotency-Key", "This key is in use by a request that has not finished.");
-        }
-
-        var ticketId = await conn.ExecuteScalarAsync<long>(new CommandDefinition("""
+        // The ticket, then its Idempotency-Key: a concurrent request with the same key waits at the key for this one to
+        // commit, then finds it taken and rolls its own ticket back. ROW_COUNT() is the key's (0: taken).
+        var (ticketId, claimed) = await conn.QuerySingleAsync<(long, long)>(new CommandDefinition($"""
             INSERT INTO tickets (number, category_id, community_id, grid_id, house_id, house_code, address, latitude, longitude,
                                  description, channel, submitter_id, contact_phone_cipher, on_behalf_name, on_behalf_phone_cipher,
                                  needs_review, status, version, created_at, updated_at)
-            VALUES (@number, @categoryId, @communityId, @gridId, @houseId, @houseCode, @address, @latitude, @longitude,
+            VALUES ({TicketNumbers.TakenSql}, @categoryId, @communityId, @gridId, @houseId, @houseCode, @address, @latitude, @longitude,
                     @description, @channel, @me, @contactCipher, @onBehalfName, @onBehalfCipher,
                     @needsReview, 'submitted', 0, @now, @now);
-            SELECT LAST_INSERT_ID();
+            INSERT IGNORE INTO ticket_idempotency (user_id, idempotency_key, ticket_id, created_at)
+            VALUES (@me, @idempotencyKey, LAST_INSERT_ID(), @now);
+            SELECT CAST(LAST_INSERT_ID() AS SIGNED), ROW_COUNT();
             """, new
         {
-            number,
+            numberPrefix = TicketNumbers.Prefix(day),
             categoryId = request.CategoryId,
             communityId,
             gridId,
@@ -165,15 +155,21 @@ public sealed partial class TicketReporting(
             description,
             channel,
             me = caller.UserId,
+            idempotencyKey,
             contactCipher = contactPhone is null ? null : protector.Encrypt(contactPhone),
             onBehalfName = string.IsNullOrEmpty(onBehalfName) ? null : onBehalfName,
             onBehalfCipher = onBehalfPhone is null ? null : protector.Encrypt(onBehalfPhone),
             needsReview,
             now = now.UtcDateTime,
         }, transaction, cancellationToken: ct));
-        await conn.ExecuteAsync(new CommandDefinition(
-            "UPDATE ticket_idempotency SET ticket_id = @ticketId WHERE user_id = @me AND idempotency_key = @idempotencyKey",
-            new { ticketId, me = caller.UserId, idempotencyKey }, transaction, cancellationToken: ct));
+        if (claimed == 0)
+        {
+            await transaction.RollbackAsync(ct);
+            var first = await conn.ExecuteScalarAsync<long>(new CommandDefinition(
+                "SELECT ticket_id FROM ticket_idempotency WHERE user_id = @me AND idempotency_key = @idempotencyKey",
+                new { me = caller.UserId, idempotencyKey }, cancellationToken: ct));
+            return new TicketOutcome.Replayed(first);
+        }
         await TicketTimeline.AppendEventAsync(conn, transaction, ticketId, caller.UserId, ReporterRole(caller, channel), "report", null,
             TicketState.Submitted, channel == "mini_program" ? null : channel, false, now, ct);
         if (!await TicketTimeline.AttachPhotosAsync(conn, transaction, photoIds, caller.UserId, ticketId, toLastEvent: false, now, ct))

@@ -134,10 +134,8 @@ public static class TicketsApi
     {
         var caller = new CallerScope(current);
         var connection = await db.OpenAsync(ct);
-        var ticket = await TicketQueries.FindAsync(connection, id, ct);
-        if (ticket is null || !caller.CanSee(ticket))
+        if (await TicketQueries.FindWithEventsAsync(connection, id, ct) is not (var ticket, var events) || !caller.CanSee(ticket))
             return NotFound();
-        var events = await TicketQueries.EventsAsync(connection, id, ct);
         return TypedResults.Ok(TicketView.Build(ticket, events, caller, protector, clock.GetUtcNow()));
     }
 
@@ -173,7 +171,8 @@ public static class TicketsApi
 
     private static async Task<TicketDto> ViewAsync(DbConnection connection, long id, CallerScope caller, FieldProtector protector, TimeProvider clock, CancellationToken ct)
     {
-        var (ticket, events) = await TicketQueries.FindWrittenAsync(connection, id, ct);
+        var (ticket, events) = await TicketQueries.FindWithEventsAsync(connection, id, ct)
+            ?? throw new InvalidOperationException($"Ticket {id} vanished right after it was written.");
         return TicketView.Build(ticket, events, caller, protector, clock.GetUtcNow());
     }
 

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Globalization;
 using System.Text.Json;
 using Dapper;
 using Microsoft.Extensions.Options;
@@ -14,26 +15,61 @@ namespace Linli.Infrastructure.Notifications;
 /// </summary>
 public sealed class NotificationWriter(TimeProvider clock, IOptions<NotificationOptions> options)
 {
-    public async Task WriteAsync(DbConnection connection, DbTransaction transaction, IEnumerable<long> userIds, Notice notice, CancellationToken ct)
+    public Task WriteAsync(DbConnection connection, DbTransaction transaction, IEnumerable<long> userIds, Notice notice, CancellationToken ct) =>
+        WriteAsync(connection, transaction, [(userIds, notice)], ct);
+
+    /// <summary>
+    /// Writes several notices, each to its people, in two statements whatever their number: the in-app rows in one
+    /// multi-row INSERT that returns their ids (MariaDB's INSERT … RETURNING, rows in the order written), then their
+    /// outbox rows in another.
+    /// </summary>
+    public async Task WriteAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<(IEnumerable<long> UserIds, Notice Notice)> notices,
+        CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        var page = notice.TicketId is { } ticketId
-            ? options.Value.TicketPage.Replace("{ticketId}", ticketId.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)
-            : null;
-        var template = options.Value.Templates.GetValueOrDefault(notice.Kind) is { Id.Length: > 0 } configured ? configured : null;
-        var data = template is null ? "{}" : JsonSerializer.Serialize(Fill(template, notice.Values, now));
-        var (status, error) = template is null ? ("skipped", "no template configured for this kind") : ("pending", null);
-        foreach (var userId in userIds.Distinct())
+        var parameters = new DynamicParameters(new { now = now.UtcDateTime });
+        var rows = new List<(long UserId, int Notice)>();
+        for (var n = 0; n < notices.Count; n++)
         {
-            // One round trip per person: the outbox row takes the notification's id from LAST_INSERT_ID().
-            await connection.ExecuteAsync(new CommandDefinition("""
-                INSERT INTO notifications (user_id, ticket_id, kind, title, body, created_at)
-                VALUES (@userId, @TicketId, @Kind, @Title, @Body, @now);
-                INSERT INTO notification_outbox (notification_id, user_id, kind, template_id, data_json, page, status, attempts, next_attempt_at, last_error, created_at)
-                VALUES (LAST_INSERT_ID(), @userId, @Kind, @templateId, @data, @page, @status, 0, @now, @error, @now)
-                """, new { userId, notice.TicketId, notice.Kind, notice.Title, Body = Cut(notice.Body, 500), templateId = template?.Id, data, page, status, error, now = now.UtcDateTime },
-                transaction, cancellationToken: ct));
+            var notice = notices[n].Notice;
+            var page = notice.TicketId is { } ticketId
+                ? options.Value.TicketPage.Replace("{ticketId}", ticketId.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
+                : null;
+            var template = options.Value.Templates.GetValueOrDefault(notice.Kind) is { Id.Length: > 0 } configured ? configured : null;
+            var (status, error) = template is null ? ("skipped", "no template configured for this kind") : ("pending", null);
+            parameters.AddDynamicParams(new Dictionary<string, object?>
+            {
+                [$"ticket{n}"] = notice.TicketId,
+                [$"kind{n}"] = notice.Kind,
+                [$"title{n}"] = notice.Title,
+                [$"body{n}"] = Cut(notice.Body, 500),
+                [$"template{n}"] = template?.Id,
+                [$"data{n}"] = template is null ? "{}" : JsonSerializer.Serialize(Fill(template, notice.Values, now)),
+                [$"page{n}"] = page,
+                [$"status{n}"] = status,
+                [$"error{n}"] = error,
+            });
+            rows.AddRange(notices[n].UserIds.Distinct().Select(userId => (userId, n)));
         }
+        if (rows.Count == 0)
+            return;
+        for (var r = 0; r < rows.Count; r++)
+            parameters.Add($"user{r}", rows[r].UserId);
+
+        var ids = (await connection.QueryAsync<(long Id, long UserId)>(new CommandDefinition($"""
+            INSERT INTO notifications (user_id, ticket_id, kind, title, body, created_at)
+            VALUES {string.Join(",\n       ", rows.Select((row, r) => $"(@user{r}, @ticket{row.Notice}, @kind{row.Notice}, @title{row.Notice}, @body{row.Notice}, @now)"))}
+            RETURNING id, user_id
+            """, parameters, transaction, cancellationToken: ct))).ToList();
+        if (ids.Count != rows.Count || ids.Where((written, r) => written.UserId != rows[r].UserId).Any())
+            throw new InvalidOperationException("The notifications came back in another order than they were written.");
+        for (var r = 0; r < rows.Count; r++)
+            parameters.Add($"notification{r}", ids[r].Id);
+        await connection.ExecuteAsync(new CommandDefinition($"""
+            INSERT INTO notification_outbox (notification_id, user_id, kind, template_id, data_json, page, status, attempts, next_attempt_at, last_error, created_at)
+            VALUES {string.Join(",\n       ", rows.Select((row, r) =>
+                $"(@notification{r}, @user{r}, @kind{row.Notice}, @template{row.Notice}, @data{row.Notice}, @page{row.Notice}, @status{row.Notice}, 0, @now, @error{row.Notice}, @now)"))}
+            """, parameters, transaction, cancellationToken: ct));
     }
 
     /// <summary>Each keyword of the template with the value configured for it, fitted to the keyword's type.</summary>
