@@ -61,7 +61,7 @@ public static class HousesApi
     private const int MaxRooms = HouseLimits.MaxRooms;
 
     private static async Task<Results<Created<HouseDto>, ValidationProblem, ProblemHttpResult>> CreateHouse(
-        CreateHouseRequest body, Caller caller, DbDataSource db, FieldProtector protector, TimeProvider clock, CancellationToken ct)
+        CreateHouseRequest body, Caller caller, RequestConnection db, FieldProtector protector, TimeProvider clock, CancellationToken ct)
     {
         var v = new Validation();
         var communityId = v.Required("communityId", body.CommunityId);
@@ -74,7 +74,7 @@ public static class HousesApi
         if (!v.IsValid)
             return TypedResults.ValidationProblem(v.Errors);
 
-        await using var connection = await db.OpenConnectionAsync(ct);
+        var connection = await db.OpenAsync(ct);
         var grid = await FindGridAsync(connection, caller, gridId, ct);
         if (grid is null || grid.CommunityId != communityId || grid.IsActive == 0)
         {
@@ -114,7 +114,7 @@ public static class HousesApi
     private static async Task<Results<Ok<HousePage>, ValidationProblem>> ListHouses(
         long? communityId, long? gridId, long? landlordId, [StringLength(100)] string? q,
         [RegularExpression(Cursors.Pattern, ErrorMessage = Cursors.Message)] string? cursor, [Range(1, 200)] int? limit,
-        Caller caller, DbDataSource db, FieldProtector protector, PendingLandlords pending, CancellationToken ct)
+        Caller caller, RequestConnection db, FieldProtector protector, PendingLandlords pending, CancellationToken ct)
     {
         var v = new Validation();
         var take = limit ?? 50;
@@ -128,7 +128,7 @@ public static class HousesApi
         await pending.AttachForUserAsync(caller.UserId, ct);
 
         var query = string.IsNullOrWhiteSpace(q) ? null : q.Trim();
-        await using var connection = await db.OpenConnectionAsync(ct);
+        var connection = await db.OpenAsync(ct);
         // Keyset pagination on the primary key; a community or grid filter walks ix_houses_community / ix_houses_grid.
         var rows = (await connection.QueryAsync<HouseRow>(new CommandDefinition($$"""
             SELECT {{HouseRow.Columns}}
@@ -154,18 +154,18 @@ public static class HousesApi
     }
 
     private static async Task<Results<Ok<HouseDto>, NotFound>> GetHouse(
-        long id, Caller caller, DbDataSource db, FieldProtector protector, PendingLandlords pending, CancellationToken ct)
+        long id, Caller caller, RequestConnection db, FieldProtector protector, PendingLandlords pending, CancellationToken ct)
     {
         await pending.AttachForUserAsync(caller.UserId, ct);
-        await using var connection = await db.OpenConnectionAsync(ct);
+        var connection = await db.OpenAsync(ct);
         var house = await ReadHouseAsync(connection, caller, id, ct);
         return house is null ? TypedResults.NotFound() : TypedResults.Ok(house.ToDto(protector));
     }
 
     private static async Task<Results<Ok<HouseDto>, NotFound, ValidationProblem, ProblemHttpResult>> UpdateHouse(
-        long id, UpdateHouseRequest body, Caller caller, DbDataSource db, FieldProtector protector, TimeProvider clock, CancellationToken ct)
+        long id, UpdateHouseRequest body, Caller caller, RequestConnection db, FieldProtector protector, TimeProvider clock, CancellationToken ct)
     {
-        await using var connection = await db.OpenConnectionAsync(ct);
+        var connection = await db.OpenAsync(ct);
         var house = await ReadHouseAsync(connection, caller, id, ct);
         if (house is null)
             return TypedResults.NotFound();
@@ -225,9 +225,9 @@ public static class HousesApi
 
     /// <summary>The houses staff named the caller landlord of, waiting for the caller to accept.</summary>
     private static async Task<Ok<IReadOnlyList<HouseDto>>> ListLandlordOffers(
-        Caller caller, DbDataSource db, FieldProtector protector, CancellationToken ct)
+        Caller caller, RequestConnection db, FieldProtector protector, CancellationToken ct)
     {
-        await using var connection = await db.OpenConnectionAsync(ct);
+        var connection = await db.OpenAsync(ct);
         // ix_houses_offered_landlord
         var rows = await connection.QueryAsync<HouseRow>(new CommandDefinition($$"""
             SELECT {{HouseRow.Columns}}
@@ -243,10 +243,10 @@ public static class HousesApi
     /// house was not offered to the caller (or the offer was withdrawn or already accepted).
     /// </summary>
     private static async Task<Results<Ok<HouseDto>, NotFound>> AcceptLandlord(
-        long id, Caller caller, DbDataSource db, FieldProtector protector, TimeProvider clock, CancellationToken ct)
+        long id, Caller caller, RequestConnection db, FieldProtector protector, TimeProvider clock, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        await using var connection = await db.OpenConnectionAsync(ct);
+        var connection = await db.OpenAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         var accepted = await connection.ExecuteAsync(new CommandDefinition("""
             UPDATE houses
@@ -263,9 +263,9 @@ public static class HousesApi
     }
 
     private static async Task<Results<FileContentHttpResult, NotFound, ProblemHttpResult>> GetHouseQrCode(
-        long id, Caller caller, DbDataSource db, HouseQrImages images, CancellationToken ct)
+        long id, Caller caller, RequestConnection db, HouseQrImages images, CancellationToken ct)
     {
-        await using var connection = await db.OpenConnectionAsync(ct);
+        var connection = await db.OpenAsync(ct);
         var house = await ReadHouseAsync(connection, caller, id, ct);
         if (house is null)
             return TypedResults.NotFound();
@@ -281,9 +281,9 @@ public static class HousesApi
     }
 
     private static async Task<Results<FileContentHttpResult, NotFound, ProblemHttpResult>> GetGridQrSheet(
-        long id, Caller caller, DbDataSource db, HouseQrImages images, CancellationToken ct)
+        long id, Caller caller, RequestConnection db, HouseQrImages images, CancellationToken ct)
     {
-        await using var connection = await db.OpenConnectionAsync(ct);
+        var connection = await db.OpenAsync(ct);
         var grid = await FindGridAsync(connection, caller, id, ct);
         if (grid is null)
             return TypedResults.NotFound();
