@@ -75,9 +75,9 @@ public static class TenanciesApi
     private static DateOnly Today(TimeProvider clock) => DateOnly.FromDateTime(clock.GetUtcNow().ToOffset(TimeSpan.FromHours(8)).DateTime);
 
     private static async Task<Results<Created<TenancyDto>, NotFound, ValidationProblem, ProblemHttpResult>> RegisterTenancy(
-        long houseId, RegisterTenancyRequest body, Caller caller, DbDataSource db, FieldProtector protector, TimeProvider clock, CancellationToken ct)
+        long houseId, RegisterTenancyRequest body, Caller caller, RequestConnection db, FieldProtector protector, TimeProvider clock, CancellationToken ct)
     {
-        await using var connection = await db.OpenConnectionAsync(ct);
+        var connection = await db.OpenAsync(ct);
         var house = await HousesApi.ReadHouseAsync(connection, caller, houseId, ct);
         if (house is null)
             return TypedResults.NotFound();
@@ -93,12 +93,12 @@ public static class TenanciesApi
     /// the house's registrations and resolves what is duplicate.
     /// </summary>
     private static async Task<Results<Accepted<SelfRegistrationDto>, NotFound, ValidationProblem>> RegisterSelf(
-        string code, RegisterTenancyRequest body, Caller caller, DbDataSource db, FieldProtector protector, TimeProvider clock, CancellationToken ct)
+        string code, RegisterTenancyRequest body, Caller caller, RequestConnection db, FieldProtector protector, TimeProvider clock, CancellationToken ct)
     {
         var normalised = HouseCode.Normalise(code);
         if (normalised is null)
             return TypedResults.NotFound();
-        await using var connection = await db.OpenConnectionAsync(ct);
+        var connection = await db.OpenAsync(ct);
         var houseId = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
             "SELECT id FROM houses WHERE code = @code", new { code = normalised }, cancellationToken: ct));
         if (houseId is null)
@@ -178,9 +178,9 @@ public static class TenanciesApi
             extensions: new Dictionary<string, object?> { ["currentStatus"] = status });
 
     private static async Task<Results<Ok<IReadOnlyList<TenancyDto>>, NotFound, ProblemHttpResult>> ListHouseTenancies(
-        long houseId, Caller caller, DbDataSource db, FieldProtector protector, CancellationToken ct)
+        long houseId, Caller caller, RequestConnection db, FieldProtector protector, CancellationToken ct)
     {
-        await using var connection = await db.OpenConnectionAsync(ct);
+        var connection = await db.OpenAsync(ct);
         var house = await HousesApi.ReadHouseAsync(connection, caller, houseId, ct);
         if (house is null)
             return TypedResults.NotFound();
@@ -197,18 +197,18 @@ public static class TenanciesApi
     }
 
     private static Task<Results<Ok<TenancyDto>, NotFound, ProblemHttpResult>> ConfirmTenancy(
-        long id, Caller caller, DbDataSource db, FieldProtector protector, TimeProvider clock, CancellationToken ct) =>
+        long id, Caller caller, RequestConnection db, FieldProtector protector, TimeProvider clock, CancellationToken ct) =>
         DecideAsync(id, TenancyStatus.Active, caller, db, protector, clock, ct);
 
     private static Task<Results<Ok<TenancyDto>, NotFound, ProblemHttpResult>> DeclineTenancy(
-        long id, Caller caller, DbDataSource db, FieldProtector protector, TimeProvider clock, CancellationToken ct) =>
+        long id, Caller caller, RequestConnection db, FieldProtector protector, TimeProvider clock, CancellationToken ct) =>
         DecideAsync(id, TenancyStatus.Declined, caller, db, protector, clock, ct);
 
     /// <summary>The landlord (or staff) answers a tenant's own registration: pending → active or declined.</summary>
     private static async Task<Results<Ok<TenancyDto>, NotFound, ProblemHttpResult>> DecideAsync(
-        long id, TenancyStatus decision, Caller caller, DbDataSource db, FieldProtector protector, TimeProvider clock, CancellationToken ct)
+        long id, TenancyStatus decision, Caller caller, RequestConnection db, FieldProtector protector, TimeProvider clock, CancellationToken ct)
     {
-        await using var connection = await db.OpenConnectionAsync(ct);
+        var connection = await db.OpenAsync(ct);
         var tenancy = await ReadTenancyAsync(connection, caller, id, ct);
         if (tenancy is null)
             return TypedResults.NotFound();
@@ -226,9 +226,9 @@ public static class TenanciesApi
     }
 
     private static async Task<Results<Ok<TenancyDto>, NotFound, ValidationProblem, ProblemHttpResult>> MoveOut(
-        long id, MoveOutRequest body, Caller caller, DbDataSource db, FieldProtector protector, TimeProvider clock, CancellationToken ct)
+        long id, MoveOutRequest body, Caller caller, RequestConnection db, FieldProtector protector, TimeProvider clock, CancellationToken ct)
     {
-        await using var connection = await db.OpenConnectionAsync(ct);
+        var connection = await db.OpenAsync(ct);
         var tenancy = await ReadTenancyAsync(connection, caller, id, ct);
         if (tenancy is null)
             return TypedResults.NotFound();
@@ -258,7 +258,7 @@ public static class TenanciesApi
     /// admins read at <c>/tenancies/document-reads</c>.
     /// </summary>
     private static async Task<Results<Ok<TenancyLookupDto>, ValidationProblem>> LookupByDocument(
-        TenancyLookupRequest body, Caller caller, DbDataSource db, FieldProtector protector, TimeProvider clock, CancellationToken ct)
+        TenancyLookupRequest body, Caller caller, RequestConnection db, FieldProtector protector, TimeProvider clock, CancellationToken ct)
     {
         var number = IdentityDocument.Normalise(body.DocumentNumber ?? "");
         var why = body.Reason?.Trim() ?? "";
@@ -270,7 +270,7 @@ public static class TenanciesApi
         if (!v.IsValid)
             return TypedResults.ValidationProblem(v.Errors);
         var hash = protector.Hash(number);
-        await using var connection = await db.OpenConnectionAsync(ct);
+        var connection = await db.OpenAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         await AuditLog.WriteLookupAsync(connection, transaction, caller.UserId, AuditActions.TenancyLookup, "tenancy", hash, why, clock.GetUtcNow(), ct);
         // ix_tenancies_document finds the person's tenancies; scope keeps staff to their communities and grids.
@@ -313,12 +313,12 @@ public static class TenanciesApi
     /// reason, and an audit row written in the same transaction (no row, no number).
     /// </summary>
     private static async Task<Results<Ok<TenancyDocumentDto>, NotFound, ValidationProblem>> ReadDocument(
-        long id, [Required, StringLength(500, MinimumLength = 2)] string? reason, Caller caller, HttpContext http, DbDataSource db, FieldProtector protector, TimeProvider clock, CancellationToken ct)
+        long id, [Required, StringLength(500, MinimumLength = 2)] string? reason, Caller caller, HttpContext http, RequestConnection db, FieldProtector protector, TimeProvider clock, CancellationToken ct)
     {
         var why = reason?.Trim() ?? "";
         if (why.Length is < 2 or > 500)
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["reason"] = ["Say why you need the full number (2–500 characters)."] });
-        await using var connection = await db.OpenConnectionAsync(ct);
+        var connection = await db.OpenAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         var row = await connection.QuerySingleOrDefaultAsync<TenancyRow>(new CommandDefinition($$"""
             SELECT {{TenancyRow.Columns}}
@@ -336,12 +336,12 @@ public static class TenanciesApi
     }
 
     private static async Task<Results<Ok<IReadOnlyList<AuditEntryDto>>, ValidationProblem>> ListDocumentReads(
-        long? tenancyId, long? before, [Range(1, 500)] int? limit, DbDataSource db, CancellationToken ct)
+        long? tenancyId, long? before, [Range(1, 500)] int? limit, RequestConnection db, CancellationToken ct)
     {
         var take = limit ?? 100;
         if (take is < 1 or > 500)
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["limit"] = ["Between 1 and 500."] });
-        await using var connection = await db.OpenConnectionAsync(ct);
+        var connection = await db.OpenAsync(ct);
         var entries = await AuditLog.ReadAsync(connection, "tenancy", tenancyId, before, take, ct);
         return TypedResults.Ok<IReadOnlyList<AuditEntryDto>>(entries
             .Select(e => new AuditEntryDto(e.Id, e.ActorId, e.Action, e.SubjectType, e.SubjectId,
