@@ -158,7 +158,7 @@ public static class TicketsApi
         var now = clock.GetUtcNow();
         // The download is the whole list, not one page: cursor and limit page the JSON only.
         if (CsvResult.Accepts(http))
-            return list.Csv(caller, filter, $"工单列表_{Domain.Stats.ChinaStandardTime.DateOf(now):yyyyMMdd}.csv");
+            return list.Csv(await db.OpenAsync(ct), caller, filter, $"工单列表_{Domain.Stats.ChinaStandardTime.DateOf(now):yyyyMMdd}.csv");
 
         var rows = await list.PageAsync(await db.OpenAsync(ct), caller, filter, after, size + 1, ct);
         var page = rows.Take(size).Select(t => new TicketListItemDto(
