@@ -1,9 +1,5 @@
-using System.Data.Common;
 using System.Net;
 using Linli.Api.Tests.Support;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.TestHost;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Linli.Api.Tests.Tickets;
 
@@ -14,26 +10,9 @@ namespace Linli.Api.Tests.Tickets;
 /// </summary>
 public class StatementBudgetTests
 {
-    private sealed class CountingFactory() : LinliFactory(TicketsApp.Settings())
-    {
-        public CountingDataSource? Counter { get; private set; }
-
-        protected override void ConfigureWebHost(IWebHostBuilder builder)
-        {
-            base.ConfigureWebHost(builder);
-            builder.ConfigureTestServices(services =>
-            {
-                var original = services.Last(d => d.ServiceType == typeof(DbDataSource));
-                services.Remove(original);
-                services.AddSingleton<DbDataSource>(sp => Counter ??= new CountingDataSource(
-                    original.ImplementationInstance as DbDataSource ?? (DbDataSource)original.ImplementationFactory!(sp)));
-            });
-        }
-    }
-
     private static readonly Lazy<CountingFactory> Instance = new(() =>
     {
-        var factory = new CountingFactory();
+        var factory = new CountingFactory(TicketsApp.Settings());
         _ = factory.Server;
         return factory;
     });
