@@ -131,7 +131,7 @@ public static class VisitsApi
         var onBehalfName = place.HeadName is { Length: > 50 } name ? name[..50] : place.HeadName;
         for (var i = 0; i < issues.Count; i++)
         {
-            var outcome = await reporting.CreateAsync(connection, scope, $"visit-{visitId}-{i}", new CreateTicketRequest(
+            var outcome = await reporting.CreateCheckedAsync(connection, scope, $"visit-{visitId}-{i}", new CreateTicketRequest(
                 issues[i].CategoryId, issues[i].Description, HouseCode: place.HouseCode,
                 Location: body.Location is { } l ? new LocationDto(l.Latitude, l.Longitude) : null,
                 Channel: "patrol", OnBehalfName: onBehalfName, OnBehalfPhone: headPhone), ct);

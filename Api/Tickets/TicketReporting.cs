@@ -1,6 +1,6 @@
 using System.Data.Common;
-using System.Text.RegularExpressions;
 using Dapper;
+using Linli.Api.Hosting;
 using Linli.Domain.Identity;
 using Linli.Domain.Tickets;
 using Linli.Infrastructure.Crypto;
@@ -18,6 +18,7 @@ public sealed partial class TicketReporting(
     TimeProvider clock,
     FieldProtector protector,
     IHouseLookup houses,
+    RequestValidator validator,
     IServiceProvider services,
     IOptions<TicketOptions> options,
     ILogger<TicketReporting> logger)
@@ -26,10 +27,20 @@ public sealed partial class TicketReporting(
     public static readonly string[] Channels = ["mini_program", "patrol", "phone", "on_behalf"];
     private const int ContentCheckScene = 3;
 
-    [GeneratedRegex(@"^\+?[0-9]{5,20}$")]
-    private static partial Regex PhonePattern();
+    /// <summary>
+    /// A report from inside the service (a visit's issue, the demo): no endpoint validated its request, so it first
+    /// meets the same rules a report through the API does (<see cref="RequestValidator"/>), then <see cref="CreateAsync"/>.
+    /// </summary>
+    public async Task<TicketOutcome> CreateCheckedAsync(DbConnection conn, CallerScope caller, string idempotencyKey, CreateTicketRequest request,
+        CancellationToken ct) =>
+        await validator.ErrorsAsync(request, ct) is { Count: > 0 } errors
+            ? new TicketOutcome.Invalid(errors)
+            : await CreateAsync(conn, caller, idempotencyKey, request, ct);
 
-    /// <summary>A deadlock or lock wait runs the whole report again: the Idempotency-Key makes that safe.</summary>
+    /// <summary>
+    /// A report whose request the endpoint validated. A deadlock or lock wait runs the whole report again: the
+    /// Idempotency-Key makes that safe.
+    /// </summary>
     public Task<TicketOutcome> CreateAsync(DbConnection conn, CallerScope caller, string? idempotencyKey, CreateTicketRequest request, CancellationToken ct) =>
         LockConflictRetry.RunAsync(() => CreateOnceAsync(conn, caller, idempotencyKey, request, ct), ct);
 
@@ -51,37 +62,18 @@ public sealed partial class TicketReporting(
         if (known.Replayed is { } replayed)
             return new TicketOutcome.Replayed(replayed);
 
-        var description = request.Description?.Trim() ?? "";
-        if (description.Length is < 5 or > 1000)
+        // The request's own rules (CreateTicketRequest's annotations and Validate) ran before this; what is left needs
+        // the trimmed text or the database.
+        var description = request.Description.Trim();
+        if (description.Length < 5)
             errors["description"] = ["The description must be 5 to 1000 characters."];
-        if (request.CategoryId is null)
-            errors["categoryId"] = ["Choose a category."];
-        var photoIds = request.PhotoIds?.Distinct().ToList() ?? [];
-        if (photoIds.Count > MaxPhotos)
-            errors["photoIds"] = [$"At most {MaxPhotos} photos."];
-        if (request.Address is { Length: > 200 })
-            errors["address"] = ["The address must be at most 200 characters."];
-        if (request.Location is { } loc && (loc.Latitude is < -90 or > 90 || loc.Longitude is < -180 or > 180))
-            errors["location"] = ["Latitude must be within ±90 and longitude within ±180."];
-        var contactPhone = NormalisePhone(request.ContactPhone);
-        if (request.ContactPhone is not null && contactPhone is null)
-            errors["contactPhone"] = ["Not a phone number."];
-        var channel = request.Channel ?? "mini_program";
-        if (!Channels.Contains(channel))
-            errors["channel"] = [$"One of {string.Join(", ", Channels)}."];
-        var onBehalfPhone = NormalisePhone(request.OnBehalfPhone);
-        if (request.OnBehalfPhone is not null && onBehalfPhone is null)
-            errors["onBehalfPhone"] = ["Not a phone number."];
-        var onBehalfName = request.OnBehalfName?.Trim();
-        if (onBehalfName is { Length: > 50 })
-            errors["onBehalfName"] = ["At most 50 characters."];
-        if (channel == "on_behalf" && (string.IsNullOrEmpty(onBehalfName) || onBehalfPhone is null))
-            errors["onBehalfName"] = ["Reporting on behalf of someone needs their name and phone."];
-        if (channel == "mini_program" && (onBehalfName is not null || onBehalfPhone is not null))
-            errors["channel"] = ["A name and phone of someone else need the channel on_behalf or phone."];
-
-        if (request.CategoryId is not null && known.CategoryName is null)
+        if (known.CategoryName is null)
             errors["categoryId"] = ["Unknown category."];
+        var photoIds = request.PhotoIds?.Distinct().ToList() ?? [];
+        var contactPhone = NormalisePhone(request.ContactPhone);
+        var channel = request.Channel ?? "mini_program";
+        var onBehalfPhone = NormalisePhone(request.OnBehalfPhone);
+        var onBehalfName = request.OnBehalfName?.Trim();
 
         long? houseId = null, communityId = null, gridId = null;
         if (!string.IsNullOrWhiteSpace(request.HouseCode))
@@ -101,15 +93,12 @@ public sealed partial class TicketReporting(
                 errors["gridId"] = ["The grid is not in that community."];
             gridId = requestedGrid;
         }
-        else if (request.CommunityId is not null)
+        else
         {
+            // The request names a community when it names neither a house nor a grid (CreateTicketRequest.Validate).
             communityId = known.CommunityId;
             if (communityId is null)
                 errors["communityId"] = ["Unknown community."];
-        }
-        else
-        {
-            errors["communityId"] = ["Scan a house code, or choose a grid or a community."];
         }
         if (errors.Count > 0)
             return new TicketOutcome.Invalid(errors);
@@ -212,13 +201,9 @@ public sealed partial class TicketReporting(
         }
     }
 
-    private static string? NormalisePhone(string? phone)
-    {
-        if (phone is null)
-            return null;
-        var compact = phone.Replace(" ", "", StringComparison.Ordinal).Replace("-", "", StringComparison.Ordinal);
-        return PhonePattern().IsMatch(compact) ? compact : null;
-    }
+    /// <summary>A phone as stored: the digits without the spaces and dashes <see cref="CreateTicketRequest.PhonePattern"/> allows between them.</summary>
+    private static string? NormalisePhone(string? phone) =>
+        phone?.Replace(" ", "", StringComparison.Ordinal).Replace("-", "", StringComparison.Ordinal);
 
     private sealed class Lookups
     {
