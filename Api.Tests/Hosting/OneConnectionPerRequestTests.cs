@@ -47,6 +47,9 @@ public class OneConnectionPerRequestTests
         ["Me"] = (w, _) => w.Resident.Client.GetAsync("/api/v1/me"),
         ["Uploads"] = (w, _) => UploadsTests.PostUploadAsync(w.Resident.Client, UploadsTests.Photo(32, 24)),
         ["TicketCategories"] = (w, _) => w.Resident.Client.GetAsync("/api/v1/ticket-categories"),
+        // Anonymous: the sign-in's own connection is the request's.
+        ["SignIn"] = (_, _) => Instance.Value.CreateClient().PostAsJsonAsync("/api/v1/auth/wechat-login", new { code = "sim:" + TestData.Unique("one-connection") }),
+        ["ConsoleSession"] = (_, _) => Instance.Value.CreateClient().PostAsync("/api/v1/auth/console-sessions", null),
     };
 
     private static IEnumerable<string> Features => Requests.Keys;
