@@ -118,8 +118,9 @@ public sealed partial class TicketReporting(
         var day = await TicketNumbers.TakeAsync(conn, now, ct);
         await using var transaction = await conn.BeginTransactionAsync(ct);
         // The ticket, then its Idempotency-Key: a concurrent request with the same key waits at the key for this one to
-        // commit, then finds it taken and rolls its own ticket back. ROW_COUNT() is the key's (0: taken).
-        var (ticketId, claimed) = await conn.QuerySingleAsync<(long, long)>(new CommandDefinition($"""
+        // commit, then finds it taken and rolls its own ticket back. RETURNING answers the key's row only when it was
+        // written (IGNORE returns none for a key already taken), so the ticket's id comes back in the same statement.
+        var written = await conn.QuerySingleOrDefaultAsync<long?>(new CommandDefinition($"""
             INSERT INTO tickets (number, category_id, community_id, grid_id, house_id, house_code, address, latitude, longitude,
                                  description, channel, submitter_id, contact_phone_cipher, on_behalf_name, on_behalf_phone_cipher,
                                  needs_review, status, version, created_at, updated_at)
@@ -127,8 +128,8 @@ public sealed partial class TicketReporting(
                     @description, @channel, @me, @contactCipher, @onBehalfName, @onBehalfCipher,
                     @needsReview, 'submitted', 0, @now, @now);
             INSERT IGNORE INTO ticket_idempotency (user_id, idempotency_key, ticket_id, created_at)
-            VALUES (@me, @idempotencyKey, LAST_INSERT_ID(), @now);
-            SELECT CAST(LAST_INSERT_ID() AS SIGNED), ROW_COUNT();
+            VALUES (@me, @idempotencyKey, LAST_INSERT_ID(), @now)
+            RETURNING ticket_id
             """, new
         {
             numberPrefix = TicketNumbers.Prefix(day),
@@ -151,7 +152,7 @@ public sealed partial class TicketReporting(
             needsReview,
             now = now.UtcDateTime,
         }, transaction, cancellationToken: ct));
-        if (claimed == 0)
+        if (written is not { } ticketId)
         {
             await transaction.RollbackAsync(ct);
             var first = await conn.ExecuteScalarAsync<long>(new CommandDefinition(
