@@ -286,6 +286,16 @@ public class HousesApiTests
     }
 
     [Test]
+    public async Task AnEmptyCursorIsTheFirstPage()
+    {
+        var world = await HouseWorld.CreateAsync();
+
+        var response = await world.Staff.GetAsync($"/api/v1/houses?communityId={world.CommunityId}&cursor=");
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+    }
+
+    [Test]
     public async Task StaffChangeAHouseButItsLandlordCannot()
     {
         var world = await HouseWorld.CreateAsync();

@@ -5,8 +5,8 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Linli.Api.Tests.Support;
 
-/// <summary>An app whose data source is wrapped in a <see cref="CountingDataSource"/>, for tests that budget what a request asks of the database.</summary>
-public sealed class CountingFactory(IDictionary<string, string?> settings) : LinliFactory(settings)
+/// <summary>The API with its data source wrapped in a <see cref="CountingDataSource"/>, to count what requests ask of the database.</summary>
+public sealed class CountingFactory(IDictionary<string, string?>? settings = null) : LinliFactory(settings)
 {
     public CountingDataSource? Counter { get; private set; }
 

@@ -37,6 +37,7 @@ public class TenanciesApiTests
     [TestCase("110105194912310021", Description = "wrong check digit")]
     [TestCase("11010519491231002", Description = "wrong length")]
     [TestCase("53010220010229001X", Description = "impossible birth date")]
+    [TestCase("- -", Description = "nothing left once normalised")]
     public async Task AnInvalidIdentityNumberIsRefusedWithTheFieldNamed(string number)
     {
         var world = await HouseWorld.CreateAsync();
@@ -322,6 +323,23 @@ public class TenanciesApiTests
             Assert.That(mine[1].LookupHash, Is.EqualTo(hash));
             Assert.That(mine.Select(e => e.SubjectId), Is.All.Null);
             Assert.That(mine.Select(e => e.SubjectType), Is.All.EqualTo("tenancy"));
+        });
+    }
+
+    [Test]
+    public async Task ALookUpNeedsANumberAndAReasonThatAreMoreThanDashesAndSpaces()
+    {
+        var world = await HouseWorld.CreateAsync();
+
+        var noNumber = await world.Worker.PostAsJsonAsync("/api/v1/tenancies/lookup", new { documentNumber = "- -", reason = "派出所协查" });
+        var noReason = await world.Worker.PostAsJsonAsync("/api/v1/tenancies/lookup", new { documentNumber = People.IdNumber(), reason = "  a  " });
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(noNumber.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+            Assert.That(await HousesApiTests.Errors(noNumber), Is.EqualTo(new[] { "documentNumber" }));
+            Assert.That(noReason.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+            Assert.That(await HousesApiTests.Errors(noReason), Is.EqualTo(new[] { "reason" }));
         });
     }
 

@@ -60,6 +60,54 @@ public class ReportingTests
     }
 
     [Test]
+    public async Task AnEmptyPhoneIsNoPhoneAndADescriptionOfSpacesIsTooShort()
+    {
+        var w = await TicketWorld.CreateAsync();
+        var category = await w.CategoryIdAsync();
+
+        using var emptyPhone = await w.PostReportAsync(w.Resident.Client,
+            new { categoryId = category, description = "楼道灯坏了，晚上很黑", gridId = w.GridId, contactPhone = "" });
+        using var spaces = await w.PostReportAsync(w.Resident.Client,
+            new { categoryId = category, description = "  灯坏了    ", gridId = w.GridId });
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(emptyPhone.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+            Assert.That((await emptyPhone.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").EnumerateObject().Select(p => p.Name),
+                Is.EqualTo(new[] { "contactPhone" }));
+            Assert.That(spaces.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+            Assert.That((await spaces.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").EnumerateObject().Select(p => p.Name),
+                Is.EqualTo(new[] { "description" }));
+        });
+    }
+
+    [Test]
+    public async Task AReportFromInsideTheServiceMeetsTheRulesOfTheApi()
+    {
+        var w = await TicketWorld.CreateAsync();
+        var category = await w.CategoryIdAsync();
+        var staff = new CallerScope(new Linli.Api.Auth.Caller(w.Staff.Id, [new(Roles.CommunityStaff, w.CommunityId, null, null, null)]));
+        await using var connection = await w.Service<DbDataSource>().OpenConnectionAsync();
+
+        // On behalf of someone without their phone (CreateTicketRequest.Validate), and a phone that is no phone (its pattern):
+        // what POST /tickets would refuse, named as it would name it.
+        var reporting = w.Service<TicketReporting>();
+        var noPhone = await reporting.CreateCheckedAsync(connection, staff, TestData.Unique("inside"),
+            new CreateTicketRequest(category, "楼道灯坏了，晚上很黑", GridId: w.GridId, Channel: "on_behalf", OnBehalfName: "张阿姨"), CancellationToken.None);
+        var badPhone = await reporting.CreateCheckedAsync(connection, staff, TestData.Unique("inside"),
+            new CreateTicketRequest(category, "楼道灯坏了，晚上很黑", GridId: w.GridId, Channel: "on_behalf", OnBehalfName: "张阿姨", OnBehalfPhone: "abc"),
+            CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(noPhone, Is.TypeOf<TicketOutcome.Invalid>());
+            Assert.That((noPhone as TicketOutcome.Invalid)?.Errors.Keys, Is.EquivalentTo(new[] { "onBehalfName" }));
+            Assert.That(badPhone, Is.TypeOf<TicketOutcome.Invalid>());
+            Assert.That((badPhone as TicketOutcome.Invalid)?.Errors.Keys, Is.EquivalentTo(new[] { "onBehalfPhone" }));
+        });
+    }
+
+    [Test]
     public async Task AReportWithoutAPlaceOrWithAnUnknownCategoryNamesTheField()
     {
         var w = await TicketWorld.CreateAsync();

@@ -233,6 +233,29 @@ public class TicketFlowTests
     }
 
     [Test]
+    public async Task ATimelineLongerThanTheServersJsonLimitIsShownWhole()
+    {
+        var w = await TicketWorld.CreateAsync();
+        var ticket = await w.ReportAsync();
+        // 400 notes of 1000 Chinese characters (3 bytes each): 1.2 MB of timeline, over group_concat_max_len (1 MB),
+        // where the page's one statement cuts its JSON and the timeline is read on its own.
+        await using (var connection = await w.Service<DbDataSource>().OpenConnectionAsync())
+            await connection.ExecuteAsync("""
+                INSERT INTO ticket_events (ticket_id, actor_id, actor_role, action, from_status, to_status, note, is_internal, created_at)
+                SELECT @id, @staff, 'community_staff', 'note', 'submitted', 'submitted', REPEAT('记', 1000), 1, @now FROM seq_1_to_400
+                """, new { id = ticket.Id, staff = w.Staff.Id, now = w.Factory.Clock.GetUtcNow().UtcDateTime });
+
+        var page = await TicketWorld.GetAsync(w.Staff.Client, ticket.Id);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(page.Timeline, Has.Count.EqualTo(401));
+            Assert.That(page.Timeline[0].Action, Is.EqualTo("report"));
+            Assert.That(page.Timeline.Skip(1).All(e => e.Note!.Length == 1000 && e.IsInternal), Is.True);
+        });
+    }
+
+    [Test]
     public async Task ResidentUrgesOnceADayAndTheHandlerHearsOfIt()
     {
         var w = await TicketWorld.CreateAsync();

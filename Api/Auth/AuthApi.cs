@@ -33,7 +33,7 @@ public static class AuthApi
 
     /// <summary>Exchanges a wx.login code for a session; the first sign-in of an openid creates the user.</summary>
     public static async Task<Results<Ok<SessionDto>, ProblemHttpResult>> WechatLogin(
-        WechatLoginRequest request, IWechatClient wechat, DbDataSource db, SessionService sessions, RateLimits.Budgets budgets,
+        WechatLoginRequest request, IWechatClient wechat, RequestConnection db, SessionService sessions, RateLimits.Budgets budgets,
         TimeProvider clock, CancellationToken cancellationToken)
     {
         // WeChat's quota is the mini-program's: the instance's budget of calls, then per account.
@@ -41,7 +41,7 @@ public static class AuthApi
         // A bad code throws WechatException → 401 through WechatExceptionHandler.
         var wechatSession = await wechat.Code2SessionAsync(request.Code, cancellationToken);
         budgets.TakeSignIn(wechatSession.OpenId);
-        var (userId, isNew, isBlocked) = await UserAccounts.SignInAsync(db, wechatSession.OpenId, clock.GetUtcNow().UtcDateTime, cancellationToken);
+        var (userId, isNew, isBlocked) = await UserAccounts.SignInAsync(await db.OpenAsync(cancellationToken), wechatSession.OpenId, clock.GetUtcNow().UtcDateTime, cancellationToken);
         if (isBlocked)
             return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Account blocked",
                 detail: "This account has been blocked by the community administrators.");

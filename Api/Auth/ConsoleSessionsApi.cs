@@ -71,13 +71,13 @@ public static class ConsoleSessionsApi
 
     public sealed record DemoSignInDto(string Code, string Nickname, string Role, string Scope);
 
-    public static async Task<Created<ConsoleSessionDto>> CreateConsoleSession(DbDataSource db, TimeProvider clock, CancellationToken cancellationToken)
+    public static async Task<Created<ConsoleSessionDto>> CreateConsoleSession(RequestConnection db, TimeProvider clock, CancellationToken cancellationToken)
     {
         var id = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(16));
         var secret = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
         var now = clock.GetUtcNow();
         var expiresAt = now + Lifetime;
-        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        var connection = await db.OpenAsync(cancellationToken);
         // Old sessions are of no use to anyone: each new one clears a few (uses ix_console_sessions_expires).
         await connection.ExecuteAsync(new CommandDefinition("""
             DELETE FROM console_sessions WHERE expires_at < @cutoff ORDER BY expires_at LIMIT 50;
@@ -88,7 +88,7 @@ public static class ConsoleSessionsApi
     }
 
     public static async Task<Results<Ok<ConsoleSessionStatusDto>, ProblemHttpResult>> PollConsoleSession(
-        string id, [FromHeader(Name = SecretHeader)] string? secret, HttpContext http, DbDataSource db, SessionService sessions,
+        string id, [FromHeader(Name = SecretHeader)] string? secret, HttpContext http, RequestConnection db, SessionService sessions,
         TimeProvider clock, CancellationToken cancellationToken)
     {
         // Tokens must never sit in a cache.
@@ -96,7 +96,7 @@ public static class ConsoleSessionsApi
         if (!IsPublicId(id) || string.IsNullOrEmpty(secret) || secret.Length > 100)
             return NotFound();
         var now = clock.GetUtcNow();
-        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        var connection = await db.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         // FOR UPDATE: two polls racing for the same approved session queue here, and the second sees delivered_at.
         var row = await connection.QuerySingleOrDefaultAsync<SessionRow>(new CommandDefinition("""
@@ -118,12 +118,12 @@ public static class ConsoleSessionsApi
     }
 
     public static async Task<Results<NoContent, ProblemHttpResult>> ApproveConsoleSession(
-        string id, HttpContext http, DbDataSource db, TimeProvider clock, CancellationToken cancellationToken)
+        string id, HttpContext http, RequestConnection db, TimeProvider clock, CancellationToken cancellationToken)
     {
         if (!IsPublicId(id))
             return NotFound();
         var now = clock.GetUtcNow().UtcDateTime;
-        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        var connection = await db.OpenAsync(cancellationToken);
         // One conditional UPDATE: of two approvals racing, exactly one wins.
         var approved = await connection.ExecuteAsync(new CommandDefinition("""
             UPDATE console_sessions SET approved_by = @me, approved_at = @now

@@ -14,7 +14,7 @@ public static class IdentityFeature
     {
         services.AddWechat(configuration, environment);
         services.AddExceptionHandler<WechatExceptionHandler>();
-        services.AddSingleton<SessionService>();
+        services.AddScoped<SessionService>();
         services.AddCaller();
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).PostConfigure<TimeProvider>((o, clock) =>
             // Token lifetimes are judged by the injected clock, so tests can let tokens expire.

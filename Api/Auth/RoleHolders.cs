@@ -14,19 +14,34 @@ public static class RoleHolders
     /// <summary>The users holding <paramref name="role"/> for this community, grid, department or street office (by the role's kind of scope).</summary>
     public static async Task<IReadOnlyList<long>> OfAsync(DbConnection connection, DbTransaction? transaction, string role, long scopeId, CancellationToken ct)
     {
-        // Fixed text only: the column follows from the role.
-        var column = role switch
-        {
-            Roles.DepartmentStaff => "department_id",
-            Roles.GridWorker => "grid_id",
-            Roles.StreetLeader => "street_office_id",
-            _ => "community_id",
-        };
         var rows = await connection.QueryAsync<long>(new CommandDefinition($"""
-            SELECT DISTINCT user_id FROM user_roles WHERE {column} = @scopeId AND role = @role AND revoked_at IS NULL
+            SELECT DISTINCT user_id FROM user_roles WHERE {ScopeColumn(role)} = @scopeId AND role = @role AND revoked_at IS NULL
             """, new { scopeId, role }, transaction, cancellationToken: ct));
         return rows.ToList();
     }
+
+    /// <summary>
+    /// The question of <see cref="OfAsync"/> as a scalar subquery for another statement's SELECT list, so that it costs
+    /// no statement of its own: the comma-separated ids of the users holding <paramref name="role"/> where the role's scope
+    /// matches <paramref name="scope"/> (fixed SQL text such as <c>= t.community_id</c> or <c>IN @departments</c>); NULL
+    /// when nobody does. Read it with <see cref="Ids"/>.
+    /// </summary>
+    public static string IdsSql(string role, string scope) =>
+        // ix_user_roles_community, _grid, _department, _street_office: (scope, role, revoked_at). role is one of Roles' constants.
+        $"(SELECT GROUP_CONCAT(DISTINCT ur.user_id) FROM user_roles ur WHERE ur.{ScopeColumn(role)} {scope} AND ur.role = '{role}' AND ur.revoked_at IS NULL)";
+
+    /// <summary>The ids of an <see cref="IdsSql"/> column.</summary>
+    public static IReadOnlyList<long> Ids(string? column) =>
+        column is null ? [] : [.. column.Split(',').Select(id => long.Parse(id, System.Globalization.CultureInfo.InvariantCulture))];
+
+    // Fixed text only: the column follows from the role.
+    private static string ScopeColumn(string role) => role switch
+    {
+        Roles.DepartmentStaff => "department_id",
+        Roles.GridWorker => "grid_id",
+        Roles.StreetLeader => "street_office_id",
+        _ => "community_id",
+    };
 
     /// <summary>The community's staff, to tell about something in their community.</summary>
     public static async Task<IReadOnlyList<long>> CommunityStaffAsync(DbConnection connection, DbTransaction? transaction, long communityId, CancellationToken ct) =>

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using Dapper;
 using Linli.Domain.Identity;
 using Microsoft.Extensions.Options;
+using Linli.Api.Hosting;
 
 namespace Linli.Api.Auth;
 
@@ -18,12 +19,12 @@ public sealed record SessionUserDto(long Id, string? Nickname, string? AvatarUrl
 /// after sign-in however often it rotated, and at logout, which also ends its access tokens on their next request (<see cref="Caller"/>).
 /// </summary>
 public sealed partial class SessionService(
-    DbDataSource db, AccessTokenIssuer issuer, TimeProvider clock, IOptions<JwtOptions> jwt, ILogger<SessionService> logger)
+    RequestConnection db, AccessTokenIssuer issuer, TimeProvider clock, IOptions<JwtOptions> jwt, ILogger<SessionService> logger)
 {
     /// <summary>Starts a new family for a user who just signed in.</summary>
     public async Task<SessionDto> StartAsync(long userId, bool isNew, CancellationToken cancellationToken)
     {
-        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        var connection = await db.OpenAsync(cancellationToken);
         return await StartAsync(connection, null, userId, isNew, cancellationToken);
     }
 
@@ -39,7 +40,7 @@ public sealed partial class SessionService(
     public async Task<SessionDto?> RefreshAsync(string refreshToken, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow().UtcDateTime;
-        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        var connection = await db.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var row = await connection.QuerySingleOrDefaultAsync<RefreshRow>(new CommandDefinition("""
             SELECT t.id AS Id, t.user_id AS UserId, t.family_id AS FamilyId, t.expires_at AS ExpiresAt,
@@ -82,7 +83,7 @@ public sealed partial class SessionService(
     /// </summary>
     public async Task LogoutAsync(string refreshToken, CancellationToken cancellationToken)
     {
-        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        var connection = await db.OpenAsync(cancellationToken);
         var hash = Hash(refreshToken);
         await connection.ExecuteAsync(new CommandDefinition("""
             UPDATE refresh_tokens t JOIN refresh_tokens f ON f.family_id = t.family_id

@@ -6,9 +6,8 @@ namespace Linli.Api.Auth;
 /// <summary>Users as sign-in and the grant-admin command see them: found or created by openid.</summary>
 public static class UserAccounts
 {
-    public static async Task<(long UserId, bool IsNew, bool IsBlocked)> SignInAsync(DbDataSource db, string openId, DateTime now, CancellationToken cancellationToken)
+    public static async Task<(long UserId, bool IsNew, bool IsBlocked)> SignInAsync(DbConnection connection, string openId, DateTime now, CancellationToken cancellationToken)
     {
-        await using var connection = await db.OpenConnectionAsync(cancellationToken);
         var inserted = await connection.ExecuteAsync(new CommandDefinition("""
             INSERT IGNORE INTO users (openid, created_at, updated_at, last_login_at) VALUES (@openId, @now, @now, @now)
             """, new { openId, now }, cancellationToken: cancellationToken));

@@ -31,7 +31,7 @@ public sealed class TicketsDemoSeeder(TicketReporting reporting, DbDataSource db
             var resident = new CallerScope(new Caller(await context.UserIdAsync(report.Resident), []));
             var request = new CreateTicketRequest(categoryId, report.Description, GridId: await context.GridIdAsync(report.Community, report.Grid));
             await using var connection = await db.OpenConnectionAsync(cancellationToken);
-            var outcome = await reporting.CreateAsync(connection, resident, report.Key, request, cancellationToken);
+            var outcome = await reporting.CreateCheckedAsync(connection, resident, report.Key, request, cancellationToken);
             if (outcome is not (TicketOutcome.Done or TicketOutcome.Replayed))
                 throw new InvalidOperationException($"The demo ticket {report.Key} was not accepted: {outcome}.");
         }

@@ -6,6 +6,7 @@ using Linli.Domain.GridWork;
 using Linli.Domain.Identity;
 using Linli.Domain.Stats;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Linli.Api.Hosting;
 
 namespace Linli.Api.GridWork;
 
@@ -39,9 +40,9 @@ public static class ContactsApi
     }
 
     public static async Task<Results<Created<ContactAssignmentDto>, NotFound, ValidationProblem, ProblemHttpResult>> AssignContact(
-        AssignContactRequest body, Caller caller, DbDataSource db, TimeProvider clock, CancellationToken ct)
+        AssignContactRequest body, Caller caller, RequestConnection db, TimeProvider clock, CancellationToken ct)
     {
-        await using var connection = await db.OpenConnectionAsync(ct);
+        var connection = await db.OpenAsync(ct);
         var household = await HouseholdStore.ReadAsync(connection, null, caller, body.HouseholdId!.Value, ct);
         if (household is null || !caller.Can(Roles.CommunityStaff, household.CommunityId))
             return TypedResults.NotFound();
@@ -71,9 +72,9 @@ public static class ContactsApi
     }
 
     public static async Task<Results<Ok<IReadOnlyList<ContactAssignmentDto>>, NotFound>> ListAssignments(
-        long householdId, Caller caller, DbDataSource db, TimeProvider clock, CancellationToken ct)
+        long householdId, Caller caller, RequestConnection db, TimeProvider clock, CancellationToken ct)
     {
-        await using var connection = await db.OpenConnectionAsync(ct);
+        var connection = await db.OpenAsync(ct);
         var household = await HouseholdStore.ReadAsync(connection, null, caller, householdId, ct);
         if (household is null || !caller.Can(Roles.CommunityStaff, household.CommunityId))
             return TypedResults.NotFound();
@@ -86,9 +87,9 @@ public static class ContactsApi
     }
 
     public static async Task<Results<Ok<ContactAssignmentDto>, NotFound, ProblemHttpResult>> EndAssignment(
-        long id, Caller caller, DbDataSource db, TimeProvider clock, CancellationToken ct)
+        long id, Caller caller, RequestConnection db, TimeProvider clock, CancellationToken ct)
     {
-        await using var connection = await db.OpenConnectionAsync(ct);
+        var connection = await db.OpenAsync(ct);
         var row = await FindAsync(connection, caller, id, ct);
         if (row is null)
             return TypedResults.NotFound();
@@ -110,9 +111,9 @@ public static class ContactsApi
             WHERE a.id = @id AND (@admin = 1 OR h.community_id IN @staffCommunities)
             """, caller.With(new { id }), cancellationToken: ct));
 
-    public static async Task<Ok<IReadOnlyList<MyContactDto>>> ListMyContacts(Caller caller, DbDataSource db, TimeProvider clock, CancellationToken ct)
+    public static async Task<Ok<IReadOnlyList<MyContactDto>>> ListMyContacts(Caller caller, RequestConnection db, TimeProvider clock, CancellationToken ct)
     {
-        await using var connection = await db.OpenConnectionAsync(ct);
+        var connection = await db.OpenAsync(ct);
         // ix_contact_assignments_user (user_id, ended_at)
         var rows = (await connection.QueryAsync<ContactAssignmentRow>(new CommandDefinition($"""
             SELECT {ContactAssignmentRow.Columns}, {ContactAssignmentRow.HouseColumns}

@@ -62,10 +62,10 @@ public static class HouseholdsApi
     }
 
     public static async Task<Results<Created<HouseholdDto>, NotFound, ValidationProblem, ProblemHttpResult>> RegisterHousehold(
-        string code, HouseholdRequest body, Caller caller, IHouseLookup houses, DbDataSource db, FieldProtector protector,
+        string code, HouseholdRequest body, Caller caller, IHouseLookup houses, RequestConnection db, FieldProtector protector,
         TimeProvider clock, CancellationToken ct)
     {
-        await using var connection = await db.OpenConnectionAsync(ct);
+        var connection = await db.OpenAsync(ct);
         if (await houses.FindByCodeAsync(connection, code, ct) is not { } house)
             return TypedResults.NotFound();
         var (members, errors) = HouseholdStore.Check(body, ChinaStandardTime.DateOf(clock.GetUtcNow()));
@@ -109,9 +109,9 @@ public static class HouseholdsApi
     }
 
     public static async Task<Results<Ok<HouseholdDto>, NotFound>> GetHousehold(
-        long id, Caller caller, DbDataSource db, FieldProtector protector, CancellationToken ct)
+        long id, Caller caller, RequestConnection db, FieldProtector protector, CancellationToken ct)
     {
-        await using var connection = await db.OpenConnectionAsync(ct);
+        var connection = await db.OpenAsync(ct);
         var row = await HouseholdStore.ReadAsync(connection, null, caller, id, ct);
         if (row is null || !(row.CallerManages || row.OwnerUserId == caller.UserId))
             return TypedResults.NotFound();
@@ -119,9 +119,9 @@ public static class HouseholdsApi
     }
 
     public static async Task<Results<Ok<HouseholdDto>, NotFound, ValidationProblem>> UpdateHousehold(
-        long id, HouseholdRequest body, Caller caller, DbDataSource db, FieldProtector protector, TimeProvider clock, CancellationToken ct)
+        long id, HouseholdRequest body, Caller caller, RequestConnection db, FieldProtector protector, TimeProvider clock, CancellationToken ct)
     {
-        await using var connection = await db.OpenConnectionAsync(ct);
+        var connection = await db.OpenAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         var row = await HouseholdStore.ReadAsync(connection, transaction, caller, id, ct);
         if (row is null || !(row.CallerManages || row.OwnerUserId == caller.UserId))
@@ -146,9 +146,9 @@ public static class HouseholdsApi
     }
 
     public static async Task<Results<Ok<HouseholdDto>, NotFound, ProblemHttpResult>> ConfirmHousehold(
-        long id, Caller caller, DbDataSource db, FieldProtector protector, TimeProvider clock, CancellationToken ct)
+        long id, Caller caller, RequestConnection db, FieldProtector protector, TimeProvider clock, CancellationToken ct)
     {
-        await using var connection = await db.OpenConnectionAsync(ct);
+        var connection = await db.OpenAsync(ct);
         var row = await HouseholdStore.ReadAsync(connection, null, caller, id, ct);
         if (row is null || !row.CallerManages)
             return TypedResults.NotFound();
@@ -167,7 +167,7 @@ public static class HouseholdsApi
     public static async Task<Ok<HouseholdPageDto>> ListHouseholds(
         long? gridId, [OneOf(typeof(QueryWords), nameof(QueryWords.Tags))] string? tag,
         [OneOf(typeof(QueryWords), nameof(QueryWords.HouseholdStatuses))] string? status, long? before, [Range(1, MaxPageSize)] int? limit,
-        Caller caller, DbDataSource db, FieldProtector protector, CancellationToken ct)
+        Caller caller, RequestConnection db, FieldProtector protector, CancellationToken ct)
     {
         var take = limit ?? 50;
         var filters = new List<string> { Scope.ManagesHouse };
@@ -179,7 +179,7 @@ public static class HouseholdsApi
             filters.Add("hh.status = @status");
         if (before is not null)
             filters.Add("hh.id < @before");
-        await using var connection = await db.OpenConnectionAsync(ct);
+        var connection = await db.OpenAsync(ct);
         // ix_houses_grid narrows to the grid, ix_household_tags_tag to the tag; only fixed fragments are joined here.
         var rows = (await connection.QueryAsync<HouseholdRow>(new CommandDefinition($$"""
             SELECT {{HouseholdRow.Columns}}
@@ -204,9 +204,9 @@ public static class HouseholdsApi
 
     public static async Task<Results<Ok<HouseholdPersonalDataDto>, NotFound>> ReadHouseholdPersonalData(
         long id, [Required, StringLength(500, MinimumLength = 2)] string reason, Caller caller, HttpContext http,
-        DbDataSource db, FieldProtector protector, TimeProvider clock, CancellationToken ct)
+        RequestConnection db, FieldProtector protector, TimeProvider clock, CancellationToken ct)
     {
-        await using var connection = await db.OpenConnectionAsync(ct);
+        var connection = await db.OpenAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         var row = await HouseholdStore.ReadAsync(connection, transaction, caller, id, ct);
         if (row is null || !row.CallerManages)

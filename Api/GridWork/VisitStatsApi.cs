@@ -5,6 +5,7 @@ using Linli.Api.Houses;
 using Linli.Domain.GridWork;
 using Linli.Domain.Stats;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Linli.Api.Hosting;
 
 namespace Linli.Api.GridWork;
 
@@ -41,13 +42,13 @@ public static class VisitStatsApi
     }
 
     public static async Task<Results<Ok<VisitStatsDto>, ValidationProblem>> GetVisitStats(
-        DateOnly from, DateOnly to, Caller caller, DbDataSource db, CancellationToken ct)
+        DateOnly from, DateOnly to, Caller caller, RequestConnection db, CancellationToken ct)
     {
         var (first, last) = (from, to);
         if (last < first || last.DayNumber - first.DayNumber >= MaxDays)
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["to"] = [$"On or after from, at most {MaxDays} days in all."] });
         var (start, end) = ChinaStandardTime.UtcRange(first, last);
-        await using var connection = await db.OpenConnectionAsync(ct);
+        var connection = await db.OpenAsync(ct);
         var parameters = caller.With(new { start, end, lastDay = last.ToDateTime(TimeOnly.MinValue) });
         // Assignments of households the caller manages that overlap the range.
         var assignments = (await connection.QueryAsync<AssignmentRow>(new CommandDefinition($$"""

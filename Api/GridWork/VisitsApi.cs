@@ -8,6 +8,7 @@ using Linli.Domain.GridWork;
 using Linli.Domain.Stats;
 using Linli.Infrastructure.Crypto;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Linli.Api.Hosting;
 
 namespace Linli.Api.GridWork;
 
@@ -53,7 +54,7 @@ public static class VisitsApi
     }
 
     public static async Task<Results<Created<VisitDto>, NotFound, ValidationProblem, ProblemHttpResult>> LogVisit(
-        VisitRequest body, Caller caller, DbDataSource db, TicketReporting reporting, FieldProtector protector,
+        VisitRequest body, Caller caller, RequestConnection db, TicketReporting reporting, FieldProtector protector,
         TimeProvider clock, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
@@ -65,7 +66,7 @@ public static class VisitsApi
             return TypedResults.ValidationProblem(nulls.ToDictionary(i => $"issues[{i}]", _ => new[] { "An issue, not null." }));
         var photoIds = body.PhotoIds?.Distinct().ToList() ?? [];
 
-        await using var connection = await db.OpenConnectionAsync(ct);
+        var connection = await db.OpenAsync(ct);
         var place = await connection.QuerySingleOrDefaultAsync<PlaceRow>(new CommandDefinition(body.HouseholdId is not null
             ? $$"""
               SELECT h.id AS HouseId, h.code AS HouseCode, h.community_id AS CommunityId, h.grid_id AS GridId,
@@ -130,7 +131,7 @@ public static class VisitsApi
         var onBehalfName = place.HeadName is { Length: > 50 } name ? name[..50] : place.HeadName;
         for (var i = 0; i < issues.Count; i++)
         {
-            var outcome = await reporting.CreateAsync(connection, scope, $"visit-{visitId}-{i}", new CreateTicketRequest(
+            var outcome = await reporting.CreateCheckedAsync(connection, scope, $"visit-{visitId}-{i}", new CreateTicketRequest(
                 issues[i].CategoryId, issues[i].Description, HouseCode: place.HouseCode,
                 Location: body.Location is { } l ? new LocationDto(l.Latitude, l.Longitude) : null,
                 Channel: "patrol", OnBehalfName: onBehalfName, OnBehalfPhone: headPhone), ct);
@@ -164,7 +165,7 @@ public static class VisitsApi
 
     public static async Task<Ok<VisitPageDto>> ListVisits(
         long? householdId, long? houseId, long? gridId, long? visitorId, DateOnly? from, DateOnly? to, long? before,
-        [Range(1, MaxPageSize)] int? limit, Caller caller, DbDataSource db, CancellationToken ct)
+        [Range(1, MaxPageSize)] int? limit, Caller caller, RequestConnection db, CancellationToken ct)
     {
         var take = limit ?? 20;
         var filters = new List<string>();
@@ -182,7 +183,7 @@ public static class VisitsApi
             filters.Add("v.visited_at < @end");
         if (before is not null)
             filters.Add("v.id < @before");
-        await using var connection = await db.OpenConnectionAsync(ct);
+        var connection = await db.OpenAsync(ct);
         var items = await ReadAsync(connection, caller, filters.Count == 0 ? "1 = 1" : string.Join(" AND ", filters), new
         {
             householdId, houseId, gridId, visitorId, before,
@@ -192,9 +193,9 @@ public static class VisitsApi
         return TypedResults.Ok(new VisitPageDto(items, items.Count == take ? items[^1].Id : null));
     }
 
-    public static async Task<Results<Ok<VisitDto>, NotFound>> GetVisit(long id, Caller caller, DbDataSource db, CancellationToken ct)
+    public static async Task<Results<Ok<VisitDto>, NotFound>> GetVisit(long id, Caller caller, RequestConnection db, CancellationToken ct)
     {
-        await using var connection = await db.OpenConnectionAsync(ct);
+        var connection = await db.OpenAsync(ct);
         var found = await ReadAsync(connection, caller, "v.id = @id", new { id }, 1, ct);
         return found.Count == 0 ? TypedResults.NotFound() : TypedResults.Ok(found[0]);
     }

@@ -28,6 +28,7 @@ public static class HostingExtensions
         // The one validation mechanism: the DataAnnotations on request records, checked before a handler runs.
         // Its 400 goes through the problem details service above, so it carries the trace id like every error.
         services.AddValidation();
+        services.AddSingleton<RequestValidator>();
         services.AddLinliForwardedHeaders(builder.Configuration);
         services.AddLinliRateLimits(builder.Configuration);
         services.AddLinliOpenApi();

@@ -47,12 +47,12 @@ public static class HouseCardApi
     }
 
     private static async Task<Results<Ok<HouseCardDto>, NotFound>> GetHouseCard(
-        string code, Caller caller, DbDataSource db, FieldProtector protector, PartyBadges partyBadges, CancellationToken ct)
+        string code, Caller caller, RequestConnection db, FieldProtector protector, PartyBadges partyBadges, CancellationToken ct)
     {
         var normalised = HouseCode.Normalise(code);
         if (normalised is null)
             return TypedResults.NotFound();
-        await using var connection = await db.OpenConnectionAsync(ct);
+        var connection = await db.OpenAsync(ct);
         var house = await connection.QuerySingleOrDefaultAsync<CardRow>(new CommandDefinition($$"""
             SELECT h.id AS Id, h.code AS Code, h.grid_id AS GridId, c.name AS CommunityName, g.name AS GridName,
                    h.street AS Street, h.building AS Building, h.unit AS Unit, h.door AS Door, h.house_use AS HouseUse,

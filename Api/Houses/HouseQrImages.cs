@@ -3,6 +3,7 @@ using Dapper;
 using Linli.Infrastructure.Qr;
 using Linli.Infrastructure.Wechat;
 using Microsoft.Extensions.Options;
+using Linli.Api.Hosting;
 
 namespace Linli.Api.Houses;
 
@@ -12,7 +13,7 @@ namespace Linli.Api.Houses;
 /// in Simulated mode, or with <c>Qr:UseStandardQr</c>, a standard QR code of <c>https://{Qr:Host}/h/{code}</c>.
 /// </summary>
 public sealed partial class HouseQrImages(
-    DbDataSource db, IOptions<QrOptions> options, IOptions<WechatOptions> wechatOptions, IWechatClient wechat,
+    RequestConnection db, IOptions<QrOptions> options, IOptions<WechatOptions> wechatOptions, IWechatClient wechat,
     TimeProvider clock, ILogger<HouseQrImages> logger)
 {
     public QrOptions Options => options.Value;
@@ -26,7 +27,7 @@ public sealed partial class HouseQrImages(
         if (!UsesWechat)
             return StandardQrCode.Png(options.Value.LinkFor(code));
 
-        await using var connection = await db.OpenConnectionAsync(ct);
+        var connection = await db.OpenAsync(ct);
         var cached = await connection.ExecuteScalarAsync<byte[]?>(new CommandDefinition(
             "SELECT png FROM house_qr_images WHERE house_id = @houseId AND page = @page",
             new { houseId, page = options.Value.Page }, cancellationToken: ct));

@@ -59,38 +59,22 @@ public static class HousesApi
         return group;
     }
 
-    private const int MaxRooms = HouseLimits.MaxRooms;
-
     private static async Task<Results<Created<HouseDto>, ValidationProblem, ProblemHttpResult>> CreateHouse(
-        CreateHouseRequest body, Caller caller, DbDataSource db, FieldProtector protector, TimeProvider clock, CancellationToken ct)
+        CreateHouseRequest body, Caller caller, RequestConnection db, FieldProtector protector, TimeProvider clock, CancellationToken ct)
     {
-        var v = new Validation();
-        var communityId = v.Required("communityId", body.CommunityId);
-        var gridId = v.Required("gridId", body.GridId);
-        var address = ValidateAddress(v, body.Street, body.Building, body.Unit, body.Door);
-        var rooms = ValidateRooms(v, body.Rooms);
-        var use = v.Required("use", body.Use);
-        if (body.LandlordId is null && string.IsNullOrWhiteSpace(body.LandlordPhone))
-            v.Add("landlordId", "Give the landlord as an existing user (landlordId) or a phone number (landlordPhone).");
-        if (!v.IsValid)
-            return TypedResults.ValidationProblem(v.Errors);
-
-        await using var connection = await db.OpenConnectionAsync(ct);
+        // CreateHouseRequest's annotations and Validate have run: what is left needs the database.
+        var (communityId, gridId, rooms, use) = (body.CommunityId!.Value, body.GridId!.Value, body.Rooms!.Value, body.Use!.Value);
+        var address = AddressOf(body.Street, body.Building, body.Unit, body.Door);
+        var connection = await db.OpenAsync(ct);
         var grid = await FindGridAsync(connection, caller, gridId, ct);
         if (grid is null || grid.CommunityId != communityId || grid.IsActive == 0)
-        {
-            v.Add("gridId", "No such grid in use in this community.");
-            return TypedResults.ValidationProblem(v.Errors);
-        }
+            throw Invalid.Field("gridId", "No such grid in use in this community.");
         if (grid.Manages == 0)
             return Forbidden("Only the community's staff and the grid's workers register houses here.");
 
         var now = clock.GetUtcNow();
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        var landlord = await ResolveLandlordAsync(connection, transaction, protector, v, body.LandlordId, body.LandlordPhone, ct);
-        if (!v.IsValid)
-            return TypedResults.ValidationProblem(v.Errors);
-
+        var landlord = await ResolveLandlordAsync(connection, transaction, protector, body.LandlordId, body.LandlordPhone, ct);
         var code = await UnusedCodeAsync(connection, transaction, ct);
         var id = await connection.ExecuteScalarAsync<long>(new CommandDefinition("""
             INSERT INTO houses (code, community_id, grid_id, street, building, unit, door, landlord_id, offered_landlord_id,
@@ -116,21 +100,15 @@ public static class HousesApi
     private static async Task<Results<Ok<HousePage>, ValidationProblem>> ListHouses(
         long? communityId, long? gridId, long? landlordId, [StringLength(100)] string? q,
         [RegularExpression(Cursors.Pattern, ErrorMessage = Cursors.Message)] string? cursor, [Range(1, 200)] int? limit,
-        Caller caller, DbDataSource db, FieldProtector protector, PendingLandlords pending, CancellationToken ct)
+        Caller caller, RequestConnection db, FieldProtector protector, PendingLandlords pending, CancellationToken ct)
     {
-        var v = new Validation();
         var take = limit ?? 50;
-        if (take is < 1 or > 200)
-            v.Add("limit", "Between 1 and 200.");
-        long after = 0;
-        if (cursor is not null && !long.TryParse(cursor, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out after))
-            v.Add("cursor", "Not a cursor from this list.");
-        if (!v.IsValid)
-            return TypedResults.ValidationProblem(v.Errors);
+        // The pattern allows at most 18 digits, always a long; an empty cursor (which a pattern lets through) is the first page.
+        var after = string.IsNullOrEmpty(cursor) ? 0 : long.Parse(cursor, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture);
         await pending.AttachForUserAsync(caller.UserId, ct);
 
         var query = string.IsNullOrWhiteSpace(q) ? null : q.Trim();
-        await using var connection = await db.OpenConnectionAsync(ct);
+        var connection = await db.OpenAsync(ct);
         // Keyset pagination on the primary key; a community or grid filter walks ix_houses_community / ix_houses_grid.
         var rows = (await connection.QueryAsync<HouseRow>(new CommandDefinition($$"""
             SELECT {{HouseRow.Columns}}
@@ -156,39 +134,31 @@ public static class HousesApi
     }
 
     private static async Task<Results<Ok<HouseDto>, NotFound>> GetHouse(
-        long id, Caller caller, DbDataSource db, FieldProtector protector, PendingLandlords pending, CancellationToken ct)
+        long id, Caller caller, RequestConnection db, FieldProtector protector, PendingLandlords pending, CancellationToken ct)
     {
         await pending.AttachForUserAsync(caller.UserId, ct);
-        await using var connection = await db.OpenConnectionAsync(ct);
+        var connection = await db.OpenAsync(ct);
         var house = await ReadHouseAsync(connection, caller, id, ct);
         return house is null ? TypedResults.NotFound() : TypedResults.Ok(house.ToDto(protector));
     }
 
     private static async Task<Results<Ok<HouseDto>, NotFound, ValidationProblem, ProblemHttpResult>> UpdateHouse(
-        long id, UpdateHouseRequest body, Caller caller, DbDataSource db, FieldProtector protector, TimeProvider clock, CancellationToken ct)
+        long id, UpdateHouseRequest body, Caller caller, RequestConnection db, FieldProtector protector, TimeProvider clock, CancellationToken ct)
     {
-        await using var connection = await db.OpenConnectionAsync(ct);
+        var connection = await db.OpenAsync(ct);
         var house = await ReadHouseAsync(connection, caller, id, ct);
         if (house is null)
             return TypedResults.NotFound();
         if (!house.CallerManages)
             return Forbidden("Only the community's staff and the grid's workers change a house.");
 
-        var v = new Validation();
-        var gridId = v.Required("gridId", body.GridId);
-        var address = ValidateAddress(v, body.Street, body.Building, body.Unit, body.Door);
-        var rooms = ValidateRooms(v, body.Rooms);
-        var use = v.Required("use", body.Use);
-        if (!v.IsValid)
-            return TypedResults.ValidationProblem(v.Errors);
+        var (gridId, rooms, use) = (body.GridId!.Value, body.Rooms!.Value, body.Use!.Value);
+        var address = AddressOf(body.Street, body.Building, body.Unit, body.Door);
         if (gridId != house.GridId)
         {
             var grid = await FindGridAsync(connection, caller, gridId, ct);
             if (grid is null || grid.CommunityId != house.CommunityId || grid.IsActive == 0)
-            {
-                v.Add("gridId", "No such grid in use in the house's community.");
-                return TypedResults.ValidationProblem(v.Errors);
-            }
+                throw Invalid.Field("gridId", "No such grid in use in the house's community.");
             if (grid.Manages == 0)
                 return Forbidden("You can move a house only into a grid you manage.");
         }
@@ -197,10 +167,8 @@ public static class HousesApi
         await using var transaction = await connection.BeginTransactionAsync(ct);
         var changesLandlord = body.LandlordId is not null || !string.IsNullOrWhiteSpace(body.LandlordPhone);
         var landlord = changesLandlord
-            ? await ResolveLandlordAsync(connection, transaction, protector, v, body.LandlordId, body.LandlordPhone, ct)
+            ? await ResolveLandlordAsync(connection, transaction, protector, body.LandlordId, body.LandlordPhone, ct)
             : default;
-        if (!v.IsValid)
-            return TypedResults.ValidationProblem(v.Errors);
 
         await connection.ExecuteAsync(new CommandDefinition("""
             UPDATE houses
@@ -228,9 +196,9 @@ public static class HousesApi
 
     /// <summary>The houses staff named the caller landlord of, waiting for the caller to accept.</summary>
     private static async Task<Ok<IReadOnlyList<HouseDto>>> ListLandlordOffers(
-        Caller caller, DbDataSource db, FieldProtector protector, CancellationToken ct)
+        Caller caller, RequestConnection db, FieldProtector protector, CancellationToken ct)
     {
-        await using var connection = await db.OpenConnectionAsync(ct);
+        var connection = await db.OpenAsync(ct);
         // ix_houses_offered_landlord
         var rows = await connection.QueryAsync<HouseRow>(new CommandDefinition($$"""
             SELECT {{HouseRow.Columns}}
@@ -246,10 +214,10 @@ public static class HousesApi
     /// house was not offered to the caller (or the offer was withdrawn or already accepted).
     /// </summary>
     private static async Task<Results<Ok<HouseDto>, NotFound>> AcceptLandlord(
-        long id, Caller caller, DbDataSource db, FieldProtector protector, TimeProvider clock, CancellationToken ct)
+        long id, Caller caller, RequestConnection db, FieldProtector protector, TimeProvider clock, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        await using var connection = await db.OpenConnectionAsync(ct);
+        var connection = await db.OpenAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         var accepted = await connection.ExecuteAsync(new CommandDefinition("""
             UPDATE houses
@@ -267,9 +235,9 @@ public static class HousesApi
     }
 
     private static async Task<Results<FileContentHttpResult, NotFound, ProblemHttpResult>> GetHouseQrCode(
-        long id, Caller caller, DbDataSource db, HouseQrImages images, CancellationToken ct)
+        long id, Caller caller, RequestConnection db, HouseQrImages images, CancellationToken ct)
     {
-        await using var connection = await db.OpenConnectionAsync(ct);
+        var connection = await db.OpenAsync(ct);
         var house = await ReadHouseAsync(connection, caller, id, ct);
         if (house is null)
             return TypedResults.NotFound();
@@ -285,9 +253,9 @@ public static class HousesApi
     }
 
     private static async Task<Results<FileContentHttpResult, NotFound, ProblemHttpResult>> GetGridQrSheet(
-        long id, Caller caller, DbDataSource db, HouseQrImages images, CancellationToken ct)
+        long id, Caller caller, RequestConnection db, HouseQrImages images, CancellationToken ct)
     {
-        await using var connection = await db.OpenConnectionAsync(ct);
+        var connection = await db.OpenAsync(ct);
         var grid = await FindGridAsync(connection, caller, id, ct);
         if (grid is null)
             return TypedResults.NotFound();
@@ -365,16 +333,9 @@ public static class HousesApi
 
     private sealed record Address(string Street, string Building, string? Unit, string Door);
 
-    private static Address ValidateAddress(Validation v, string? street, string? building, string? unit, string? door) => new(
-        v.Text("street", street, 100), v.Text("building", building, 50), v.OptionalText("unit", unit, 50), v.Text("door", door, 50));
-
-    private static int ValidateRooms(Validation v, int? rooms)
-    {
-        var value = v.Required("rooms", rooms);
-        if (rooms is < 0 or > MaxRooms)
-            v.Add("rooms", $"Between 0 and {MaxRooms}.");
-        return value;
-    }
+    /// <summary>The address as stored: trimmed, an empty unit none (the request's annotations bound each part).</summary>
+    private static Address AddressOf(string street, string building, string? unit, string door) =>
+        new(street.Trim(), building.Trim(), string.IsNullOrWhiteSpace(unit) ? null : unit.Trim(), door.Trim());
 
     /// <summary>The landlord a request names: attached at once (<see cref="LandlordId"/>, by their own bound phone), waiting for
     /// that phone (<see cref="PendingHash"/>), or offered to a user by id until they accept (<see cref="OfferedTo"/>).</summary>
@@ -386,22 +347,16 @@ public static class HousesApi
     /// by itself give them the landlord role and the tenants' data (<see cref="AcceptLandlord"/>).
     /// </summary>
     private static async Task<Landlord> ResolveLandlordAsync(DbConnection connection, DbTransaction transaction, FieldProtector protector,
-        Validation v, long? landlordId, string? landlordPhone, CancellationToken ct)
+        long? landlordId, string? landlordPhone, CancellationToken ct)
     {
         if (landlordId is { } id)
         {
             var exists = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
                 "SELECT id FROM users WHERE id = @id", new { id }, transaction, cancellationToken: ct));
-            if (exists is null)
-                v.Add("landlordId", "No such user.");
-            return new Landlord(null, null, null, OfferedTo: id);
+            return exists is null ? throw Invalid.Field("landlordId", "No such user.") : new Landlord(null, null, null, OfferedTo: id);
         }
-        var phone = PhoneNumber.Normalise(landlordPhone ?? "");
-        if (PhoneNumber.Problem(phone) is { } problem)
-        {
-            v.Add("landlordPhone", problem);
-            return default;
-        }
+        // [PhonePattern] let through only numbers PhoneNumber.Problem accepts.
+        var phone = PhoneNumber.Normalise(landlordPhone!);
         var hash = protector.Hash(phone);
         var userId = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
             "SELECT id FROM users WHERE phone_hash = @hash ORDER BY id LIMIT 1", new { hash }, transaction, cancellationToken: ct));

@@ -8,8 +8,8 @@ public static class HousesServices
     public static IServiceCollection AddHouses(this IServiceCollection services, IConfiguration configuration)
     {
         services.Configure<QrOptions>(configuration.GetSection(QrOptions.Section));
-        services.AddSingleton<HouseQrImages>();
-        services.AddSingleton<PendingLandlords>();
+        services.AddScoped<HouseQrImages>();
+        services.AddScoped<PendingLandlords>();
         services.AddSingleton<HouseLookup>();
         // Tickets reported from a scanned code resolve the house here.
         services.AddSingleton<Linli.Api.Tickets.IHouseLookup>(sp => sp.GetRequiredService<HouseLookup>());

@@ -2,6 +2,7 @@ using System.Data.Common;
 using Dapper;
 using Linli.Api.Homes;
 using Linli.Domain.Identity;
+using Linli.Api.Hosting;
 
 namespace Linli.Api.Houses;
 
@@ -10,12 +11,12 @@ namespace Linli.Api.Houses;
 /// <see cref="AttachPendingLandlordsAsync"/> is called where a user binds a phone (identity), and
 /// <see cref="AttachForUserAsync"/> runs whenever someone lists or reads houses, so a missed call heals itself.
 /// </summary>
-public sealed class PendingLandlords(DbDataSource db, TimeProvider clock)
+public sealed class PendingLandlords(RequestConnection db, TimeProvider clock)
 {
     /// <summary>Attaches every house waiting for <paramref name="phoneHash"/> to <paramref name="userId"/>; returns how many.</summary>
     public async Task<int> AttachPendingLandlordsAsync(long userId, byte[] phoneHash, CancellationToken ct)
     {
-        await using var connection = await db.OpenConnectionAsync(ct);
+        var connection = await db.OpenAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         var attached = await connection.ExecuteAsync(new CommandDefinition("""
             UPDATE houses
@@ -34,7 +35,7 @@ public sealed class PendingLandlords(DbDataSource db, TimeProvider clock)
     /// <summary>The same for the signed-in user, using the phone they bound (if any).</summary>
     public async Task<int> AttachForUserAsync(long userId, CancellationToken ct)
     {
-        await using var connection = await db.OpenConnectionAsync(ct);
+        var connection = await db.OpenAsync(ct);
         var phoneHash = await connection.ExecuteScalarAsync<byte[]?>(new CommandDefinition(
             "SELECT phone_hash FROM users WHERE id = @userId", new { userId }, cancellationToken: ct));
         if (phoneHash is null)

@@ -87,7 +87,7 @@ public static class InvitationsApi
     public sealed record InvitationDto(string Code, string Role, long? CommunityId, long? GridId, long? DepartmentId, DateTimeOffset ExpiresAt, string QrImageUrl, long? StreetOfficeId = null);
 
     public static async Task<Results<Created<InvitationDto>, ForbidHttpResult>> CreateInvitation(
-        CreateInvitationRequest request, Caller caller, DbDataSource db, TimeProvider clock, CancellationToken cancellationToken)
+        CreateInvitationRequest request, Caller caller, RequestConnection db, TimeProvider clock, CancellationToken cancellationToken)
     {
         var me = caller.UserId;
         var isAdmin = caller.IsAdmin;
@@ -97,7 +97,7 @@ public static class InvitationsApi
         if (!isAdmin && (request.CommunityId is not { } community || !caller.Can(Roles.CommunityStaff, community)))
             return TypedResults.Forbid();
 
-        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        var connection = await db.OpenAsync(cancellationToken);
         // The existence checks are one query.
         var scope = await connection.QuerySingleAsync<ScopeRow>(new CommandDefinition("""
             SELECT
@@ -133,17 +133,15 @@ public static class InvitationsApi
     /// Visible to admins and to staff of the invitation's community.
     /// </summary>
     public static async Task<Results<FileContentHttpResult, NotFound>> GetInvitationQr(
-        string code, Caller caller, DbDataSource db, IWechatClient wechat, IConfiguration configuration, CancellationToken cancellationToken)
+        string code, Caller caller, RequestConnection db, IWechatClient wechat, IConfiguration configuration, CancellationToken cancellationToken)
     {
-        await using (var connection = await db.OpenConnectionAsync(cancellationToken))
-        {
-            var visible = await connection.ExecuteScalarAsync<long?>(new CommandDefinition("""
-                SELECT i.id FROM invitations i
-                WHERE i.code = @code AND (@admin = 1 OR i.created_by = @me OR i.community_id IN @staffCommunities)
-                """, caller.With(new { code }), cancellationToken: cancellationToken));
-            if (visible is null)
-                return TypedResults.NotFound();
-        }
+        var connection = await db.OpenAsync(cancellationToken);
+        var visible = await connection.ExecuteScalarAsync<long?>(new CommandDefinition("""
+            SELECT i.id FROM invitations i
+            WHERE i.code = @code AND (@admin = 1 OR i.created_by = @me OR i.community_id IN @staffCommunities)
+            """, caller.With(new { code }), cancellationToken: cancellationToken));
+        if (visible is null)
+            return TypedResults.NotFound();
         var page = configuration["Invitations:Page"] ?? "pages/invitation/redeem";
         var image = await wechat.GetUnlimitedQrCodeAsync("inv=" + code, page, cancellationToken);
         var isJpeg = image.Length > 2 && image[0] == 0xFF && image[1] == 0xD8;
@@ -152,13 +150,13 @@ public static class InvitationsApi
 
     /// <summary>Gives the signed-in user the invitation's role. A new access token (sign in or refresh) carries it.</summary>
     public static async Task<Results<Ok<RoleDto>, NotFound, ProblemHttpResult>> RedeemInvitation(
-        string code, HttpContext http, DbDataSource db, TimeProvider clock, CancellationToken cancellationToken)
+        string code, HttpContext http, RequestConnection db, TimeProvider clock, CancellationToken cancellationToken)
     {
         if (code.Length > 32)
             return TypedResults.NotFound();
         var me = http.User.GetUserId();
         var now = clock.GetUtcNow().UtcDateTime;
-        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        var connection = await db.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var redeemed = await connection.ExecuteAsync(new CommandDefinition("""
             UPDATE invitations SET redeemed_by = @me, redeemed_at = @now

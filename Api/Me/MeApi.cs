@@ -41,12 +41,12 @@ public static class MeApi
     public sealed record PhoneDto(string Phone);
 
     /// <summary>The signed-in user's profile and every role they hold, with its scope (resident is always first).</summary>
-    public static async Task<Results<Ok<MeDto>, NotFound>> GetMe(HttpContext http, DbDataSource db, FieldProtector protector, CancellationToken cancellationToken) =>
+    public static async Task<Results<Ok<MeDto>, NotFound>> GetMe(HttpContext http, RequestConnection db, FieldProtector protector, CancellationToken cancellationToken) =>
         await LoadAsync(http.User.GetUserId(), db, protector, cancellationToken) is { } me ? TypedResults.Ok(me) : TypedResults.NotFound();
 
-    private static async Task<MeDto?> LoadAsync(long me, DbDataSource db, FieldProtector protector, CancellationToken cancellationToken)
+    private static async Task<MeDto?> LoadAsync(long me, RequestConnection db, FieldProtector protector, CancellationToken cancellationToken)
     {
-        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        var connection = await db.OpenAsync(cancellationToken);
         var user = await connection.QuerySingleOrDefaultAsync<UserRow>(new CommandDefinition("""
             SELECT id AS Id, nickname AS Nickname, avatar_url AS AvatarUrl, phone_cipher AS PhoneCipher, created_at AS CreatedAt
             FROM users WHERE id = @me
@@ -61,25 +61,23 @@ public static class MeApi
 
     /// <summary>Changes the nickname and avatar URL the user chose in the mini-program.</summary>
     public static async Task<Results<Ok<MeDto>, NotFound>> UpdateMe(
-        UpdateMeRequest request, HttpContext http, DbDataSource db, FieldProtector protector, TimeProvider clock, CancellationToken cancellationToken)
+        UpdateMeRequest request, HttpContext http, RequestConnection db, FieldProtector protector, TimeProvider clock, CancellationToken cancellationToken)
     {
         var nickname = request.Nickname?.Trim();
-        await using (var connection = await db.OpenConnectionAsync(cancellationToken))
-        {
-            await connection.ExecuteAsync(new CommandDefinition(
-                "UPDATE users SET nickname = @nickname, avatar_url = @AvatarUrl, updated_at = @now WHERE id = @me",
-                new { nickname, request.AvatarUrl, now = clock.GetUtcNow().UtcDateTime, me = http.User.GetUserId() }, cancellationToken: cancellationToken));
-        }
+        var connection = await db.OpenAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE users SET nickname = @nickname, avatar_url = @AvatarUrl, updated_at = @now WHERE id = @me",
+            new { nickname, request.AvatarUrl, now = clock.GetUtcNow().UtcDateTime, me = http.User.GetUserId() }, cancellationToken: cancellationToken));
         return await LoadAsync(http.User.GetUserId(), db, protector, cancellationToken) is { } me ? TypedResults.Ok(me) : TypedResults.NotFound();
     }
 
     /// <summary>Binds the phone number WeChat vouches for (a getPhoneNumber code); stored encrypted, shown masked.</summary>
     public static async Task<Results<Ok<PhoneDto>, ValidationProblem>> BindPhone(
-        BindPhoneRequest request, HttpContext http, IWechatClient wechat, DbDataSource db, FieldProtector protector, TimeProvider clock,
+        BindPhoneRequest request, HttpContext http, IWechatClient wechat, RequestConnection db, FieldProtector protector, TimeProvider clock,
         PendingLandlords pendingLandlords, CancellationToken cancellationToken)
     {
         var me = http.User.GetUserId();
-        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        var connection = await db.OpenAsync(cancellationToken);
         var openId = await connection.ExecuteScalarAsync<string?>(new CommandDefinition(
             "SELECT openid FROM users WHERE id = @me", new { me }, cancellationToken: cancellationToken));
         WechatPhone fromWechat;

@@ -43,7 +43,7 @@ public static class NotificationsApi
     }
 
     public static async Task<Ok<NotificationPageDto>> ListNotifications(
-        ClaimsPrincipal user, DbDataSource db, CancellationToken ct,
+        ClaimsPrincipal user, RequestConnection db, CancellationToken ct,
         [RegularExpression(Cursors.Pattern, ErrorMessage = Cursors.Message)] string? cursor = null, [Range(1, 50)] int limit = 20)
     {
         // An empty cursor is the first page, like none.
@@ -51,7 +51,7 @@ public static class NotificationsApi
         var size = limit;
 
         var me = user.GetUserId();
-        await using var connection = await db.OpenConnectionAsync(ct);
+        var connection = await db.OpenAsync(ct);
         // ix_notifications_user
         var rows = (await connection.QueryAsync<NotificationRow>(new CommandDefinition($"""
             SELECT id, kind, ticket_id, notice_id, title, body, created_at, read_at FROM notifications
@@ -65,9 +65,9 @@ public static class NotificationsApi
     }
 
     public static async Task<Results<NoContent, NotFound>> MarkNotificationRead(
-        long id, ClaimsPrincipal user, DbDataSource db, TimeProvider clock, CancellationToken ct)
+        long id, ClaimsPrincipal user, RequestConnection db, TimeProvider clock, CancellationToken ct)
     {
-        await using var connection = await db.OpenConnectionAsync(ct);
+        var connection = await db.OpenAsync(ct);
         var found = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
             "SELECT id FROM notifications WHERE id = @id AND user_id = @me", new { id, me = user.GetUserId() }, cancellationToken: ct));
         if (found is null)

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Dapper;
+using Linli.Api.Hosting;
 
 namespace Linli.Api.PartyMembers;
 
@@ -14,7 +15,7 @@ public sealed record PartyBadge(long UserId, long CommunityId, string Name, stri
 /// house cards show the badges of the party members serving the house's grid.
 /// Only confirmed report-ins with <c>show_badge = 1</c> produce a badge.
 /// </summary>
-public sealed class PartyBadges(DbDataSource db)
+public sealed class PartyBadges(RequestConnection db)
 {
     /// <summary>
     /// Badges by user id; users without one are absent. With <paramref name="communityId"/> only a badge for
@@ -25,7 +26,7 @@ public sealed class PartyBadges(DbDataSource db)
     {
         if (userIds.Count == 0)
             return new Dictionary<long, PartyBadge>();
-        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        var connection = await db.OpenAsync(cancellationToken);
         // ix_party_members_user (user_id, status)
         var rows = await connection.QueryAsync<BadgeRow>(new CommandDefinition("""
             SELECT user_id AS UserId, community_id AS CommunityId, name AS Name, organisation AS Organisation
@@ -43,7 +44,7 @@ public sealed class PartyBadges(DbDataSource db)
     /// <summary>Badges of the confirmed party members who serve a grid, in the order they were confirmed.</summary>
     public async Task<IReadOnlyList<PartyBadge>> ForGridAsync(long gridId, CancellationToken cancellationToken = default)
     {
-        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        var connection = await db.OpenAsync(cancellationToken);
         // ix_party_members_grid (grid_id, status)
         var rows = await connection.QueryAsync<BadgeRow>(new CommandDefinition("""
             SELECT user_id AS UserId, community_id AS CommunityId, name AS Name, organisation AS Organisation

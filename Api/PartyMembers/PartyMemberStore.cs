@@ -21,7 +21,7 @@ public abstract record ReviewOutcome
 /// The party_members queries. Scope is part of every query: reviewers must hold community_staff
 /// in the member's community, readers community_staff or grid_worker there; admins see all.
 /// </summary>
-public sealed class PartyMemberStore(DbDataSource db, FieldProtector protector, TimeProvider clock)
+public sealed class PartyMemberStore(RequestConnection db, FieldProtector protector, TimeProvider clock)
 {
     // Only identifiers we control are interpolated: these two fragments.
     private const string ReadScope = "(@admin = 1 OR pm.community_id IN @staffCommunities OR pm.community_id IN @gridCommunities)";
@@ -38,7 +38,7 @@ public sealed class PartyMemberStore(DbDataSource db, FieldProtector protector, 
     /// <summary>The community must be active and the grid, if any, one of its active grids; otherwise a field-level 400.</summary>
     public async Task CheckPlaceAsync(long communityId, long? gridId, CancellationToken ct)
     {
-        await using var connection = await db.OpenConnectionAsync(ct);
+        var connection = await db.OpenAsync(ct);
         var active = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
             "SELECT COUNT(*) FROM communities WHERE id = @communityId AND is_active = 1", new { communityId }, cancellationToken: ct));
         if (active == 0)
@@ -64,44 +64,43 @@ public sealed class PartyMemberStore(DbDataSource db, FieldProtector protector, 
 
         var now = clock.GetUtcNow().UtcDateTime;
         long id;
-        await using (var connection = await db.OpenConnectionAsync(ct))
-        await using (var transaction = await connection.BeginTransactionAsync(ct))
+        var connection = await db.OpenAsync(ct);
+        try
         {
-            try
+            await using var transaction = await connection.BeginTransactionAsync(ct);
+            id = await connection.ExecuteScalarAsync<long>(new CommandDefinition("""
+                INSERT INTO party_members (user_id, community_id, grid_id, name, organisation, is_floating,
+                                           phone_cipher, phone_hash, show_badge, status, created_at, updated_at)
+                VALUES (@userId, @communityId, @gridId, @name, @organisation, @isFloating,
+                        @phoneCipher, @phoneHash, @showBadge, 'pending', @now, @now);
+                SELECT LAST_INSERT_ID();
+                """, new
             {
-                id = await connection.ExecuteScalarAsync<long>(new CommandDefinition("""
-                    INSERT INTO party_members (user_id, community_id, grid_id, name, organisation, is_floating,
-                                               phone_cipher, phone_hash, show_badge, status, created_at, updated_at)
-                    VALUES (@userId, @communityId, @gridId, @name, @organisation, @isFloating,
-                            @phoneCipher, @phoneHash, @showBadge, 'pending', @now, @now);
-                    SELECT LAST_INSERT_ID();
-                    """, new
-                {
-                    userId, communityId, gridId, name = value.Name, organisation = value.Organisation,
-                    isFloating = value.IsFloating ? 1 : 0, phoneCipher = protector.Encrypt(value.Phone),
-                    phoneHash = protector.Hash(value.Phone), showBadge = value.ShowBadge ? 1 : 0, now,
-                }, transaction, cancellationToken: ct));
-                foreach (var skill in value.Skills)
-                    await connection.ExecuteAsync(new CommandDefinition(
-                        "INSERT INTO party_member_skills (party_member_id, skill) VALUES (@id, @skill)",
-                        new { id, skill }, transaction, cancellationToken: ct));
-                await transaction.CommitAsync(ct);
-            }
-            catch (DbException)
-            {
-                // Two report-ins raced and ux_party_members_open let only one through; anything else is a real failure.
-                var raced = await OpenStatusAsync(userId, communityId, CancellationToken.None);
-                if (raced is null)
-                    throw;
-                return (null, raced);
-            }
+                userId, communityId, gridId, name = value.Name, organisation = value.Organisation,
+                isFloating = value.IsFloating ? 1 : 0, phoneCipher = protector.Encrypt(value.Phone),
+                phoneHash = protector.Hash(value.Phone), showBadge = value.ShowBadge ? 1 : 0, now,
+            }, transaction, cancellationToken: ct));
+            foreach (var skill in value.Skills)
+                await connection.ExecuteAsync(new CommandDefinition(
+                    "INSERT INTO party_member_skills (party_member_id, skill) VALUES (@id, @skill)",
+                    new { id, skill }, transaction, cancellationToken: ct));
+            await transaction.CommitAsync(ct);
+        }
+        catch (DbException)
+        {
+            // Two report-ins raced and ux_party_members_open let only one through; anything else is a real failure.
+            // The transaction is rolled back by now, so the request's connection reads again.
+            var raced = await OpenStatusAsync(userId, communityId, CancellationToken.None);
+            if (raced is null)
+                throw;
+            return (null, raced);
         }
         return (await FindAsync(id, ct), null);
     }
 
     private async Task<PartyMemberStatus?> OpenStatusAsync(long userId, long communityId, CancellationToken ct)
     {
-        await using var connection = await db.OpenConnectionAsync(ct);
+        var connection = await db.OpenAsync(ct);
         // ix_party_members_user (user_id, status)
         var status = await connection.ExecuteScalarAsync<string?>(new CommandDefinition("""
             SELECT status FROM party_members
@@ -114,7 +113,7 @@ public sealed class PartyMemberStore(DbDataSource db, FieldProtector protector, 
     /// <summary>A member the viewer may read: their own report-in, or one in a community they work for.</summary>
     public async Task<PartyMemberDto?> FindVisibleAsync(long id, Caller viewer, CancellationToken ct)
     {
-        await using var connection = await db.OpenConnectionAsync(ct);
+        var connection = await db.OpenAsync(ct);
         var row = await connection.QuerySingleOrDefaultAsync<MemberRow>(new CommandDefinition(
             SelectMember + $" WHERE pm.id = @id AND (pm.user_id = @me OR {ReadScope})",
             viewer.With(new { id }), cancellationToken: ct));
@@ -123,7 +122,7 @@ public sealed class PartyMemberStore(DbDataSource db, FieldProtector protector, 
 
     private async Task<PartyMemberDto?> FindAsync(long id, CancellationToken ct)
     {
-        await using var connection = await db.OpenConnectionAsync(ct);
+        var connection = await db.OpenAsync(ct);
         var row = await connection.QuerySingleOrDefaultAsync<MemberRow>(new CommandDefinition(
             SelectMember + " WHERE pm.id = @id", new { id }, cancellationToken: ct));
         return row is null ? null : (await WithSkillsAsync(connection, [row], ct))[0];
@@ -135,7 +134,7 @@ public sealed class PartyMemberStore(DbDataSource db, FieldProtector protector, 
     /// </summary>
     public async Task<PartyMemberRecordDto> RecordAsync(long userId, long communityId, CancellationToken ct)
     {
-        await using var connection = await db.OpenConnectionAsync(ct);
+        var connection = await db.OpenAsync(ct);
         // ix_ticket_events_actor_action (actor_id, action, ticket_id), then the tickets PK; ix_tickets_handler for overdue.
         var row = await connection.QuerySingleAsync<RecordRow>(new CommandDefinition("""
             SELECT
@@ -171,7 +170,7 @@ public sealed class PartyMemberStore(DbDataSource db, FieldProtector protector, 
     public async Task<PartyMemberPageDto> ListAsync(
         Caller viewer, long? communityId, PartyMemberStatus? status, string? skill, long? beforeId, int limit, CancellationToken ct)
     {
-        await using var connection = await db.OpenConnectionAsync(ct);
+        var connection = await db.OpenAsync(ct);
         // ix_party_members_community (community_id, status, id); the skill filter probes the skills PK.
         var rows = (await connection.QueryAsync<MemberRow>(new CommandDefinition(SelectMember + $"""
              WHERE {ReadScope}
@@ -206,7 +205,7 @@ public sealed class PartyMemberStore(DbDataSource db, FieldProtector protector, 
     private async Task<ReviewOutcome> ReviewAsync(long id, Caller viewer, PartyMemberStatus to, string? reason, CancellationToken ct)
     {
         var now = clock.GetUtcNow().UtcDateTime;
-        await using (var connection = await db.OpenConnectionAsync(ct))
+        var connection = await db.OpenAsync(ct);
         await using (var transaction = await connection.BeginTransactionAsync(ct))
         {
             var member = await connection.QuerySingleOrDefaultAsync<ReviewRow>(
@@ -246,16 +245,14 @@ public sealed class PartyMemberStore(DbDataSource db, FieldProtector protector, 
     /// <summary>The member's own switch for showing the badge; null when the report-in is not theirs.</summary>
     public async Task<PartyMemberDto?> SetBadgeAsync(long id, long userId, bool show, CancellationToken ct)
     {
-        await using (var connection = await db.OpenConnectionAsync(ct))
-        {
-            var changed = await connection.ExecuteAsync(new CommandDefinition("""
-                UPDATE party_members SET show_badge = @show, updated_at = @now WHERE id = @id AND user_id = @userId
-                """, new { id, userId, show = show ? 1 : 0, now = clock.GetUtcNow().UtcDateTime }, cancellationToken: ct));
-            // MySQL counts matched rows only if asked; check ownership separately rather than rely on it.
-            if (changed == 0 && await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-                    "SELECT COUNT(*) FROM party_members WHERE id = @id AND user_id = @userId", new { id, userId }, cancellationToken: ct)) == 0)
-                return null;
-        }
+        var connection = await db.OpenAsync(ct);
+        var changed = await connection.ExecuteAsync(new CommandDefinition("""
+            UPDATE party_members SET show_badge = @show, updated_at = @now WHERE id = @id AND user_id = @userId
+            """, new { id, userId, show = show ? 1 : 0, now = clock.GetUtcNow().UtcDateTime }, cancellationToken: ct));
+        // MySQL counts matched rows only if asked; check ownership separately rather than rely on it.
+        if (changed == 0 && await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+                "SELECT COUNT(*) FROM party_members WHERE id = @id AND user_id = @userId", new { id, userId }, cancellationToken: ct)) == 0)
+            return null;
         return await FindAsync(id, ct);
     }
 

@@ -18,8 +18,8 @@ public static class PartyMembersApi
     public static readonly IReadOnlyList<string> StatusNames = [.. Enum.GetValues<PartyMemberStatus>().Select(s => s.ToStored())];
 
     public static IServiceCollection AddPartyMembers(this IServiceCollection services) => services
-        .AddSingleton<PartyMemberStore>()
-        .AddSingleton<PartyBadges>();
+        .AddScoped<PartyMemberStore>()
+        .AddScoped<PartyBadges>();
 
     public static RouteGroupBuilder MapPartyMembers(this IEndpointRouteBuilder app)
     {

@@ -4,6 +4,7 @@ using Dapper;
 using Linli.Api.Auth;
 using Linli.Api.Houses;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Linli.Api.Hosting;
 
 namespace Linli.Api.Stats;
 
@@ -34,9 +35,9 @@ public static class PopulationApi
     }
 
     private static async Task<Ok<PopulationDto>> GetPopulation(
-        long? communityId, long? gridId, Caller caller, DbDataSource db, CancellationToken ct)
+        long? communityId, long? gridId, Caller caller, RequestConnection db, CancellationToken ct)
     {
-        await using var connection = await db.OpenConnectionAsync(ct);
+        var connection = await db.OpenAsync(ct);
         // Every grid in scope appears, with zeros when it has no houses yet. Houses come per grid (ix_houses_grid);
         // MariaDB runs the per-house tenant counts as a LATERAL DERIVED table on ix_tenancies_house (checked with
         // EXPLAIN), so only the tenancies of houses in scope are read.

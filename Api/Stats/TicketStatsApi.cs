@@ -17,7 +17,7 @@ namespace Linli.Api.Stats;
 public static class TicketStatsApi
 {
     public static IServiceCollection AddTicketStats(this IServiceCollection services) => services
-        .AddSingleton<TicketStatsQueries>();
+        .AddScoped<TicketStatsQueries>();
 
     public static RouteGroupBuilder MapTicketStats(this IEndpointRouteBuilder app)
     {
@@ -117,14 +117,14 @@ public static class TicketStatsApi
     /// </summary>
     private static async Task<Results<CsvResult, NotFound>> TicketListExport(
         [AsParameters] StatsRange range, HttpContext http, Caller caller, TicketStatsQueries queries, TicketListQuery list,
-        DbDataSource db, TimeProvider clock, CancellationToken ct)
+        RequestConnection db, TimeProvider clock, CancellationToken ct)
     {
         var request = range.ToRequest(null, clock.GetUtcNow());
         var scope = await ScopeAsync(request, caller, queries, ct);
         if (scope is null)
             return TypedResults.NotFound();
                 var filter = new TicketListFilter([], CommunityId: request.CommunityId, CreatedFromUtc: scope.StartUtc, CreatedBeforeUtc: scope.EndUtc);
-        return list.Csv(new CallerScope(caller), filter, $"工单列表_{request.From:yyyyMMdd}-{request.To:yyyyMMdd}.csv");
+        return list.Csv(await db.OpenAsync(ct), new CallerScope(caller), filter, $"工单列表_{request.From:yyyyMMdd}-{request.To:yyyyMMdd}.csv");
     }
 
     /// <summary>The caller's scope; null when they asked for a community that is not theirs (or does not exist).</summary>

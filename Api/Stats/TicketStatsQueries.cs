@@ -4,6 +4,7 @@ using Dapper;
 using Linli.Api.Auth;
 using Linli.Domain.Identity;
 using Linli.Domain.Stats;
+using Linli.Api.Hosting;
 
 namespace Linli.Api.Stats;
 
@@ -26,7 +27,7 @@ public sealed record StatsScope(Caller Caller, long? CommunityId, DateTime Start
 /// for admins over every community) joined to their timelines builds per-ticket facts; counts are summed per group;
 /// medians and 90th percentiles are taken by nearest rank (see <see cref="DurationSummary"/>) from the durations.
 /// </summary>
-public sealed class TicketStatsQueries(DbDataSource db, TimeProvider clock)
+public sealed class TicketStatsQueries(RequestConnection db, TimeProvider clock)
 {
     public sealed record Group(string? Key, TicketCounts Counts, DurationSummary Dispatch, DurationSummary Accept, DurationSummary Resolve)
     {
@@ -40,7 +41,7 @@ public sealed class TicketStatsQueries(DbDataSource db, TimeProvider clock)
     {
         if (!caller.IsAdmin)
             return caller.Can(Roles.CommunityStaff, communityId);
-        await using var connection = await db.OpenConnectionAsync(ct);
+        var connection = await db.OpenAsync(ct);
         return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
             "SELECT COUNT(*) FROM communities WHERE id = @communityId", new { communityId }, cancellationToken: ct)) > 0;
     }
@@ -55,7 +56,7 @@ public sealed class TicketStatsQueries(DbDataSource db, TimeProvider clock)
             now = clock.GetUtcNow().UtcDateTime,
         });
 
-        await using var connection = await db.OpenConnectionAsync(ct);
+        var connection = await db.OpenAsync(ct);
         // The per-ticket facts are gathered once into a temporary table (private to this connection) and
         // both aggregates read it: joining the timeline is the expensive part, so it must not happen twice.
         await connection.ExecuteAsync(new CommandDefinition("DROP TEMPORARY TABLE IF EXISTS stats_facts", cancellationToken: ct));
@@ -147,7 +148,7 @@ public sealed class TicketStatsQueries(DbDataSource db, TimeProvider clock)
                 """,
             _ => throw new ArgumentOutOfRangeException(nameof(dimension), dimension, null),
         };
-        await using var connection = await db.OpenConnectionAsync(ct);
+        var connection = await db.OpenAsync(ct);
         var rows = await connection.QueryAsync<NameRow>(new CommandDefinition(sql, new { ids = ids.ToArray() }, cancellationToken: ct));
         return rows.ToDictionary(r => r.Id, r => r.Name);
     }

@@ -3,6 +3,7 @@ using System.Data.Common;
 using Dapper;
 using Linli.Api.Auth;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Linli.Api.Hosting;
 
 namespace Linli.Api.Structure;
 
@@ -44,19 +45,19 @@ public static class StreetOfficesApi
 
     private const string Select = "SELECT id AS Id, name AS Name, area AS Area, is_active AS IsActive FROM street_offices";
 
-    public static async Task<Ok<IReadOnlyList<StreetOfficeDto>>> ListStreetOffices(Caller caller, DbDataSource db, CancellationToken cancellationToken)
+    public static async Task<Ok<IReadOnlyList<StreetOfficeDto>>> ListStreetOffices(Caller caller, RequestConnection db, CancellationToken cancellationToken)
     {
-        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        var connection = await db.OpenAsync(cancellationToken);
         var rows = await connection.QueryAsync<StreetOfficeDto>(new CommandDefinition(
             Select + " WHERE is_active = 1 OR @all ORDER BY name", new { all = caller.IsAdmin }, cancellationToken: cancellationToken));
         return TypedResults.Ok<IReadOnlyList<StreetOfficeDto>>(rows.ToList());
     }
 
     public static async Task<Results<Created<StreetOfficeDto>, ProblemHttpResult>> CreateStreetOffice(
-        StreetOfficeRequest request, DbDataSource db, TimeProvider clock, CancellationToken cancellationToken)
+        StreetOfficeRequest request, RequestConnection db, TimeProvider clock, CancellationToken cancellationToken)
     {
         var name = request.Name.Trim();
-        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        var connection = await db.OpenAsync(cancellationToken);
         // IGNORE: only the unique name can refuse the row, and that is a conflict.
         var inserted = await connection.ExecuteAsync(new CommandDefinition("""
             INSERT IGNORE INTO street_offices (name, area, is_active, created_at, updated_at)
@@ -70,10 +71,10 @@ public static class StreetOfficesApi
     }
 
     public static async Task<Results<Ok<StreetOfficeDto>, NotFound, ProblemHttpResult>> UpdateStreetOffice(
-        long id, StreetOfficeRequest request, DbDataSource db, TimeProvider clock, CancellationToken cancellationToken)
+        long id, StreetOfficeRequest request, RequestConnection db, TimeProvider clock, CancellationToken cancellationToken)
     {
         var name = request.Name.Trim();
-        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        var connection = await db.OpenAsync(cancellationToken);
         if (await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
                 "SELECT id FROM street_offices WHERE id = @id", new { id }, cancellationToken: cancellationToken)) is null)
             return TypedResults.NotFound();

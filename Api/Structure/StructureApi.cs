@@ -105,9 +105,9 @@ public static class StructureApi
     // ---- communities ----
 
     /// <summary>Active communities; admins also see retired ones.</summary>
-    public static async Task<Ok<IReadOnlyList<CommunityDto>>> ListCommunities(Caller caller, DbDataSource db, CancellationToken cancellationToken)
+    public static async Task<Ok<IReadOnlyList<CommunityDto>>> ListCommunities(Caller caller, RequestConnection db, CancellationToken cancellationToken)
     {
-        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        var connection = await db.OpenAsync(cancellationToken);
         var rows = await connection.QueryAsync<CommunityDto>(new CommandDefinition("""
             SELECT c.id AS Id, c.name AS Name, c.street_office_id AS StreetOfficeId, s.name AS StreetOfficeName,
                    c.address AS Address, c.is_active AS IsActive
@@ -118,9 +118,9 @@ public static class StructureApi
     }
 
     public static async Task<Results<Created<CommunityDto>, ValidationProblem, ProblemHttpResult>> CreateCommunity(
-        CommunityRequest request, DbDataSource db, TimeProvider clock, CancellationToken cancellationToken)
+        CommunityRequest request, RequestConnection db, TimeProvider clock, CancellationToken cancellationToken)
     {
-        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        var connection = await db.OpenAsync(cancellationToken);
         if (!await StreetOfficesApi.IsActiveAsync(connection, request.StreetOfficeId!.Value, cancellationToken))
             return StreetOfficesApi.NoSuchStreetOffice();
         // IGNORE: only the unique name can fail here (validated above), and that is a conflict, not an error.
@@ -140,10 +140,10 @@ public static class StructureApi
     }
 
     public static async Task<Results<Ok<CommunityDto>, NotFound, ValidationProblem, ProblemHttpResult>> UpdateCommunity(
-        long id, CommunityRequest request, DbDataSource db, TimeProvider clock, CancellationToken cancellationToken)
+        long id, CommunityRequest request, RequestConnection db, TimeProvider clock, CancellationToken cancellationToken)
     {
         var name = request.Name.Trim();
-        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        var connection = await db.OpenAsync(cancellationToken);
         // A missing community is a 404 whatever its new name would collide with.
         if (await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
                 "SELECT id FROM communities WHERE id = @id", new { id }, cancellationToken: cancellationToken)) is null)
@@ -170,9 +170,9 @@ public static class StructureApi
     // ---- grids ----
 
     /// <summary>A community's grids: active ones for everyone; admins and the community's own staff also see retired ones.</summary>
-    public static async Task<Results<Ok<IReadOnlyList<GridDto>>, NotFound>> ListGrids(long id, Caller caller, DbDataSource db, CancellationToken cancellationToken)
+    public static async Task<Results<Ok<IReadOnlyList<GridDto>>, NotFound>> ListGrids(long id, Caller caller, RequestConnection db, CancellationToken cancellationToken)
     {
-        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        var connection = await db.OpenAsync(cancellationToken);
         var access = await AccessAsync(connection, id, caller, cancellationToken);
         if (access is null)
             return TypedResults.NotFound();
@@ -184,10 +184,10 @@ public static class StructureApi
     }
 
     public static async Task<Results<Created<GridDto>, NotFound, ForbidHttpResult, ProblemHttpResult>> CreateGrid(
-        long id, GridRequest request, Caller caller, DbDataSource db, TimeProvider clock, CancellationToken cancellationToken)
+        long id, GridRequest request, Caller caller, RequestConnection db, TimeProvider clock, CancellationToken cancellationToken)
     {
         var name = request.Name.Trim();
-        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        var connection = await db.OpenAsync(cancellationToken);
         var access = await AccessAsync(connection, id, caller, cancellationToken);
         if (access is null)
             return TypedResults.NotFound();
@@ -210,10 +210,10 @@ public static class StructureApi
     }
 
     public static async Task<Results<Ok<GridDto>, NotFound, ForbidHttpResult, ProblemHttpResult>> UpdateGrid(
-        long id, long gridId, GridRequest request, Caller caller, DbDataSource db, TimeProvider clock, CancellationToken cancellationToken)
+        long id, long gridId, GridRequest request, Caller caller, RequestConnection db, TimeProvider clock, CancellationToken cancellationToken)
     {
         var name = request.Name.Trim();
-        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        var connection = await db.OpenAsync(cancellationToken);
         var access = await AccessAsync(connection, id, caller, cancellationToken);
         if (access is null)
             return TypedResults.NotFound();
@@ -237,9 +237,9 @@ public static class StructureApi
     // ---- departments ----
 
     /// <summary>Active departments (they serve every community); admins also see retired ones.</summary>
-    public static async Task<Ok<IReadOnlyList<DepartmentDto>>> ListDepartments(Caller caller, DbDataSource db, CancellationToken cancellationToken)
+    public static async Task<Ok<IReadOnlyList<DepartmentDto>>> ListDepartments(Caller caller, RequestConnection db, CancellationToken cancellationToken)
     {
-        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        var connection = await db.OpenAsync(cancellationToken);
         var rows = await connection.QueryAsync<DepartmentDto>(new CommandDefinition("""
             SELECT id AS Id, name AS Name, kind AS Kind, phone AS Phone, is_active AS IsActive
             FROM departments WHERE is_active = 1 OR @all ORDER BY name
@@ -248,10 +248,10 @@ public static class StructureApi
     }
 
     public static async Task<Results<Created<DepartmentDto>, ProblemHttpResult>> CreateDepartment(
-        DepartmentRequest request, DbDataSource db, TimeProvider clock, CancellationToken cancellationToken)
+        DepartmentRequest request, RequestConnection db, TimeProvider clock, CancellationToken cancellationToken)
     {
         var name = request.Name.Trim();
-        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        var connection = await db.OpenAsync(cancellationToken);
         var inserted = await connection.ExecuteAsync(new CommandDefinition("""
             INSERT IGNORE INTO departments (name, kind, phone, is_active, created_at, updated_at)
             VALUES (@name, @Kind, @phone, 1, @now, @now)
@@ -265,10 +265,10 @@ public static class StructureApi
     }
 
     public static async Task<Results<Ok<DepartmentDto>, NotFound, ProblemHttpResult>> UpdateDepartment(
-        long id, DepartmentRequest request, DbDataSource db, TimeProvider clock, CancellationToken cancellationToken)
+        long id, DepartmentRequest request, RequestConnection db, TimeProvider clock, CancellationToken cancellationToken)
     {
         var name = request.Name.Trim();
-        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        var connection = await db.OpenAsync(cancellationToken);
         // A missing department is a 404 whatever its new name would collide with.
         if (await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
                 "SELECT id FROM departments WHERE id = @id", new { id }, cancellationToken: cancellationToken)) is null)

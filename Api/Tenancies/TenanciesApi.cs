@@ -72,13 +72,10 @@ public static class TenanciesApi
         return group;
     }
 
-    // Registration dates are China's calendar dates: "today" is today in Beijing time.
-    private static DateOnly Today(TimeProvider clock) => DateOnly.FromDateTime(clock.GetUtcNow().ToOffset(TimeSpan.FromHours(8)).DateTime);
-
     private static async Task<Results<Created<TenancyDto>, NotFound, ValidationProblem, ProblemHttpResult>> RegisterTenancy(
-        long houseId, RegisterTenancyRequest body, Caller caller, DbDataSource db, FieldProtector protector, TimeProvider clock, CancellationToken ct)
+        long houseId, RegisterTenancyRequest body, Caller caller, RequestConnection db, FieldProtector protector, TimeProvider clock, CancellationToken ct)
     {
-        await using var connection = await db.OpenConnectionAsync(ct);
+        var connection = await db.OpenAsync(ct);
         var house = await HousesApi.ReadHouseAsync(connection, caller, houseId, ct);
         if (house is null)
             return TypedResults.NotFound();
@@ -94,12 +91,12 @@ public static class TenanciesApi
     /// the house's registrations and resolves what is duplicate.
     /// </summary>
     private static async Task<Results<Accepted<SelfRegistrationDto>, NotFound, ValidationProblem>> RegisterSelf(
-        string code, RegisterTenancyRequest body, Caller caller, DbDataSource db, FieldProtector protector, TimeProvider clock, CancellationToken ct)
+        string code, RegisterTenancyRequest body, Caller caller, RequestConnection db, FieldProtector protector, TimeProvider clock, CancellationToken ct)
     {
         var normalised = HouseCode.Normalise(code);
         if (normalised is null)
             return TypedResults.NotFound();
-        await using var connection = await db.OpenConnectionAsync(ct);
+        var connection = await db.OpenAsync(ct);
         var houseId = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
             "SELECT id FROM houses WHERE code = @code", new { code = normalised }, cancellationToken: ct));
         if (houseId is null)
@@ -115,26 +112,13 @@ public static class TenanciesApi
         DbConnection connection, FieldProtector protector, TimeProvider clock, Caller caller, long houseId,
         RegisterTenancyRequest body, long? tenantUserId, TenancyStatus status, CancellationToken ct)
     {
-        var v = new Validation();
-        var name = v.Text("name", body.Name, 64);
-        var type = v.Required("documentType", body.DocumentType);
-        var number = IdentityDocument.Normalise(body.DocumentNumber ?? "");
-        if (number.Length == 0)
-            v.Add("documentNumber", "Required.");
-        else if (body.DocumentType is not null && IdentityDocument.Problem(type, number, Today(clock)) is { } documentProblem)
-            v.Add("documentNumber", documentProblem);
-        var phone = PhoneNumber.Normalise(body.Phone ?? "");
-        if (PhoneNumber.Problem(phone) is { } phoneProblem)
-            v.Add("phone", phoneProblem);
-        var room = v.Text("room", body.Room, 32);
-        var moveIn = v.Required("moveInDate", body.MoveInDate);
-        if (body.MoveInDate is { } date && date < new DateOnly(1950, 1, 1))
-            v.Add("moveInDate", "Not a plausible move-in date.");
+        // RegisterTenancyRequest's annotations and Validate have run: what is left needs the database.
+        var (name, type, room, moveIn) = (body.Name.Trim(), body.DocumentType!.Value, body.Room.Trim(), body.MoveInDate!.Value);
+        var number = IdentityDocument.Normalise(body.DocumentNumber);
+        var phone = PhoneNumber.Normalise(body.Phone);
         if (tenantUserId is { } userId && await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
                 "SELECT id FROM users WHERE id = @userId", new { userId }, cancellationToken: ct)) is null)
-            v.Add("tenantUserId", "No such user.");
-        if (!v.IsValid)
-            return TypedResults.ValidationProblem(v.Errors);
+            throw Invalid.Field("tenantUserId", "No such user.");
 
         var documentHash = protector.Hash(number);
         var typeName = DbEnum.Name(type);
@@ -180,9 +164,9 @@ public static class TenanciesApi
             extensions: new Dictionary<string, object?> { ["currentStatus"] = status });
 
     private static async Task<Results<Ok<IReadOnlyList<TenancyDto>>, NotFound, ProblemHttpResult>> ListHouseTenancies(
-        long houseId, Caller caller, DbDataSource db, FieldProtector protector, CancellationToken ct)
+        long houseId, Caller caller, RequestConnection db, FieldProtector protector, CancellationToken ct)
     {
-        await using var connection = await db.OpenConnectionAsync(ct);
+        var connection = await db.OpenAsync(ct);
         var house = await HousesApi.ReadHouseAsync(connection, caller, houseId, ct);
         if (house is null)
             return TypedResults.NotFound();
@@ -199,18 +183,18 @@ public static class TenanciesApi
     }
 
     private static Task<Results<Ok<TenancyDto>, NotFound, ProblemHttpResult>> ConfirmTenancy(
-        long id, Caller caller, DbDataSource db, FieldProtector protector, TimeProvider clock, CancellationToken ct) =>
+        long id, Caller caller, RequestConnection db, FieldProtector protector, TimeProvider clock, CancellationToken ct) =>
         DecideAsync(id, TenancyStatus.Active, caller, db, protector, clock, ct);
 
     private static Task<Results<Ok<TenancyDto>, NotFound, ProblemHttpResult>> DeclineTenancy(
-        long id, Caller caller, DbDataSource db, FieldProtector protector, TimeProvider clock, CancellationToken ct) =>
+        long id, Caller caller, RequestConnection db, FieldProtector protector, TimeProvider clock, CancellationToken ct) =>
         DecideAsync(id, TenancyStatus.Declined, caller, db, protector, clock, ct);
 
     /// <summary>The landlord (or staff) answers a tenant's own registration: pending → active or declined.</summary>
     private static async Task<Results<Ok<TenancyDto>, NotFound, ProblemHttpResult>> DecideAsync(
-        long id, TenancyStatus decision, Caller caller, DbDataSource db, FieldProtector protector, TimeProvider clock, CancellationToken ct)
+        long id, TenancyStatus decision, Caller caller, RequestConnection db, FieldProtector protector, TimeProvider clock, CancellationToken ct)
     {
-        await using var connection = await db.OpenConnectionAsync(ct);
+        var connection = await db.OpenAsync(ct);
         var tenancy = await ReadTenancyAsync(connection, caller, id, ct);
         if (tenancy is null)
             return TypedResults.NotFound();
@@ -229,18 +213,17 @@ public static class TenanciesApi
     }
 
     private static async Task<Results<Ok<TenancyDto>, NotFound, ValidationProblem, ProblemHttpResult>> MoveOut(
-        long id, MoveOutRequest body, Caller caller, DbDataSource db, FieldProtector protector, TimeProvider clock, CancellationToken ct)
+        long id, MoveOutRequest body, Caller caller, RequestConnection db, FieldProtector protector, TimeProvider clock, CancellationToken ct)
     {
-        await using var connection = await db.OpenConnectionAsync(ct);
+        var connection = await db.OpenAsync(ct);
         var tenancy = await ReadTenancyAsync(connection, caller, id, ct);
         if (tenancy is null)
             return TypedResults.NotFound();
         if (!tenancy.CallerKeepsHouse && tenancy.TenantUserId != caller.UserId)
             return HousesApi.Forbidden("Only the landlord, the staff of the house's grid and the tenant record a move-out.");
-        if (body.Date is not { } date)
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["date"] = ["Required."] });
+        var date = body.Date!.Value;
         if (date < DateOnly.FromDateTime(tenancy.MoveInDate))
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["date"] = ["Not before the move-in date."] });
+            throw Invalid.Field("date", "Not before the move-in date.");
         var changed = await connection.ExecuteAsync(new CommandDefinition("""
             UPDATE tenancies SET status = 'moved_out', move_out_date = @date, updated_at = @now
             WHERE id = @id AND status = 'active'
@@ -262,19 +245,13 @@ public static class TenanciesApi
     /// admins read at <c>/tenancies/document-reads</c>.
     /// </summary>
     private static async Task<Results<Ok<TenancyLookupDto>, ValidationProblem>> LookupByDocument(
-        TenancyLookupRequest body, Caller caller, DbDataSource db, FieldProtector protector, TimeProvider clock, CancellationToken ct)
+        TenancyLookupRequest body, Caller caller, RequestConnection db, FieldProtector protector, TimeProvider clock, CancellationToken ct)
     {
-        var number = IdentityDocument.Normalise(body.DocumentNumber ?? "");
-        var why = body.Reason?.Trim() ?? "";
-        var v = new Validation();
-        if (number.Length is 0 or > 32)
-            v.Add("documentNumber", "Required, at most 32 characters.");
-        if (why.Length is < 2 or > 500)
-            v.Add("reason", "Say why you look this person up (2–500 characters).");
-        if (!v.IsValid)
-            return TypedResults.ValidationProblem(v.Errors);
+        // TenancyLookupRequest's annotations and Validate have run.
+        var number = IdentityDocument.Normalise(body.DocumentNumber!);
+        var why = body.Reason!.Trim();
         var hash = protector.Hash(number);
-        await using var connection = await db.OpenConnectionAsync(ct);
+        var connection = await db.OpenAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         await AuditLog.WriteLookupAsync(connection, transaction, caller.UserId, AuditActions.TenancyLookup, "tenancy", hash, why, clock.GetUtcNow(), ct);
         // ix_tenancies_document finds the person's tenancies; scope keeps staff to their communities and grids.
@@ -317,12 +294,14 @@ public static class TenanciesApi
     /// reason, and an audit row written in the same transaction (no row, no number).
     /// </summary>
     private static async Task<Results<Ok<TenancyDocumentDto>, NotFound, ValidationProblem>> ReadDocument(
-        long id, [Required, StringLength(500, MinimumLength = 2)] string? reason, Caller caller, HttpContext http, DbDataSource db, FieldProtector protector, TimeProvider clock, CancellationToken ct)
+        long id, [Required, StringLength(500, MinimumLength = 2)] string? reason, Caller caller, HttpContext http, RequestConnection db, FieldProtector protector, TimeProvider clock, CancellationToken ct)
     {
+        // The annotations bound the reason as sent, but leave a missing query parameter to the handler (it is nullable);
+        // the reason is kept trimmed, and what is left must still say something.
         var why = reason?.Trim() ?? "";
-        if (why.Length is < 2 or > 500)
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["reason"] = ["Say why you need the full number (2–500 characters)."] });
-        await using var connection = await db.OpenConnectionAsync(ct);
+        if (why.Length < 2)
+            throw Invalid.Field("reason", "Say why you need the full number (2–500 characters).");
+        var connection = await db.OpenAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         var row = await connection.QuerySingleOrDefaultAsync<TenancyRow>(new CommandDefinition($$"""
             SELECT {{TenancyRow.Columns}}
@@ -340,12 +319,10 @@ public static class TenanciesApi
     }
 
     private static async Task<Results<Ok<IReadOnlyList<AuditEntryDto>>, ValidationProblem>> ListDocumentReads(
-        long? tenancyId, long? before, [Range(1, 500)] int? limit, DbDataSource db, CancellationToken ct)
+        long? tenancyId, long? before, [Range(1, 500)] int? limit, RequestConnection db, CancellationToken ct)
     {
         var take = limit ?? 100;
-        if (take is < 1 or > 500)
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["limit"] = ["Between 1 and 500."] });
-        await using var connection = await db.OpenConnectionAsync(ct);
+        var connection = await db.OpenAsync(ct);
         var entries = await AuditLog.ReadAsync(connection, "tenancy", tenancyId, before, take, ct);
         return TypedResults.Ok<IReadOnlyList<AuditEntryDto>>(entries
             .Select(e => new AuditEntryDto(e.Id, e.ActorId, e.Action, e.SubjectType, e.SubjectId,

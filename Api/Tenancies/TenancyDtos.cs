@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using Linli.Api.Hosting;
 using Linli.Domain.Houses;
 using Linli.Domain.People;
+using Linli.Domain.Stats;
 
 namespace Linli.Api.Tenancies;
 
@@ -16,7 +17,20 @@ public sealed record RegisterTenancyRequest(
     [Required, PhonePattern] string Phone,
     [Required, StringLength(32)] string Room,
     [Required] DateOnly? MoveInDate,
-    long? TenantUserId = null);
+    long? TenantUserId = null) : IValidatableObject
+{
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        // A number's rule follows from its type, and for a mainland ID card from today (no birth date to come): the
+        // request's clock, or the system's where the validator is asked without one (the contract test).
+        var clock = validationContext.GetService(typeof(TimeProvider)) as TimeProvider ?? TimeProvider.System;
+        if (DocumentType is { } type && DocumentNumber is not null
+            && IdentityDocument.Problem(type, IdentityDocument.Normalise(DocumentNumber), ChinaStandardTime.DateOf(clock.GetUtcNow())) is { } problem)
+            yield return new ValidationResult(problem, [nameof(DocumentNumber)]);
+        if (MoveInDate < new DateOnly(1950, 1, 1))
+            yield return new ValidationResult("Not a plausible move-in date.", [nameof(MoveInDate)]);
+    }
+}
 
 public sealed record MoveOutRequest([Required] DateOnly? Date);
 
@@ -56,4 +70,14 @@ public sealed record AuditEntryDto(long Id, long ActorId, string Action, string 
 /// <summary>以人找房: the number travels in the body, never in a URL; the reason is kept in the audit log.</summary>
 public sealed record TenancyLookupRequest(
     [Required, StringLength(32)] string? DocumentNumber,
-    [Required, StringLength(500, MinimumLength = 2)] string? Reason);
+    [Required, StringLength(500, MinimumLength = 2)] string? Reason) : IValidatableObject
+{
+    // Both are used as normalised (the number) and trimmed (the reason): what is left must still be something.
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (DocumentNumber is not null && IdentityDocument.Normalise(DocumentNumber).Length == 0)
+            yield return new ValidationResult("Required, at most 32 characters.", [nameof(DocumentNumber)]);
+        if (Reason is not null && Reason.Trim().Length < 2)
+            yield return new ValidationResult("Say why you look this person up (2–500 characters).", [nameof(Reason)]);
+    }
+}

@@ -27,8 +27,9 @@ public sealed class TicketActing(TicketNotifying notifying, TimeProvider clock)
     {
         var now = clock.GetUtcNow();
         var spec = TicketActionTable.Of(action);
-        var ticket = await TicketQueries.FindAsync(connection, ticketId, ct);
-        if (ticket is null)
+        // The people the action tells come with the ticket (no read of their own); the writes then tell them all at once.
+        if (await TicketQueries.FindWithAsync<TicketNotifying.RoleHolderIds>(connection, ticketId, TicketNotifying.RecipientColumns(spec),
+                TicketNotifying.RecipientParameters(input), ct) is not (var ticket, var holders))
             return new TicketOutcome.NotFound();
         var relation = caller?.RelationTo(ticket) ?? TicketCaller.System;
         // The community's party members were told of a ticket when it was published: a member who then loses the race
@@ -110,7 +111,7 @@ public sealed class TicketActing(TicketNotifying notifying, TimeProvider clock)
             await transaction.RollbackAsync(ct);
             return TicketOutcome.Invalid.Of("photoIds", "Each photo must be your own upload, not yet attached to a ticket.");
         }
-        await notifying.NotifyAsync(connection, transaction, ticket, spec, to, input, me, note, now, ct);
+        await notifying.NotifyAsync(connection, transaction, ticket, holders, spec, to, input, me, note, now, ct);
         await transaction.CommitAsync(ct);
         return new TicketOutcome.Done(ticket.Id);
     }

@@ -2,6 +2,7 @@ using System.Data.Common;
 using Dapper;
 using Linli.Api.Auth;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Linli.Api.Hosting;
 
 namespace Linli.Api.Tickets;
 
@@ -44,9 +45,9 @@ public static class TicketCategoriesApi
     private static ValidationProblem UnknownDepartment() =>
         TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["defaultDepartmentId"] = ["No active department has this id."] });
 
-    public static async Task<Ok<List<CategoryDto>>> ListCategories(DbDataSource db, CancellationToken ct, bool includeInactive = false)
+    public static async Task<Ok<List<CategoryDto>>> ListCategories(RequestConnection db, CancellationToken ct, bool includeInactive = false)
     {
-        await using var connection = await db.OpenConnectionAsync(ct);
+        var connection = await db.OpenAsync(ct);
         // A handful of rows: no index needed beyond the table itself.
         var rows = await connection.QueryAsync<CategoryRow>(new CommandDefinition("""
             SELECT id, name, sort_order, is_active, due_hours, default_department_id FROM ticket_categories
@@ -57,10 +58,10 @@ public static class TicketCategoriesApi
     }
 
     public static async Task<Results<Created<CategoryDto>, ValidationProblem, ProblemHttpResult>> CreateCategory(
-        CreateCategoryRequest request, DbDataSource db, TimeProvider clock, CancellationToken ct)
+        CreateCategoryRequest request, RequestConnection db, TimeProvider clock, CancellationToken ct)
     {
         var name = request.Name.Trim();
-        await using var connection = await db.OpenConnectionAsync(ct);
+        var connection = await db.OpenAsync(ct);
         if (await UnknownDepartmentAsync(connection, request.DefaultDepartmentId, ct))
             return UnknownDepartment();
         var now = clock.GetUtcNow().UtcDateTime;
@@ -82,10 +83,10 @@ public static class TicketCategoriesApi
     }
 
     public static async Task<Results<Ok<CategoryDto>, NotFound, ValidationProblem, ProblemHttpResult>> UpdateCategory(
-        long id, UpdateCategoryRequest request, DbDataSource db, TimeProvider clock, CancellationToken ct)
+        long id, UpdateCategoryRequest request, RequestConnection db, TimeProvider clock, CancellationToken ct)
     {
         var name = request.Name?.Trim();
-        await using var connection = await db.OpenConnectionAsync(ct);
+        var connection = await db.OpenAsync(ct);
         if (await UnknownDepartmentAsync(connection, request.DefaultDepartmentId, ct))
             return UnknownDepartment();
         // Renaming onto another category's name would break the unique key (a 500); a missing id is still a 404 first.

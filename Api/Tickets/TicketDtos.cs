@@ -33,6 +33,11 @@ public sealed record CreateTicketRequest(
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
+        // A pattern lets an empty text through; an empty phone is no phone either.
+        if (ContactPhone is "")
+            yield return new ValidationResult(PhoneMessage, [nameof(ContactPhone)]);
+        if (OnBehalfPhone is "")
+            yield return new ValidationResult(PhoneMessage, [nameof(OnBehalfPhone)]);
         if (string.IsNullOrWhiteSpace(HouseCode) && GridId is null && CommunityId is null)
             yield return new ValidationResult("Scan a house code, or choose a grid or a community.", [nameof(CommunityId)]);
         var onBehalfName = OnBehalfName?.Trim();

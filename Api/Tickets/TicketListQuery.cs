@@ -28,7 +28,7 @@ public sealed record TicketCursor(long After, int? AfterFollowers = null);
 /// The ticket list, as one JSON page or as every matching ticket in a CSV download: one WHERE clause for both,
 /// so the spreadsheet holds exactly the tickets the list would page through (scope and filters alike).
 /// </summary>
-public sealed class TicketListQuery(DbDataSource db, TimeProvider clock)
+public sealed class TicketListQuery(TimeProvider clock)
 {
     public async Task<IReadOnlyList<TicketRow>> PageAsync(DbConnection connection, CallerScope caller, TicketListFilter filter, TicketCursor? after, int take, CancellationToken ct)
     {
@@ -49,12 +49,12 @@ public sealed class TicketListQuery(DbDataSource db, TimeProvider clock)
         return rows.ToList();
     }
 
-    /// <summary>Every matching ticket, newest first, streamed from the database to the response.</summary>
-    public CsvResult Csv(CallerScope caller, TicketListFilter filter, string fileName) =>
-        new(fileName, TicketCsv.Header, CsvRowsAsync(caller, filter, CancellationToken.None));
+    /// <summary>Every matching ticket, newest first, streamed from the database to the response on the request's connection.</summary>
+    public CsvResult Csv(DbConnection connection, CallerScope caller, TicketListFilter filter, string fileName) =>
+        new(fileName, TicketCsv.Header, CsvRowsAsync(connection, caller, filter, CancellationToken.None));
 
     private async IAsyncEnumerable<IReadOnlyList<string?>> CsvRowsAsync(
-        CallerScope caller, TicketListFilter filter, [EnumeratorCancellation] CancellationToken ct)
+        DbConnection connection, CallerScope caller, TicketListFilter filter, [EnumeratorCancellation] CancellationToken ct)
     {
         var sql = $"""
             SELECT t.number AS Number, t.created_at AS CreatedAt, cm.name AS Community, g.name AS Grid, c.name AS Category,
@@ -68,7 +68,6 @@ public sealed class TicketListQuery(DbDataSource db, TimeProvider clock)
             WHERE {Where(caller, filter)}
             ORDER BY t.id DESC
             """;
-        await using var connection = await db.OpenConnectionAsync(ct);
         var rows = connection.QueryUnbufferedAsync<TicketCsv.Row>(sql, Parameters(caller, filter, null, null));
         await foreach (var row in rows.WithCancellation(ct))
             yield return row.ToCells();

@@ -6,23 +6,54 @@ using Linli.Infrastructure.Notifications;
 
 namespace Linli.Api.Tickets;
 
-/// <summary>Tells people of a ticket action, inside its transaction: the notifications of the action's row in <see cref="TicketActionTable"/>.</summary>
+/// <summary>
+/// Tells people of a ticket action, inside its transaction: the notifications of the action's row in <see cref="TicketActionTable"/>.
+/// Those the ticket does not name (a department's staff, the community's party members …) are read with the ticket
+/// itself (<see cref="RecipientColumns"/>), and every notice of the action is written at once, so telling people costs
+/// two statements however many they are.
+/// </summary>
 public sealed class TicketNotifying(NotificationWriter notifications)
 {
-    public async Task NotifyAsync(DbConnection connection, DbTransaction transaction, TicketRow ticket, TicketActionSpec spec, TicketState to,
-        TicketActionInput input, long? me, string? note, DateTimeOffset now, CancellationToken ct)
+    /// <summary>The role holders an action may tell, as read with the ticket; each comma-separated, null when none.</summary>
+    public sealed class RoleHolderIds
     {
-        foreach (var notification in spec.Notifies)
-        {
-            var recipients = (await RecipientsAsync(connection, transaction, ticket, notification.To, input, ct)).Where(id => id != me).ToList();
-            if (recipients.Count > 0)
-                await notifications.WriteAsync(connection, transaction, recipients,
-                    TicketNotices.For(notification.Kind, ticket, to, notification.Title(input), notification.WithNote ? note : null, now), ct);
-        }
+        public string? DepartmentStaff { get; init; }
+        public string? PartyMembers { get; init; }
+        public string? CommunityStaff { get; init; }
+        public string? SummonedStaff { get; init; }
     }
 
-    private static async Task<IReadOnlyList<long>> RecipientsAsync(DbConnection connection, DbTransaction transaction, TicketRow ticket,
-        TicketRecipient recipient, TicketActionInput input, CancellationToken ct)
+    /// <summary>
+    /// The columns the ticket's read adds for the people <paramref name="spec"/>'s notifications go to (fixed text over
+    /// <c>t</c>, the tickets row, and the parameters of <see cref="RecipientParameters"/>), read onto <see cref="RoleHolderIds"/>.
+    /// </summary>
+    public static string RecipientColumns(TicketActionSpec spec) =>
+        string.Concat(spec.Notifies.Select(n => n.To).Distinct().Select(to => to switch
+        {
+            TicketRecipient.DepartmentStaff => Column(Roles.DepartmentStaff, "= COALESCE(@departmentId, t.department_id)", "department_staff"),
+            TicketRecipient.PartyMembers => Column(Roles.PartyMember, "= t.community_id", "party_members"),
+            TicketRecipient.SummonedDepartments => Column(Roles.DepartmentStaff, "IN @summonedDepartmentIds", "summoned_staff"),
+            // Asked only when the ticket names nobody who owes the answer: read it anyway, it is one index range.
+            TicketRecipient.Urged => Column(Roles.CommunityStaff, "= t.community_id", "community_staff"),
+            _ => "",
+        }));
+
+    private static string Column(string role, string scope, string name) => $",\n       {RoleHolders.IdsSql(role, scope)} AS {name}";
+
+    public static object RecipientParameters(TicketActionInput input) =>
+        new { departmentId = input.DepartmentId, summonedDepartmentIds = input.SummonedDepartmentIds ?? [] };
+
+    public async Task NotifyAsync(DbConnection connection, DbTransaction transaction, TicketRow ticket, RoleHolderIds holders, TicketActionSpec spec,
+        TicketState to, TicketActionInput input, long? me, string? note, DateTimeOffset now, CancellationToken ct)
+    {
+        var notices = spec.Notifies
+            .Select(n => (UserIds: Recipients(ticket, holders, n.To).Where(id => id != me),
+                          Notice: TicketNotices.For(n.Kind, ticket, to, n.Title(input), n.WithNote ? note : null, now)))
+            .ToList();
+        await notifications.WriteAsync(connection, transaction, notices, ct);
+    }
+
+    private static IReadOnlyList<long> Recipients(TicketRow ticket, RoleHolderIds holders, TicketRecipient recipient)
     {
         IReadOnlyList<long> Handler() => ticket.HandlerUserId is { } h ? [h] : [];
         return recipient switch
@@ -30,23 +61,13 @@ public sealed class TicketNotifying(NotificationWriter notifications)
             // Whoever said "me too" is told as the reporter is.
             TicketRecipient.Submitter => [ticket.SubmitterId, .. ticket.FollowerIds],
             TicketRecipient.Handler => Handler(),
-            TicketRecipient.DepartmentStaff when (input.DepartmentId ?? ticket.DepartmentId) is { } department =>
-                await RoleHolders.OfAsync(connection, transaction, Roles.DepartmentStaff, department, ct),
-            TicketRecipient.SummonedDepartments => await SummonedStaffAsync(connection, transaction, input.SummonedDepartmentIds ?? [], ct),
-            TicketRecipient.PartyMembers => await RoleHolders.OfAsync(connection, transaction, Roles.PartyMember, ticket.CommunityId, ct),
+            TicketRecipient.DepartmentStaff => RoleHolders.Ids(holders.DepartmentStaff),
+            TicketRecipient.SummonedDepartments => RoleHolders.Ids(holders.SummonedStaff),
+            TicketRecipient.PartyMembers => RoleHolders.Ids(holders.PartyMembers),
             TicketRecipient.Urged when ticket.State == TicketState.InProgress => Handler(),
             TicketRecipient.Urged when ticket.DispatchedBy is { } by => [by],
-            TicketRecipient.Urged => await RoleHolders.OfAsync(connection, transaction, Roles.CommunityStaff, ticket.CommunityId, ct),
+            TicketRecipient.Urged => RoleHolders.Ids(holders.CommunityStaff),
             _ => [],
         };
-    }
-
-    private static async Task<IReadOnlyList<long>> SummonedStaffAsync(DbConnection connection, DbTransaction transaction,
-        IReadOnlyList<long> departments, CancellationToken ct)
-    {
-        var staff = new List<long>();
-        foreach (var department in departments)
-            staff.AddRange(await RoleHolders.OfAsync(connection, transaction, Roles.DepartmentStaff, department, ct));
-        return staff.Distinct().ToList();
     }
 }

@@ -10,22 +10,27 @@ public static class TicketNumbers
 
     public static DateOnly ChinaDay(DateTimeOffset now) => DateOnly.FromDateTime(now.ToOffset(ChinaStandardTime).DateTime);
 
-    public static string Format(DateOnly day, int sequence) =>
-        $"LL-{day:yyyyMMdd}-{sequence.ToString("0000", System.Globalization.CultureInfo.InvariantCulture)}";
-
     /// <summary>
-    /// Takes the day's next number in one autocommit statement (LAST_INSERT_ID(expr) hands the new value back on this
-    /// connection only). Numbers are unique and increase through the day; a report that fails after taking its number
+    /// Takes the day's next number in one autocommit statement, so the day's counter row is locked for that statement
+    /// only: LAST_INSERT_ID(expr) leaves the new value on this connection, where <see cref="TakenSql"/> formats it into the
+    /// ticket's INSERT. Numbers are unique and increase through the day; a report that fails after taking its number
     /// leaves a gap, which is the price of not holding the counter's row lock until the report commits.
     /// </summary>
-    public static async Task<string> NextAsync(DbConnection connection, DateTimeOffset now, CancellationToken ct)
+    public static async Task<DateOnly> TakeAsync(DbConnection connection, DateTimeOffset now, CancellationToken ct)
     {
         var day = ChinaDay(now);
-        var n = await connection.ExecuteScalarAsync<int>(new CommandDefinition("""
+        await connection.ExecuteAsync(new CommandDefinition("""
             INSERT INTO ticket_number_counters (day, n) VALUES (@date, LAST_INSERT_ID(1))
-            ON DUPLICATE KEY UPDATE n = LAST_INSERT_ID(n + 1);
-            SELECT LAST_INSERT_ID();
+            ON DUPLICATE KEY UPDATE n = LAST_INSERT_ID(n + 1)
             """, new { date = day.ToDateTime(TimeOnly.MinValue) }, cancellationToken: ct));
-        return Format(day, n);
+        return day;
     }
+
+    /// <summary>
+    /// The number <see cref="TakeAsync"/> took, as <c>LL-yyyyMMdd-NNNN</c> (at least four digits), for the next statement on the same
+    /// connection (before any other auto-increment insert): <c>@numberPrefix</c> is <see cref="Prefix"/> of the day.
+    /// </summary>
+    public const string TakenSql = "CONCAT(@numberPrefix, LPAD(LAST_INSERT_ID(), GREATEST(4, CHAR_LENGTH(LAST_INSERT_ID())), '0'))";
+
+    public static string Prefix(DateOnly day) => $"LL-{day.ToString("yyyyMMdd", System.Globalization.CultureInfo.InvariantCulture)}-";
 }

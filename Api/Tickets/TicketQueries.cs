@@ -1,4 +1,6 @@
 using System.Data.Common;
+using System.Globalization;
+using System.Text.Json;
 using Dapper;
 
 namespace Linli.Api.Tickets;
@@ -9,8 +11,8 @@ public static class TicketQueries
     // Everything a ticket page shows, by primary key. The handler's 党员 badge (党员亮身份) shows only for a report-in
     // confirmed in the ticket's own community whose member agreed to show it (ix_party_members_user); ux_party_members_open
     // allows one confirmed report-in per user and community, so the join adds no rows. The followers come with the
-    // ticket (ticket_followers' primary key), so telling them costs one statement per person and no look-up.
-    private const string SelectTicket = """
+    // ticket (ticket_followers' primary key), so telling them costs no look-up of its own.
+    private const string TicketColumns = """
         SELECT t.id, t.number, t.category_id, c.name AS category_name, c.default_department_id AS suggested_department_id, t.community_id, cm.name AS community_name,
                t.grid_id, t.house_id, t.house_code, t.address, t.latitude, t.longitude, t.description, t.channel,
                t.submitter_id, su.nickname AS submitter_name, t.contact_phone_cipher, t.on_behalf_name, t.on_behalf_phone_cipher,
@@ -22,9 +24,13 @@ public static class TicketQueries
                (SELECT GROUP_CONCAT(p.id ORDER BY p.id) FROM uploads p WHERE p.ticket_id = t.id AND p.event_id IS NULL) AS photo_ids,
                (SELECT JSON_ARRAYAGG(JSON_OBJECT('id', s.id, 'departmentId', s.department_id, 'departmentName', sd.name,
                                                  'isLead', s.is_lead, 'status', s.status, 'reportBy', s.report_by,
-                                                 'answeredAt', s.answered_at, 'note', s.note) ORDER BY s.id)
+                                                 'answeredAt', s.answered_at, 'note', s.note))
                 FROM ticket_summonses s JOIN departments sd ON sd.id = s.department_id WHERE s.ticket_id = t.id) AS summonses_json,
                (SELECT JSON_ARRAYAGG(f.user_id) FROM ticket_followers f WHERE f.ticket_id = t.id) AS followers_json
+        """;
+
+    private const string FromTicket = """
+
         FROM tickets t
         JOIN ticket_categories c ON c.id = t.category_id
         JOIN communities cm ON cm.id = t.community_id
@@ -38,8 +44,37 @@ public static class TicketQueries
 
     public static async Task<TicketRow?> FindAsync(DbConnection connection, long id, CancellationToken ct, DbTransaction? transaction = null)
     {
-        return await connection.QuerySingleOrDefaultAsync<TicketRow>(new CommandDefinition(SelectTicket, new { id }, transaction, cancellationToken: ct));
+        return await connection.QuerySingleOrDefaultAsync<TicketRow>(new CommandDefinition(TicketColumns + FromTicket, new { id }, transaction, cancellationToken: ct));
     }
+
+    /// <summary>
+    /// The ticket with extra columns of the caller's choosing (fixed text, e.g. the people an action tells, from
+    /// <see cref="Linli.Api.Auth.RoleHolders"/>) in the same statement, mapped onto <typeparamref name="TExtra"/>. The extra
+    /// columns start with <c>1 AS extra</c>, where the mapping splits the row.
+    /// </summary>
+    public static async Task<(TicketRow Ticket, TExtra Extra)?> FindWithAsync<TExtra>(DbConnection connection, long id, string extraColumns,
+        object parameters, CancellationToken ct)
+    {
+        var args = new DynamicParameters(parameters);
+        args.Add("id", id);
+        var rows = await connection.QueryAsync<TicketRow, TExtra, (TicketRow, TExtra)>(new CommandDefinition(
+            TicketColumns + ",\n       1 AS extra" + extraColumns + FromTicket, args, cancellationToken: ct), (t, e) => (t, e), splitOn: "extra");
+        return rows.SingleOrDefault() is { Item1: not null } row ? row : null;
+    }
+
+    // The timeline as a JSON array in the ticket's own row (ix_ticket_events_ticket; the photos by ix_uploads_ticket), so
+    // a ticket page is one statement. The events are put in order after parsing: MySQL's JSON_ARRAYAGG takes no
+    // ORDER BY (MariaDB's does). MariaDB's JSON_ARRAYAGG is cut at group_concat_max_len (1 MB by default): a timeline that
+    // long is read on its own (see FindWithEventsAsync).
+    private const string EventsColumn = """
+        ,
+               (SELECT JSON_ARRAYAGG(JSON_OBJECT('id', e.id, 'actorId', e.actor_id, 'actorName', u.nickname, 'actorRole', e.actor_role,
+                                                 'action', e.action, 'fromStatus', e.from_status, 'toStatus', e.to_status, 'note', e.note,
+                                                 'isInternal', e.is_internal, 'createdAt', e.created_at,
+                                                 'photoIds', (SELECT GROUP_CONCAT(p.id ORDER BY p.id) FROM uploads p
+                                                              WHERE p.ticket_id = e.ticket_id AND p.event_id = e.id)))
+                FROM ticket_events e LEFT JOIN users u ON u.id = e.actor_id WHERE e.ticket_id = t.id) AS events_json
+        """;
 
     // ix_ticket_events_ticket; the photos by ix_uploads_ticket.
     private const string SelectEvents = """
@@ -52,21 +87,54 @@ public static class TicketQueries
         ORDER BY e.id
         """;
 
-    /// <summary>The ticket's timeline, each event with its photos.</summary>
-    public static async Task<IReadOnlyList<TicketEventRow>> EventsAsync(DbConnection connection, long id, CancellationToken ct) =>
-        (await connection.QueryAsync<TicketEventRow>(new CommandDefinition(SelectEvents, new { id }, cancellationToken: ct))).ToList();
-
-    /// <summary>
-    /// A ticket this request has just written, with its timeline, in one round trip. Only for a ticket that exists:
-    /// a first result that is empty would leave the second unread on the connection.
-    /// </summary>
-    public static async Task<(TicketRow Ticket, IReadOnlyList<TicketEventRow> Events)> FindWrittenAsync(DbConnection connection, long id, CancellationToken ct)
+    private sealed class TicketWithEvents
     {
-        await using var results = await connection.QueryMultipleAsync(new CommandDefinition(
-            SelectTicket + ";\n" + SelectEvents, new { id }, cancellationToken: ct));
-        var ticket = await results.ReadSingleOrDefaultAsync<TicketRow>()
-            ?? throw new InvalidOperationException($"Ticket {id} vanished right after it was written.");
-        var events = (await results.ReadAsync<TicketEventRow>()).ToList();
+        public string? EventsJson { get; init; }
+    }
+
+    /// <summary>A ticket page: the ticket with its timeline, each event with its photos, in one statement; null when there is no such ticket.</summary>
+    public static async Task<(TicketRow Ticket, IReadOnlyList<TicketEventRow> Events)?> FindWithEventsAsync(DbConnection connection, long id, CancellationToken ct)
+    {
+        var rows = await connection.QueryAsync<TicketRow, TicketWithEvents, (TicketRow, TicketWithEvents)>(new CommandDefinition(
+            TicketColumns + ",\n       1 AS extra" + EventsColumn + FromTicket, new { id }, cancellationToken: ct), (t, e) => (t, e), splitOn: "extra");
+        if (rows.SingleOrDefault() is not ({ } ticket, var extra))
+            return null;
+        var events = ParseEvents(extra.EventsJson)
+            ?? (await connection.QueryAsync<TicketEventRow>(new CommandDefinition(SelectEvents, new { id }, cancellationToken: ct))).ToList();
         return (ticket, events);
+    }
+
+    /// <summary>The events of the JSON timeline; null when the array was cut short (group_concat_max_len), to be read on its own.</summary>
+    private static List<TicketEventRow>? ParseEvents(string? json)
+    {
+        if (json is null)
+            return [];
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(json);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+        using (document)
+        {
+            static string? Text(JsonElement e, string name) => e.GetProperty(name) is { ValueKind: JsonValueKind.String } v ? v.GetString() : null;
+            return document.RootElement.EnumerateArray().Select(e => new TicketEventRow
+            {
+                Id = e.GetProperty("id").GetInt64(),
+                ActorId = e.GetProperty("actorId") is { ValueKind: JsonValueKind.Number } actor ? actor.GetInt64() : null,
+                ActorName = Text(e, "actorName"),
+                ActorRole = Text(e, "actorRole") ?? "",
+                Action = Text(e, "action") ?? "",
+                FromStatus = Text(e, "fromStatus"),
+                ToStatus = Text(e, "toStatus") ?? "",
+                Note = Text(e, "note"),
+                IsInternal = e.GetProperty("isInternal").GetInt32() != 0,
+                CreatedAt = DateTime.Parse(Text(e, "createdAt")!, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal),
+                PhotoIds = Text(e, "photoIds"),
+            }).OrderBy(e => e.Id).ToList();
+        }
     }
 }

@@ -1,6 +1,6 @@
 using System.Data.Common;
-using System.Text.RegularExpressions;
 using Dapper;
+using Linli.Api.Hosting;
 using Linli.Domain.Identity;
 using Linli.Domain.Tickets;
 using Linli.Infrastructure.Crypto;
@@ -17,15 +17,26 @@ public sealed partial class TicketReporting(
     TimeProvider clock,
     FieldProtector protector,
     IHouseLookup houses,
+    RequestValidator validator,
     ContentCheck contentCheck)
 {
     public const int MaxPhotos = 9;
     public static readonly string[] Channels = ["mini_program", "patrol", "phone", "on_behalf"];
 
-    [GeneratedRegex(@"^\+?[0-9]{5,20}$")]
-    private static partial Regex PhonePattern();
+    /// <summary>
+    /// A report from inside the service (a visit's issue, the demo): no endpoint validated its request, so it first
+    /// meets the same rules a report through the API does (<see cref="RequestValidator"/>), then <see cref="CreateAsync"/>.
+    /// </summary>
+    public async Task<TicketOutcome> CreateCheckedAsync(DbConnection conn, CallerScope caller, string idempotencyKey, CreateTicketRequest request,
+        CancellationToken ct) =>
+        await validator.ErrorsAsync(request, ct) is { Count: > 0 } errors
+            ? new TicketOutcome.Invalid(errors)
+            : await CreateAsync(conn, caller, idempotencyKey, request, ct);
 
-    /// <summary>A deadlock or lock wait runs the whole report again: the Idempotency-Key makes that safe.</summary>
+    /// <summary>
+    /// A report whose request the endpoint validated. A deadlock or lock wait runs the whole report again: the
+    /// Idempotency-Key makes that safe.
+    /// </summary>
     public Task<TicketOutcome> CreateAsync(DbConnection conn, CallerScope caller, string? idempotencyKey, CreateTicketRequest request, CancellationToken ct) =>
         LockConflictRetry.RunAsync(() => CreateOnceAsync(conn, caller, idempotencyKey, request, ct), ct);
 
@@ -47,37 +58,18 @@ public sealed partial class TicketReporting(
         if (known.Replayed is { } replayed)
             return new TicketOutcome.Replayed(replayed);
 
-        var description = request.Description?.Trim() ?? "";
-        if (description.Length is < 5 or > 1000)
+        // The request's own rules (CreateTicketRequest's annotations and Validate) ran before this; what is left needs
+        // the trimmed text or the database.
+        var description = request.Description.Trim();
+        if (description.Length < 5)
             errors["description"] = ["The description must be 5 to 1000 characters."];
-        if (request.CategoryId is null)
-            errors["categoryId"] = ["Choose a category."];
-        var photoIds = request.PhotoIds?.Distinct().ToList() ?? [];
-        if (photoIds.Count > MaxPhotos)
-            errors["photoIds"] = [$"At most {MaxPhotos} photos."];
-        if (request.Address is { Length: > 200 })
-            errors["address"] = ["The address must be at most 200 characters."];
-        if (request.Location is { } loc && (loc.Latitude is < -90 or > 90 || loc.Longitude is < -180 or > 180))
-            errors["location"] = ["Latitude must be within ±90 and longitude within ±180."];
-        var contactPhone = NormalisePhone(request.ContactPhone);
-        if (request.ContactPhone is not null && contactPhone is null)
-            errors["contactPhone"] = ["Not a phone number."];
-        var channel = request.Channel ?? "mini_program";
-        if (!Channels.Contains(channel))
-            errors["channel"] = [$"One of {string.Join(", ", Channels)}."];
-        var onBehalfPhone = NormalisePhone(request.OnBehalfPhone);
-        if (request.OnBehalfPhone is not null && onBehalfPhone is null)
-            errors["onBehalfPhone"] = ["Not a phone number."];
-        var onBehalfName = request.OnBehalfName?.Trim();
-        if (onBehalfName is { Length: > 50 })
-            errors["onBehalfName"] = ["At most 50 characters."];
-        if (channel == "on_behalf" && (string.IsNullOrEmpty(onBehalfName) || onBehalfPhone is null))
-            errors["onBehalfName"] = ["Reporting on behalf of someone needs their name and phone."];
-        if (channel == "mini_program" && (onBehalfName is not null || onBehalfPhone is not null))
-            errors["channel"] = ["A name and phone of someone else need the channel on_behalf or phone."];
-
-        if (request.CategoryId is not null && known.CategoryName is null)
+        if (known.CategoryName is null)
             errors["categoryId"] = ["Unknown category."];
+        var photoIds = request.PhotoIds?.Distinct().ToList() ?? [];
+        var contactPhone = NormalisePhone(request.ContactPhone);
+        var channel = request.Channel ?? "mini_program";
+        var onBehalfPhone = NormalisePhone(request.OnBehalfPhone);
+        var onBehalfName = request.OnBehalfName?.Trim();
 
         long? houseId = null, communityId = null, gridId = null;
         if (!string.IsNullOrWhiteSpace(request.HouseCode))
@@ -97,15 +89,12 @@ public sealed partial class TicketReporting(
                 errors["gridId"] = ["The grid is not in that community."];
             gridId = requestedGrid;
         }
-        else if (request.CommunityId is not null)
+        else
         {
+            // The request names a community when it names neither a house nor a grid (CreateTicketRequest.Validate).
             communityId = known.CommunityId;
             if (communityId is null)
                 errors["communityId"] = ["Unknown community."];
-        }
-        else
-        {
-            errors["communityId"] = ["Scan a house code, or choose a grid or a community."];
         }
         if (errors.Count > 0)
             return new TicketOutcome.Invalid(errors);
@@ -122,33 +111,25 @@ public sealed partial class TicketReporting(
         var now = clock.GetUtcNow();
         // The number is taken before the transaction, so the day's counter row is locked for one statement, not
         // until commit: concurrent reports then commit together instead of one after another.
-        var number = await TicketNumbers.NextAsync(conn, now, ct);
+        var day = await TicketNumbers.TakeAsync(conn, now, ct);
         await using var transaction = await conn.BeginTransactionAsync(ct);
-        // The key first: a concurrent request with the same key waits here for this one, then finds it taken.
-        var claimed = await conn.ExecuteAsync(new CommandDefinition("""
-            INSERT IGNORE INTO ticket_idempotency (user_id, idempotency_key, ticket_id, created_at)
-            VALUES (@me, @idempotencyKey, NULL, @now)
-            """, new { me = caller.UserId, idempotencyKey, now = now.UtcDateTime }, transaction, cancellationToken: ct));
-        if (claimed == 0)
-        {
-            await transaction.RollbackAsync(ct);
-            var first = await conn.ExecuteScalarAsync<long?>(new CommandDefinition(
-                "SELECT ticket_id FROM ticket_idempotency WHERE user_id = @me AND idempotency_key = @idempotencyKey",
-                new { me = caller.UserId, idempotencyKey }, cancellationToken: ct));
-            return first is { } id ? new TicketOutcome.Replayed(id) : TicketOutcome.Invalid.Of("Idempotency-Key", "This key is in use by a request that has not finished.");
-        }
-
-        var ticketId = await conn.ExecuteScalarAsync<long>(new CommandDefinition($"""
+        // The ticket, then its Idempotency-Key: a concurrent request with the same key waits at the key for this one to
+        // commit, then finds it taken and rolls its own ticket back. The last SELECT answers the ticket's id only when
+        // the key was written (ROW_COUNT() is 0 when IGNORE skipped a taken key); all three in one round trip, in SQL
+        // that MySQL 8 runs as MariaDB does (no INSERT … RETURNING).
+        var written = await conn.QuerySingleOrDefaultAsync<long?>(new CommandDefinition($"""
             INSERT INTO tickets (number, category_id, community_id, grid_id, house_id, house_code, address, latitude, longitude, location,
                                  description, channel, submitter_id, contact_phone_cipher, on_behalf_name, on_behalf_phone_cipher,
                                  needs_review, status, version, created_at, updated_at)
-            VALUES (@number, @categoryId, @communityId, @gridId, @houseId, @houseCode, @address, @latitude, @longitude, {TicketLocations.Sql("location")},
+            VALUES ({TicketNumbers.TakenSql}, @categoryId, @communityId, @gridId, @houseId, @houseCode, @address, @latitude, @longitude, {TicketLocations.Sql("location")},
                     @description, @channel, @me, @contactCipher, @onBehalfName, @onBehalfCipher,
                     @needsReview, 'submitted', 0, @now, @now);
-            SELECT LAST_INSERT_ID();
+            INSERT IGNORE INTO ticket_idempotency (user_id, idempotency_key, ticket_id, created_at)
+            VALUES (@me, @idempotencyKey, LAST_INSERT_ID(), @now);
+            SELECT IF(ROW_COUNT() = 1, LAST_INSERT_ID(), NULL)
             """, new
         {
-            number,
+            numberPrefix = TicketNumbers.Prefix(day),
             categoryId = request.CategoryId,
             communityId,
             gridId,
@@ -164,15 +145,21 @@ public sealed partial class TicketReporting(
             description,
             channel,
             me = caller.UserId,
+            idempotencyKey,
             contactCipher = contactPhone is null ? null : protector.Encrypt(contactPhone),
             onBehalfName = string.IsNullOrEmpty(onBehalfName) ? null : onBehalfName,
             onBehalfCipher = onBehalfPhone is null ? null : protector.Encrypt(onBehalfPhone),
             needsReview,
             now = now.UtcDateTime,
         }, transaction, cancellationToken: ct));
-        await conn.ExecuteAsync(new CommandDefinition(
-            "UPDATE ticket_idempotency SET ticket_id = @ticketId WHERE user_id = @me AND idempotency_key = @idempotencyKey",
-            new { ticketId, me = caller.UserId, idempotencyKey }, transaction, cancellationToken: ct));
+        if (written is not { } ticketId)
+        {
+            await transaction.RollbackAsync(ct);
+            var first = await conn.ExecuteScalarAsync<long>(new CommandDefinition(
+                "SELECT ticket_id FROM ticket_idempotency WHERE user_id = @me AND idempotency_key = @idempotencyKey",
+                new { me = caller.UserId, idempotencyKey }, cancellationToken: ct));
+            return new TicketOutcome.Replayed(first);
+        }
         await TicketTimeline.AppendEventAsync(conn, transaction, ticketId, caller.UserId, ReporterRole(caller, channel), "report", null,
             TicketState.Submitted, channel == "mini_program" ? null : channel, false, now, ct);
         if (!await TicketTimeline.AttachPhotosAsync(conn, transaction, photoIds, caller.UserId, ticketId, toLastEvent: false, now, ct))
@@ -192,13 +179,9 @@ public sealed partial class TicketReporting(
         _ => caller.IsAdmin ? Roles.Admin : Roles.Resident,
     };
 
-    private static string? NormalisePhone(string? phone)
-    {
-        if (phone is null)
-            return null;
-        var compact = phone.Replace(" ", "", StringComparison.Ordinal).Replace("-", "", StringComparison.Ordinal);
-        return PhonePattern().IsMatch(compact) ? compact : null;
-    }
+    /// <summary>A phone as stored: the digits without the spaces and dashes <see cref="CreateTicketRequest.PhonePattern"/> allows between them.</summary>
+    private static string? NormalisePhone(string? phone) =>
+        phone?.Replace(" ", "", StringComparison.Ordinal).Replace("-", "", StringComparison.Ordinal);
 
     private sealed class Lookups
     {

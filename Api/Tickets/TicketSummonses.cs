@@ -115,7 +115,10 @@ public static class TicketSummonses
     private static ProblemHttpResult Conflict(string detail) =>
         TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Summons already settled", detail: detail);
 
-    /// <summary>The summonses of <see cref="TicketRow.SummonsesJson"/>; MariaDB writes its DATETIMEs there as UTC text.</summary>
+    /// <summary>
+    /// The summonses of <see cref="TicketRow.SummonsesJson"/>, in the order they were made (MySQL's JSON_ARRAYAGG takes
+    /// no ORDER BY, so the order is put right here); the engine writes its DATETIMEs there as UTC text.
+    /// </summary>
     public static IReadOnlyList<SummonsDto> Parse(string? json)
     {
         if (json is null)
@@ -132,6 +135,6 @@ public static class TicketSummonses
             s.GetProperty("status").GetString() ?? "",
             Time(s.GetProperty("reportBy")),
             Time(s.GetProperty("answeredAt")),
-            s.GetProperty("note").ValueKind == JsonValueKind.String ? s.GetProperty("note").GetString() : null)).ToList();
+            s.GetProperty("note").ValueKind == JsonValueKind.String ? s.GetProperty("note").GetString() : null)).OrderBy(s => s.Id).ToList();
     }
 }

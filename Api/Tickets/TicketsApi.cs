@@ -136,10 +136,8 @@ public static class TicketsApi
     {
         var caller = new CallerScope(current);
         var connection = await db.OpenAsync(ct);
-        var ticket = await TicketQueries.FindAsync(connection, id, ct);
-        if (ticket is null || !caller.CanSee(ticket))
+        if (await TicketQueries.FindWithEventsAsync(connection, id, ct) is not (var ticket, var events) || !caller.CanSee(ticket))
             return NotFound();
-        var events = await TicketQueries.EventsAsync(connection, id, ct);
         return TypedResults.Ok(TicketView.Build(ticket, events, caller, protector, clock.GetUtcNow()));
     }
 
@@ -161,7 +159,7 @@ public static class TicketsApi
         var now = clock.GetUtcNow();
         // The download is the whole list, not one page: cursor and limit page the JSON only.
         if (CsvResult.Accepts(http))
-            return list.Csv(caller, filter, $"工单列表_{Domain.Stats.ChinaStandardTime.DateOf(now):yyyyMMdd}.csv");
+            return list.Csv(await db.OpenAsync(ct), caller, filter, $"工单列表_{Domain.Stats.ChinaStandardTime.DateOf(now):yyyyMMdd}.csv");
 
         var rows = await list.PageAsync(await db.OpenAsync(ct), caller, filter, after, size + 1, ct);
         var page = rows.Take(size).Select(t => new TicketListItemDto(
@@ -192,7 +190,8 @@ public static class TicketsApi
 
     private static async Task<TicketDto> ViewAsync(DbConnection connection, long id, CallerScope caller, FieldProtector protector, TimeProvider clock, CancellationToken ct)
     {
-        var (ticket, events) = await TicketQueries.FindWrittenAsync(connection, id, ct);
+        var (ticket, events) = await TicketQueries.FindWithEventsAsync(connection, id, ct)
+            ?? throw new InvalidOperationException($"Ticket {id} vanished right after it was written.");
         return TicketView.Build(ticket, events, caller, protector, clock.GetUtcNow());
     }
 

@@ -49,13 +49,13 @@ public static class UsersApi
     /// community_staff see only roles in their own communities (and get 403 for another community's id).
     /// </summary>
     public static async Task<Results<Ok<IReadOnlyList<UserDto>>, ForbidHttpResult>> ListUsers(
-        Caller caller, DbDataSource db, FieldProtector protector, CancellationToken cancellationToken,
+        Caller caller, RequestConnection db, FieldProtector protector, CancellationToken cancellationToken,
         [OneOf(typeof(UsersApi), nameof(StoredRoles))] string? role = null, long? communityId = null,
         [Range(0, long.MaxValue)] long afterId = 0, [Range(1, MaxPage)] int limit = 50)
     {
         var isAdmin = caller.IsAdmin;
         var mine = caller.ScopeIds(Roles.CommunityStaff);
-        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        var connection = await db.OpenAsync(cancellationToken);
         if (!isAdmin && communityId is not null && !mine.Contains(communityId.Value))
             return TypedResults.Forbid();
 
@@ -85,11 +85,11 @@ public static class UsersApi
     /// of their own communities (403 otherwise). Ends the user's refresh tokens.
     /// </summary>
     public static async Task<Results<NoContent, NotFound, ForbidHttpResult>> RevokeRole(
-        long id, long roleId, Caller caller, DbDataSource db, TimeProvider clock, CancellationToken cancellationToken)
+        long id, long roleId, Caller caller, RequestConnection db, TimeProvider clock, CancellationToken cancellationToken)
     {
         var me = caller.UserId;
         var now = clock.GetUtcNow().UtcDateTime;
-        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        var connection = await db.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var target = await connection.QuerySingleOrDefaultAsync<(string Role, long? CommunityId)?>(new CommandDefinition("""
             SELECT t.role, t.community_id FROM user_roles t
@@ -111,16 +111,16 @@ public static class UsersApi
     }
 
     /// <summary>Blocks a user: their refresh tokens end now, their access token on its next request.</summary>
-    public static Task<Results<NoContent, NotFound>> BlockUser(long id, DbDataSource db, TimeProvider clock, CancellationToken cancellationToken) =>
+    public static Task<Results<NoContent, NotFound>> BlockUser(long id, RequestConnection db, TimeProvider clock, CancellationToken cancellationToken) =>
         SetBlockedAsync(id, true, db, clock, cancellationToken);
 
-    public static Task<Results<NoContent, NotFound>> UnblockUser(long id, DbDataSource db, TimeProvider clock, CancellationToken cancellationToken) =>
+    public static Task<Results<NoContent, NotFound>> UnblockUser(long id, RequestConnection db, TimeProvider clock, CancellationToken cancellationToken) =>
         SetBlockedAsync(id, false, db, clock, cancellationToken);
 
-    private static async Task<Results<NoContent, NotFound>> SetBlockedAsync(long id, bool isBlocked, DbDataSource db, TimeProvider clock, CancellationToken cancellationToken)
+    private static async Task<Results<NoContent, NotFound>> SetBlockedAsync(long id, bool isBlocked, RequestConnection db, TimeProvider clock, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow().UtcDateTime;
-        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        var connection = await db.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var exists = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
             "SELECT id FROM users WHERE id = @id FOR UPDATE", new { id }, transaction, cancellationToken: cancellationToken));

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Globalization;
 using System.Text.Json;
 using Dapper;
 using Microsoft.Extensions.Options;
@@ -14,24 +15,57 @@ namespace Linli.Infrastructure.Notifications;
 /// </summary>
 public sealed class NotificationWriter(TimeProvider clock, IOptions<NotificationOptions> options)
 {
-    public async Task WriteAsync(DbConnection connection, DbTransaction transaction, IEnumerable<long> userIds, Notice notice, CancellationToken ct)
+    public Task WriteAsync(DbConnection connection, DbTransaction transaction, IEnumerable<long> userIds, Notice notice, CancellationToken ct) =>
+        WriteAsync(connection, transaction, [(userIds, notice)], ct);
+
+    /// <summary>
+    /// Writes several notices, each to its people, in two statements and one round trip whatever their number: the
+    /// in-app rows in one multi-row INSERT, then their outbox rows in another.
+    /// </summary>
+    public async Task WriteAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<(IEnumerable<long> UserIds, Notice Notice)> notices,
+        CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        var page = notice.TicketId is { } ticketId
-            ? options.Value.TicketPage.Replace("{ticketId}", ticketId.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)
-            : null;
-        var (templateId, data, status, error) = Message(notice, now);
-        foreach (var userId in userIds.Distinct())
+        var parameters = new DynamicParameters(new { now = now.UtcDateTime });
+        var rows = new List<(long UserId, int Notice)>();
+        for (var n = 0; n < notices.Count; n++)
         {
-            // One round trip per person: the outbox row takes the notification's id from LAST_INSERT_ID().
-            await connection.ExecuteAsync(new CommandDefinition("""
-                INSERT INTO notifications (user_id, ticket_id, kind, title, body, created_at)
-                VALUES (@userId, @TicketId, @Kind, @Title, @Body, @now);
-                INSERT INTO notification_outbox (notification_id, user_id, kind, template_id, data_json, page, status, attempts, next_attempt_at, last_error, created_at)
-                VALUES (LAST_INSERT_ID(), @userId, @Kind, @templateId, @data, @page, @status, 0, @now, @error, @now)
-                """, new { userId, notice.TicketId, notice.Kind, notice.Title, Body = Cut(notice.Body, 500), templateId, data, page, status, error, now = now.UtcDateTime },
-                transaction, cancellationToken: ct));
+            var notice = notices[n].Notice;
+            var page = notice.TicketId is { } ticketId
+                ? options.Value.TicketPage.Replace("{ticketId}", ticketId.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
+                : null;
+            var (templateId, data, status, error) = Message(notice, now);
+            parameters.AddDynamicParams(new Dictionary<string, object?>
+            {
+                [$"ticket{n}"] = notice.TicketId,
+                [$"kind{n}"] = notice.Kind,
+                [$"title{n}"] = notice.Title,
+                [$"body{n}"] = Cut(notice.Body, 500),
+                [$"template{n}"] = templateId,
+                [$"data{n}"] = data,
+                [$"page{n}"] = page,
+                [$"status{n}"] = status,
+                [$"error{n}"] = error,
+            });
+            rows.AddRange(notices[n].UserIds.Distinct().Select(userId => (userId, n)));
         }
+        if (rows.Count == 0)
+            return;
+        for (var r = 0; r < rows.Count; r++)
+            parameters.Add($"user{r}", rows[r].UserId);
+
+        // One round trip: the in-app rows in one multi-row INSERT, then their outbox rows, each taking its notification's
+        // id from LAST_INSERT_ID() (the first id the previous statement generated) plus its position. A multi-row
+        // VALUES insert is a "simple insert": InnoDB gives its rows consecutive ids in every autoinc lock mode
+        // (MySQL 8's default 2 included), TiDB within one statement too; auto_increment_increment is the step
+        // (Galera and multi-primary setups raise it). This is portable where INSERT … RETURNING (MariaDB only) is not.
+        await connection.ExecuteAsync(new CommandDefinition($"""
+            INSERT INTO notifications (user_id, ticket_id, kind, title, body, created_at)
+            VALUES {string.Join(",\n       ", rows.Select((row, r) => $"(@user{r}, @ticket{row.Notice}, @kind{row.Notice}, @title{row.Notice}, @body{row.Notice}, @now)"))};
+            INSERT INTO notification_outbox (notification_id, user_id, kind, template_id, data_json, page, status, attempts, next_attempt_at, last_error, created_at)
+            VALUES {string.Join(",\n       ", rows.Select((row, r) =>
+                $"(LAST_INSERT_ID() + {r} * @@auto_increment_increment, @user{r}, @kind{row.Notice}, @template{row.Notice}, @data{row.Notice}, @page{row.Notice}, @status{row.Notice}, 0, @now, @error{row.Notice}, @now)"))}
+            """, parameters, transaction, cancellationToken: ct));
     }
 
     /// <summary>
