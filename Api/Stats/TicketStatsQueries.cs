@@ -78,12 +78,12 @@ public sealed class TicketStatsQueries(DbDataSource db, TimeProvider clock)
                    COUNT(*) AS Received,
                    CAST(COALESCE(SUM(f.routed_at IS NOT NULL), 0) AS SIGNED) AS Dispatched,
                    CAST(COALESCE(SUM(f.claimed), 0) AS SIGNED) AS Claimed,
-                   CAST(COALESCE(SUM(f.status IN ('resolved', 'closed')), 0) AS SIGNED) AS Resolved,
+                   CAST(COALESCE(SUM(f.status IN ('resolved', 'return_visit', 'closed')), 0) AS SIGNED) AS Resolved,
                    CAST(COALESCE(SUM(f.status = 'closed'), 0) AS SIGNED) AS Closed,
                    CAST(COALESCE(SUM(f.status = 'cancelled'), 0) AS SIGNED) AS Cancelled,
                    CAST(COALESCE(SUM(f.status = 'rejected'), 0) AS SIGNED) AS Rejected,
-                   CAST(COALESCE(SUM(f.status IN ('resolved', 'closed') AND f.due_at IS NOT NULL), 0) AS SIGNED) AS ResolvedWithDue,
-                   CAST(COALESCE(SUM(f.status IN ('resolved', 'closed') AND f.due_at IS NOT NULL AND f.resolved_at <= f.due_at), 0) AS SIGNED) AS ResolvedOnTime,
+                   CAST(COALESCE(SUM(f.status IN ('resolved', 'return_visit', 'closed') AND f.due_at IS NOT NULL), 0) AS SIGNED) AS ResolvedWithDue,
+                   CAST(COALESCE(SUM(f.status IN ('resolved', 'return_visit', 'closed') AND f.due_at IS NOT NULL AND f.resolved_at <= f.due_at), 0) AS SIGNED) AS ResolvedOnTime,
                    CAST(COALESCE(SUM(f.satisfaction IS NOT NULL), 0) AS SIGNED) AS Rated,
                    CAST(COALESCE(SUM(f.satisfaction >= 4), 0) AS SIGNED) AS Satisfied,
                    CAST(COALESCE(SUM(f.satisfaction), 0) AS SIGNED) AS SatisfactionSum,
@@ -99,9 +99,9 @@ public sealed class TicketStatsQueries(DbDataSource db, TimeProvider clock)
             SELECT f.k AS GroupKey,
                    TIMESTAMPDIFF(SECOND, f.created_at, f.routed_at) AS Dispatch,
                    TIMESTAMPDIFF(SECOND, f.routed_at, f.accepted_at) AS Accept,
-                   IF(f.status IN ('resolved', 'closed'), TIMESTAMPDIFF(SECOND, f.created_at, f.resolved_at), NULL) AS Resolve
+                   IF(f.status IN ('resolved', 'return_visit', 'closed'), TIMESTAMPDIFF(SECOND, f.created_at, f.resolved_at), NULL) AS Resolve
             FROM stats_facts f
-            WHERE f.routed_at IS NOT NULL OR f.status IN ('resolved', 'closed')
+            WHERE f.routed_at IS NOT NULL OR f.status IN ('resolved', 'return_visit', 'closed')
             """, parameters, commandTimeout: 120, cancellationToken: ct));
 
         // Medians and 90th percentiles are ranked here rather than with window functions: a year of a busy

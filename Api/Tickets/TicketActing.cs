@@ -52,7 +52,7 @@ public sealed class TicketActing(TicketNotifying notifying, TimeProvider clock)
             return TicketOutcome.Invalid.Of("reportBy", "The time to report in by must be in the future.");
 
         var me = caller?.UserId;
-        var to = decision.To!.Value;
+        var to = spec.To(decision.To!.Value, input);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         var changed = await connection.ExecuteAsync(new CommandDefinition($"""
             UPDATE tickets SET status = @to, version = version + 1, updated_at = @now{spec.Columns}
@@ -69,6 +69,7 @@ public sealed class TicketActing(TicketNotifying notifying, TimeProvider clock)
             dueAt = input.DueAt?.UtcDateTime,
             satisfaction = input.Satisfaction,
             comment = input.Comment,
+            satisfiedAfterVisit = input.SatisfiedAfterVisit,
         }, transaction, cancellationToken: ct));
         if (changed == 0)
         {

@@ -102,7 +102,9 @@ public sealed record TicketDto(
     // The departments summoned to the ticket (吹哨), oldest first; empty when nobody whistled.
     IReadOnlyList<SummonsDto> Summonses,
     // How many escalation steps the overdue ticket has climbed (0: none).
-    int EscalationLevel);
+    int EscalationLevel,
+    // After a poor evaluation, whether the resident was satisfied after the community's return visit (回访); null until one closes it.
+    bool? SatisfiedAfterVisit);
 
 /// <summary>A ticket category: <c>dueHours</c> is the default window of a dispatch or publish without a due time, <c>defaultDepartmentId</c> the department the dispatch form suggests.</summary>
 public sealed record CategoryDto(long Id, string Name, int SortOrder, bool IsActive, int DueHours, long? DefaultDepartmentId);

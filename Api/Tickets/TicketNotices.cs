@@ -17,6 +17,7 @@ public static class TicketNotices
         TicketState.Closed => "已关闭",
         TicketState.Cancelled => "已取消",
         TicketState.Rejected => "已驳回",
+        TicketState.ReturnVisit => "待回访",
         _ => state.ToCode(),
     };
 

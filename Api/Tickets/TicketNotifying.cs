@@ -12,7 +12,7 @@ public sealed class TicketNotifying(NotificationWriter notifications)
     public async Task NotifyAsync(DbConnection connection, DbTransaction transaction, TicketRow ticket, TicketActionSpec spec, TicketState to,
         TicketActionInput input, long? me, string? note, DateTimeOffset now, CancellationToken ct)
     {
-        foreach (var notification in spec.Notifies)
+        foreach (var notification in spec.Notifies.Where(n => n.OnlyTo is null || n.OnlyTo == to))
         {
             var recipients = (await RecipientsAsync(connection, transaction, ticket, notification.To, input, ct)).Where(id => id != me).ToList();
             if (recipients.Count > 0)
@@ -36,6 +36,7 @@ public sealed class TicketNotifying(NotificationWriter notifications)
             TicketRecipient.Urged when ticket.State == TicketState.InProgress => Handler(),
             TicketRecipient.Urged when ticket.DispatchedBy is { } by => [by],
             TicketRecipient.Urged => await RoleHolders.OfAsync(connection, transaction, Roles.CommunityStaff, ticket.CommunityId, ct),
+            TicketRecipient.CommunityStaff => await RoleHolders.CommunityStaffAsync(connection, transaction, ticket.CommunityId, ct),
             _ => [],
         };
     }

@@ -60,6 +60,7 @@ public static class TicketView
             timeline,
             TicketRules.AllowedActions(t.Facts, relation, now).Where(a => a != TicketAction.AutoClose).ToList(),
             t.Summonses,
-            t.EscalationLevel);
+            t.EscalationLevel,
+            t.SatisfiedAfterVisit);
     }
 }

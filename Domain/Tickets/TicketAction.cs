@@ -26,6 +26,8 @@ public enum TicketAction
     Recategorize,
     /// <summary>吹哨: community staff (or a street leader) summon several departments, one of them leading.</summary>
     Whistle,
+    /// <summary>回访: community staff (or a street leader) record the visit to a resident who rated 1 or 2 stars.</summary>
+    ReturnVisit,
 }
 
 public static class TicketActions
@@ -51,6 +53,7 @@ public static class TicketActions
         [TicketAction.Urge] = "urge",
         [TicketAction.Recategorize] = "recategorize",
         [TicketAction.Whistle] = "whistle",
+        [TicketAction.ReturnVisit] = "return_visit",
     };
 
     private static readonly Dictionary<string, TicketAction> ByCode = Codes.ToDictionary(p => p.Value, p => p.Key, StringComparer.Ordinal);

@@ -16,6 +16,8 @@ public enum TicketState
     Closed,
     Cancelled,
     Rejected,
+    /// <summary>待回访: rated 1 or 2 stars; the community visits the resident, then closes or reopens it.</summary>
+    ReturnVisit,
 }
 
 public static class TicketStates
@@ -30,6 +32,7 @@ public static class TicketStates
         [TicketState.Closed] = "closed",
         [TicketState.Cancelled] = "cancelled",
         [TicketState.Rejected] = "rejected",
+        [TicketState.ReturnVisit] = "return_visit",
     };
 
     private static readonly Dictionary<string, TicketState> ByCode = Codes.ToDictionary(p => p.Value, p => p.Key, StringComparer.Ordinal);

@@ -19,9 +19,12 @@ function resolve(document, schema) {
 }
 
 /** The request body schema of a ticket action: { properties, required } (empty when the action takes no body). */
+/** The path segment of an action: its code in kebab case (return_visit → return-visit). */
+export const actionPath = action => action.replaceAll('_', '-');
+
 export async function actionSchema(action) {
   const document = await openApi();
-  const operation = (document.paths[`/api/v1/tickets/{id}/${action}`] ?? document.paths['/api/v1/tickets/{id}/{action}'])?.post;
+  const operation = (document.paths[`/api/v1/tickets/{id}/${actionPath(action)}`] ?? document.paths['/api/v1/tickets/{id}/{action}'])?.post;
   const body = operation?.requestBody?.content?.['application/json']?.schema;
   if (!body) return { properties: {}, required: [] };
   const schema = resolve(document, body);
@@ -54,7 +57,8 @@ export function controls(schema, choices) {
     } else if (type === 'integer' || type === 'number') {
       control = h('input', { ...attributes, type: 'number', min: property.minimum, max: property.maximum, step: type === 'integer' ? 1 : 'any' });
     } else if (type === 'boolean') {
-      control = h('input', { ...attributes, type: 'checkbox', value: 'true' });
+      // Unchecked is an answer too (false): a required checkbox would only accept true.
+      control = h('input', { ...attributes, required: false, type: 'checkbox', value: 'true' });
     } else if (property.format === 'date-time') {
       control = h('input', { ...attributes, type: 'datetime-local' });
     } else {
