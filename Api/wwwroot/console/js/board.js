@@ -4,12 +4,14 @@ import { stateLabel } from './labels.js';
 
 const pageSize = 50;
 
-// The columns of the dispatch board. The API has no escalation yet, so there is no 已升级 column.
+// The columns of the dispatch board.
 const columns = [
   { key: 'new', title: '新工单（待派单）', params: { status: 'submitted' } },
   { key: 'overdue', title: '已超期', params: { overdue: 'true' } },
   { key: 'claim', title: '待党员领单', params: { status: 'open_for_claim' } },
   { key: 'working', title: '办理中', params: { status: 'dispatched,in_progress' } },
+  // Rated 1 or 2 stars: the community visits the resident, then closes or reopens the ticket.
+  { key: 'visit', title: '待回访', params: { status: 'return_visit' } },
 ];
 
 /** 派单看板: the caller's tickets by column, newest first, with filters and the count per column. */
