@@ -67,6 +67,7 @@ builder.Services.AddIdentityFeature(builder.Configuration, builder.Environment);
 builder.Services.AddSingleton<IHostCommand, GrantAdminHostCommand>();
 builder.Services.AddTicketsFeature(builder.Configuration, builder.Environment.ContentRootPath);
 builder.Services.AddGridWork(builder.Configuration);
+builder.Services.AddSingleton<ConsoleActionForms>();
 
 var app = builder.Build();
 

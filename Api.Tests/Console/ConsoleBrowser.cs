@@ -33,8 +33,9 @@ public sealed class ConsoleBrowser : IAsyncDisposable
 
     public static async Task<ConsoleBrowser> StartAsync()
     {
-        // The ticket tests' settings (no background workers, long-lived tokens) plus printable QR sheets.
-        var settings = TicketsApp.Settings(("Qr:PdfLicense", "agpl"), ("Qr:Host", HousesApp.QrHost));
+        // The ticket tests' settings (no background workers, long-lived tokens) plus printable QR sheets; Swagger
+        // is not served, as in production, so the console proves it needs nothing but its own endpoints.
+        var settings = TicketsApp.Settings(("Qr:PdfLicense", "agpl"), ("Qr:Host", HousesApp.QrHost), ("OpenApi:Serve", "false"));
         var factory = new LinliFactory(settings);
         factory.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
         factory.StartServer();

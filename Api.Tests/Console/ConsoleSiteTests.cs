@@ -1,5 +1,8 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Linli.Api.Tests.Tickets;
 using Linli.Api.StaffConsole;
 using Linli.Api.Tests.Support;
 
@@ -22,6 +25,37 @@ public class ConsoleSiteTests
             Assert.That(ConsoleSite.ContentSecurityPolicy, Does.Contain("script-src 'self';").And.Not.Contain("unsafe"));
             Assert.That(response.Headers.CacheControl?.NoCache, Is.True);
             Assert.That(response.Headers.ETag, Is.Not.Null);
+        });
+    }
+
+    [Test]
+    public async Task StaffGetEachActionsFormFieldsFromTheContract()
+    {
+        var world = await TicketWorld.CreateAsync(SharedApp.Factory);
+
+        var forms = await world.Staff.Client.GetFromJsonAsync<JsonElement>("/console/action-forms.json");
+
+        var dispatch = forms.GetProperty("dispatch");
+        var evaluate = forms.GetProperty("evaluate");
+        Assert.Multiple(() =>
+        {
+            Assert.That(dispatch.GetProperty("required").EnumerateArray().Select(e => e.GetString()), Does.Contain("departmentId"));
+            Assert.That(dispatch.GetProperty("properties").GetProperty("dueAt").GetProperty("format").GetString(), Is.EqualTo("date-time"));
+            Assert.That(evaluate.GetProperty("properties").GetProperty("satisfaction").GetProperty("maximum").GetInt32(), Is.EqualTo(5));
+            Assert.That(forms.GetProperty("take").GetProperty("required").EnumerateArray(), Is.Empty);
+            // Only the ticket's own actions: a summons' report-in is not a button on the ticket page.
+            Assert.That(forms.EnumerateObject().Select(p => p.Name), Has.None.Contain("/"));
+        });
+    }
+
+    [Test]
+    public async Task TheFormsAreForStaffOnly()
+    {
+        var world = await TicketWorld.CreateAsync(SharedApp.Factory);
+        Assert.Multiple(async () =>
+        {
+            Assert.That((await Client().GetAsync("/console/action-forms.json")).StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
+            Assert.That((await world.Resident.Client.GetAsync("/console/action-forms.json")).StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
         });
     }
 

@@ -47,7 +47,7 @@ public class ConsoleTests
         var (signedIn, _) = await SignedInStaffAsync(loginScreenshot: "01-sign-in");
 
         await Expect(signedIn.Locator("#who")).ToContainTextAsync("社区工作人员");
-        await Expect(signedIn.Locator("[data-column]")).ToHaveCountAsync(5);
+        await Expect(signedIn.Locator("[data-column]")).ToHaveCountAsync(6);
         await ConsoleBrowser.AssertAccessibleAsync(signedIn, "the dispatch board");
     }
 
@@ -82,6 +82,24 @@ public class ConsoleTests
         await Expect(newColumn.Locator(".count")).ToHaveTextAsync("0");
         var stored = await TicketWorld.GetAsync(world.Staff.Client, ticket.Id);
         Assert.That(stored.DepartmentId, Is.EqualTo(world.DepartmentId));
+    }
+
+    [Test]
+    public async Task AnEscalatedTicketShowsInTheEscalatedColumnWithItsLevel()
+    {
+        var (page, world) = await SignedInStaffAsync();
+        var ticket = await world.ReportAsync(description: "井盖缺失，已经一周没人管");
+        // The clock worker's escalation has its own tests; here only the board's reading of the level matters.
+        await using (var connection = await world.Service<DbDataSource>().OpenConnectionAsync())
+            await connection.ExecuteAsync("UPDATE tickets SET escalation_level = 2 WHERE id = @id", new { id = ticket.Id });
+
+        await page.ReloadAsync();
+
+        var card = page.Locator($"[data-column=escalated] [data-ticket-id='{ticket.Id}']");
+        await Expect(card).ToContainTextAsync("升级2级");
+        await Expect(page.Locator("[data-column=new]").Locator($"[data-ticket-id='{ticket.Id}']")).ToContainTextAsync("升级2级");
+        Assert.That(await _browser.Factory.CreateClient().GetAsync("/swagger/v1/swagger.json").ContinueWith(t => (int)t.Result.StatusCode),
+            Is.EqualTo(404), "the console runs where Swagger is not served");
     }
 
     [Test]

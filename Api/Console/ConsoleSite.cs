@@ -1,3 +1,4 @@
+using Linli.Api.Auth;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.StaticFiles;
 using Microsoft.Net.Http.Headers;
@@ -26,6 +27,10 @@ public static class ConsoleSite
     public static IEndpointRouteBuilder MapConsole(this IEndpointRouteBuilder app)
     {
         app.MapGet("/console/{**path}", ServeConsoleFile).AllowAnonymous().ExcludeFromDescription();
+        // A literal route, so it wins over the catch-all above.
+        app.MapGet(ConsoleActionForms.Path, async (ConsoleActionForms forms) => TypedResults.Text(await forms.JsonAsync(), "application/json; charset=utf-8"))
+            .RequireAuthorization(Policies.Staff)
+            .ExcludeFromDescription();
         return app;
     }
 

@@ -46,7 +46,8 @@ public sealed record CreateTicketRequest(
 public sealed record TicketListItemDto(
     long Id, string Number, TicketState Status, long CategoryId, string CategoryName, long CommunityId, long? GridId,
     string Description, [OneOf(typeof(TicketReporting), nameof(TicketReporting.Channels))] string Channel, DateTimeOffset? DueAt, bool IsOverdue,
-    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+    // How many escalation steps the overdue ticket has climbed (0: none): the console's 已升级 badge.
+    int EscalationLevel, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
 
 public sealed record TicketPageDto(IReadOnlyList<TicketListItemDto> Items, string? NextCursor);
 

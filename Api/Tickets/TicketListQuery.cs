@@ -24,7 +24,7 @@ public sealed class TicketListQuery(DbDataSource db, TimeProvider clock)
         // Newest first, keyset on id (the primary key, or the filter's index then id).
         var sql = $"""
             SELECT t.id, t.number, t.status, t.category_id, c.name AS category_name, t.community_id, t.grid_id,
-                   t.description, t.channel, t.due_at, t.created_at, t.updated_at
+                   t.description, t.channel, t.due_at, t.escalation_level, t.created_at, t.updated_at
             FROM tickets t
             JOIN ticket_categories c ON c.id = t.category_id
             WHERE {Where(caller, filter)}{(after is null ? "" : " AND t.id < @after")}

@@ -169,7 +169,7 @@ public static class TicketsApi
         var page = rows.Take(size).Select(t => new TicketListItemDto(
             t.Id, t.Number, t.State, t.CategoryId, t.CategoryName, t.CommunityId, t.GridId,
             t.Description.Length > 100 ? t.Description[..100] : t.Description, t.Channel,
-            t.DueAt is { } due ? TicketRow.Utc(due) : null, t.IsOverdue(now), TicketRow.Utc(t.CreatedAt), TicketRow.Utc(t.UpdatedAt))).ToList();
+            t.DueAt is { } due ? TicketRow.Utc(due) : null, t.IsOverdue(now), t.EscalationLevel, TicketRow.Utc(t.CreatedAt), TicketRow.Utc(t.UpdatedAt))).ToList();
         var next = rows.Count > size ? page[^1].Id.ToString(CultureInfo.InvariantCulture) : null;
         return TypedResults.Ok(new TicketPageDto(page, next));
     }

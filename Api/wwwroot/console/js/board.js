@@ -4,10 +4,11 @@ import { stateLabel } from './labels.js';
 
 const pageSize = 50;
 
-// The columns of the dispatch board.
+// The columns of the dispatch board. A ticket may sit in two (overdue and escalated): each column is one question.
 const columns = [
   { key: 'new', title: '新工单（待派单）', params: { status: 'submitted' } },
   { key: 'overdue', title: '已超期', params: { overdue: 'true' } },
+  { key: 'escalated', title: '已升级', params: { escalated: 'true' } },
   { key: 'claim', title: '待党员领单', params: { status: 'open_for_claim' } },
   { key: 'working', title: '办理中', params: { status: 'dispatched,in_progress' } },
   // Rated 1 or 2 stars: the community visits the resident, then closes or reopens the ticket.
@@ -64,6 +65,7 @@ function card(ticket) {
       h('strong', {}, ticket.categoryName), ' ',
       h('span', { class: 'badge' }, stateLabel(ticket.status)),
       ticket.isOverdue ? h('span', { class: 'badge red' }, ' 超期') : null,
+      ticket.escalationLevel > 0 ? h('span', { class: 'badge red' }, ` 升级${ticket.escalationLevel}级`) : null,
       h('div', {}, ticket.description),
       h('div', { class: 'meta' }, h('span', {}, ticket.number), h('time', { datetime: ticket.createdAt }, when(ticket.createdAt)))));
 }

@@ -2,34 +2,21 @@ import { api } from './api.js';
 import { h } from './dom.js';
 import { fieldLabel } from './labels.js';
 
-// The fields of each ticket action come from the served OpenAPI document, never from a list kept here:
-// an operation /api/v1/tickets/{id}/<action> when the API has one per action, else the generic {action} one.
-let documentPromise = null;
+// The fields of each ticket action come from the API, never from a list kept here: /console/action-forms.json is
+// cut from the service's OpenAPI document (the action operations' request schemas) and is served even where Swagger is not.
+let formsPromise = null;
 
-function openApi() {
-  documentPromise ??= api('/swagger/v1/swagger.json').catch(error => { documentPromise = null; throw error; });
-  return documentPromise;
+function forms() {
+  formsPromise ??= api('/console/action-forms.json').catch(error => { formsPromise = null; throw error; });
+  return formsPromise;
 }
 
-function resolve(document, schema) {
-  let current = schema;
-  while (current?.$ref) current = document.components.schemas[current.$ref.split('/').pop()];
-  if (current?.allOf?.length === 1) return resolve(document, current.allOf[0]);
-  return current ?? {};
-}
-
-/** The request body schema of a ticket action: { properties, required } (empty when the action takes no body). */
-/** The path segment of an action: its code in kebab case (return_visit → return-visit). */
+/** The path segment of an action: its code in kebab case (return_visit → return-visit); the forms are keyed by it. */
 export const actionPath = action => action.replaceAll('_', '-');
 
+/** The request body schema of a ticket action: { properties, required } (empty when the action takes no body). */
 export async function actionSchema(action) {
-  const document = await openApi();
-  const operation = (document.paths[`/api/v1/tickets/{id}/${actionPath(action)}`] ?? document.paths['/api/v1/tickets/{id}/{action}'])?.post;
-  const body = operation?.requestBody?.content?.['application/json']?.schema;
-  if (!body) return { properties: {}, required: [] };
-  const schema = resolve(document, body);
-  const properties = Object.fromEntries(Object.entries(schema.properties ?? {}).map(([name, p]) => [name, resolve(document, p)]));
-  return { properties, required: schema.required ?? [] };
+  return (await forms())[actionPath(action)] ?? { properties: {}, required: [] };
 }
 
 function typeOf(property) {
