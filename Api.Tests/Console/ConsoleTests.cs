@@ -47,7 +47,7 @@ public class ConsoleTests
         var (signedIn, _) = await SignedInStaffAsync(loginScreenshot: "01-sign-in");
 
         await Expect(signedIn.Locator("#who")).ToContainTextAsync("社区工作人员");
-        await Expect(signedIn.Locator("[data-column]")).ToHaveCountAsync(5);
+        await Expect(signedIn.Locator("[data-column]")).ToHaveCountAsync(6);
         await ConsoleBrowser.AssertAccessibleAsync(signedIn, "the dispatch board");
     }
 

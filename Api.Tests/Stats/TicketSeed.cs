@@ -30,22 +30,22 @@ public sealed class TicketSeed(LinliFactory factory)
         long communityId, long submitterId, long categoryId, DateTime createdUtc, string status,
         IReadOnlyList<SeedEvent>? events = null, long? gridId = null, long? departmentId = null, long? handlerDepartmentId = null,
         long? handlerUserId = null, TimeSpan? dueAfter = null, TimeSpan? resolvedAfter = null, int? satisfaction = null, int reopenCount = 0,
-        string description = "楼道灯坏了")
+        string description = "楼道灯坏了", int escalationLevel = 0, int returnVisits = 0, bool? satisfiedAfterVisit = null)
     {
         await using var c = await Db.OpenConnectionAsync();
         var id = await c.ExecuteScalarAsync<long>("""
             INSERT INTO tickets (number, category_id, community_id, grid_id, description, channel, submitter_id, status,
                                  department_id, handler_user_id, handler_department_id, due_at, reopen_count, satisfaction,
-                                 resolved_at, created_at, updated_at)
+                                 resolved_at, escalation_level, return_visits, satisfied_after_visit, created_at, updated_at)
             VALUES (@number, @categoryId, @communityId, @gridId, @description, 'mini_program', @submitterId, @status,
                     @departmentId, @handlerUserId, @handlerDepartmentId, @dueAt, @reopenCount, @satisfaction,
-                    @resolvedAt, @createdUtc, @createdUtc);
+                    @resolvedAt, @escalationLevel, @returnVisits, @satisfiedAfterVisit, @createdUtc, @createdUtc);
             SELECT LAST_INSERT_ID();
             """, new
         {
             number = "S" + Guid.NewGuid().ToString("N")[..18], categoryId, communityId, gridId, description, submitterId, status,
             departmentId, handlerUserId, handlerDepartmentId, dueAt = createdUtc + dueAfter, reopenCount, satisfaction,
-            resolvedAt = createdUtc + resolvedAfter, createdUtc,
+            resolvedAt = createdUtc + resolvedAfter, escalationLevel, returnVisits, satisfiedAfterVisit, createdUtc,
         });
         foreach (var e in events ?? [])
             await c.ExecuteAsync("""
@@ -53,5 +53,20 @@ public sealed class TicketSeed(LinliFactory factory)
                 VALUES (@id, @actorId, 'test', @action, NULL, 'test', @at)
                 """, new { id, actorId = e.ActorId ?? submitterId, action = e.Action, at = createdUtc + e.After });
         return id;
+    }
+
+    /// <summary>A summons (吹哨) of a department to a ticket, issued at <paramref name="createdUtc"/>; answered that long after it, or not.</summary>
+    public async Task SummonsAsync(long ticketId, long departmentId, long summonedBy, DateTime createdUtc, string status,
+        TimeSpan reportWithin, TimeSpan? answeredAfter = null, bool isLead = false, bool escalated = false)
+    {
+        await using var c = await Db.OpenConnectionAsync();
+        await c.ExecuteAsync("""
+            INSERT INTO ticket_summonses (ticket_id, department_id, is_lead, status, report_by, summoned_by, answered_at, escalated_at, created_at)
+            VALUES (@ticketId, @departmentId, @isLead, @status, @reportBy, @summonedBy, @answeredAt, @escalatedAt, @createdUtc)
+            """, new
+        {
+            ticketId, departmentId, isLead, status, reportBy = createdUtc + reportWithin, summonedBy,
+            answeredAt = createdUtc + answeredAfter, escalatedAt = escalated ? createdUtc + reportWithin : (DateTime?)null, createdUtc,
+        });
     }
 }

@@ -6,6 +6,7 @@ using System.Text.Json;
 using Linli.Api.Tests.Csv;
 using Linli.Api.Tests.Support;
 using Linli.Domain.Identity;
+using static Linli.Api.Tests.Stats.StatsJson;
 
 namespace Linli.Api.Tests.Stats;
 
@@ -83,16 +84,6 @@ public class TicketStatsApiTests
         return new March(c, c2, g1, g2, d1, partyUser, partyMemberId, staffId, staff, grid1Name);
     }
 
-    private static async Task<JsonElement> GetJsonAsync(HttpClient client, string url)
-    {
-        var response = await client.GetAsync(url);
-        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), await response.Content.ReadAsStringAsync());
-        return await response.Content.ReadFromJsonAsync<JsonElement>();
-    }
-
-    private static long L(JsonElement e, string name) => e.GetProperty(name).GetInt64();
-    private static double? D(JsonElement e, string name) =>
-        e.GetProperty(name).ValueKind == JsonValueKind.Null ? null : e.GetProperty(name).GetDouble();
     private static (long Count, long? Median, long? P90) Duration(JsonElement e, string name)
     {
         var d = e.GetProperty(name);

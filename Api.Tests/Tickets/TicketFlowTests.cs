@@ -385,7 +385,8 @@ public class TicketFlowTests
         foreach (var spec in TicketActionTable.All.Where(s => s.Action != TicketAction.AutoClose))
         {
             var code = spec.Action.ToCode();
-            var operation = paths.GetProperty($"/api/v1/tickets/{{id}}/{code}").GetProperty("post");
+            // A path segment is kebab case: return_visit is /return-visit.
+            var operation = paths.GetProperty($"/api/v1/tickets/{{id}}/{code.Replace('_', '-')}").GetProperty("post");
             var schemaRef = operation.GetProperty("requestBody").GetProperty("content").GetProperty("application/json")
                 .GetProperty("schema").GetProperty("$ref").GetString()!;
             var schema = schemas.GetProperty(schemaRef.Split('/')[^1]);
@@ -398,7 +399,7 @@ public class TicketFlowTests
                 Assert.That(schemaRef, Does.EndWith($"{spec.Action}Request"), code);
                 Assert.That(responses, Is.SupersetOf(new[] { "200", "400", "403", "404", "409", "422" }), code);
                 Assert.That(schema.GetProperty("properties").EnumerateObject().Select(p => p.Name),
-                    Is.SubsetOf(new[] { "departmentId", "dueAt", "note", "reason", "result", "text", "photoIds", "satisfaction", "comment", "categoryId", "departmentIds", "leadDepartmentId", "reportBy", "intoTicketId" }), code);
+                    Is.SubsetOf(new[] { "departmentId", "dueAt", "note", "reason", "result", "text", "photoIds", "satisfaction", "comment", "categoryId", "departmentIds", "leadDepartmentId", "reportBy", "intoTicketId", "satisfiedAfterVisit" }), code);
             });
         }
         Assert.That(paths.TryGetProperty("/api/v1/tickets/{id}/{action}", out _), Is.False, "no generic action route is left");

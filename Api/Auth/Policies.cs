@@ -19,6 +19,8 @@ public static class Policies
     public const string PartyMember = "party-member";
     /// <summary>Anyone who works for the community: admin, street leaders, community staff, grid workers, department staff.</summary>
     public const string Staff = "staff";
+    /// <summary>Those who read ticket figures: community staff, street leaders, department staff (their department's) and admins.</summary>
+    public const string TicketFigures = "ticket-figures";
 
     public static void Add(AuthorizationOptions options)
     {
@@ -28,6 +30,8 @@ public static class Policies
         options.AddPolicy(GridStaff, p => p.RequireAuthenticatedUser().RequireClaim(AuthClaims.Role, Roles.CommunityStaff, Roles.GridWorker, Roles.StreetLeader, Roles.Admin));
         options.AddPolicy(DepartmentStaff, p => p.RequireAuthenticatedUser().RequireClaim(AuthClaims.Role, Roles.DepartmentStaff, Roles.Admin));
         options.AddPolicy(PartyMember, p => p.RequireAuthenticatedUser().RequireClaim(AuthClaims.Role, Roles.PartyMember));
+        options.AddPolicy(TicketFigures, p => p.RequireAuthenticatedUser().RequireClaim(AuthClaims.Role,
+            Roles.CommunityStaff, Roles.StreetLeader, Roles.DepartmentStaff, Roles.Admin));
         options.AddPolicy(Staff, p => p.RequireAuthenticatedUser().RequireClaim(AuthClaims.Role,
             Roles.Admin, Roles.StreetLeader, Roles.CommunityStaff, Roles.GridWorker, Roles.DepartmentStaff));
         // Nothing is reachable by accident: an endpoint without a policy needs a signed-in user.

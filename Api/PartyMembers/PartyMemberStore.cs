@@ -142,13 +142,13 @@ public sealed class PartyMemberStore(RequestConnection db, FieldProtector protec
                WHERE e.actor_id = @userId AND e.action = 'claim' AND t.community_id = @communityId) AS Claimed,
               (SELECT COUNT(*) FROM tickets t
                WHERE t.id IN (SELECT e.ticket_id FROM ticket_events e WHERE e.actor_id = @userId AND e.action = 'resolve')
-                 AND t.community_id = @communityId AND t.status IN ('resolved', 'closed')) AS Resolved,
+                 AND t.community_id = @communityId AND t.status IN ('resolved', 'return_visit', 'closed')) AS Resolved,
               (SELECT COUNT(*) FROM tickets t
                WHERE t.id IN (SELECT e.ticket_id FROM ticket_events e WHERE e.actor_id = @userId AND e.action = 'resolve')
-                 AND t.community_id = @communityId AND t.status IN ('resolved', 'closed') AND t.satisfaction IS NOT NULL) AS Rated,
+                 AND t.community_id = @communityId AND t.status IN ('resolved', 'return_visit', 'closed') AND t.satisfaction IS NOT NULL) AS Rated,
               (SELECT CAST(COALESCE(SUM(t.satisfaction), 0) AS SIGNED) FROM tickets t
                WHERE t.id IN (SELECT e.ticket_id FROM ticket_events e WHERE e.actor_id = @userId AND e.action = 'resolve')
-                 AND t.community_id = @communityId AND t.status IN ('resolved', 'closed')) AS SatisfactionSum,
+                 AND t.community_id = @communityId AND t.status IN ('resolved', 'return_visit', 'closed')) AS SatisfactionSum,
               (SELECT COUNT(*) FROM tickets t
                WHERE t.handler_user_id = @userId AND t.community_id = @communityId
                  AND t.status IN ('dispatched', 'in_progress') AND t.due_at < @now) AS Overdue

@@ -11,19 +11,23 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace Linli.Api.Stats;
 
 /// <summary>
-/// The ticket figures (issue 7), scoped like tickets: community staff see their communities, admins everything.
+/// The ticket figures (issue 7), scoped through the caller: community staff see their communities (a street leader the
+/// communities of their street office), department staff the tickets dispatched to their department, admins everything.
 /// JSON by default; <c>Accept: text/csv</c> gives the same figures as a spreadsheet.
 /// </summary>
 public static class TicketStatsApi
 {
     public static IServiceCollection AddTicketStats(this IServiceCollection services) => services
-        .AddScoped<TicketStatsQueries>();
+        .AddScoped<TicketStatsQueries>()
+        .AddScoped<SummonsStatsQueries>();
 
     public static RouteGroupBuilder MapTicketStats(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/v1/stats/tickets").WithTags("Stats").RequireAuthorization(Policies.CommunityStaff);
-        const string csv = " Send `Accept: text/csv` for the same figures as a CSV download (UTF-8 with BOM)."
-            + " Community staff see their own communities, admins every one; another community's id is a 404. Changes nothing.";
+        var group = app.MapGroup("/api/v1/stats/tickets").WithTags("Stats").RequireAuthorization(Policies.TicketFigures);
+        const string who = " Community staff see their own communities, street leaders every community of their street office, department "
+            + "staff the tickets dispatched to their department, admins every one; a community that is not theirs (for department staff: "
+            + "one that does not exist) is a 404. Changes nothing.";
+        const string csv = " Send `Accept: text/csv` for the same figures as a CSV download (UTF-8 with BOM)." + who;
         group.MapGet("/", TicketStats).WithName(nameof(TicketStats))
             .WithSummary("Ticket figures over time")
             .WithDescription("Ticket figures over China dates from–to (inclusive), with day, week (from Monday) or month buckets." + csv);
@@ -42,11 +46,17 @@ public static class TicketStatsApi
         group.MapGet("/by-party-member", TicketStatsByPartyMember).WithName(nameof(TicketStatsByPartyMember))
             .WithSummary("Ticket figures per party member")
             .WithDescription("The figures per party member, over the tickets each claimed last." + csv);
+        group.MapGet("/summonses", SummonsStats).WithName(nameof(SummonsStats))
+            .WithSummary("吹哨报到 figures per department")
+            .WithDescription("The summonses (吹哨) issued between China dates from–to (inclusive), per summoned department: how many, "
+                + "reported in, declined, still unanswered, reported in by reportBy, escalated, and the time from summons to report-in "
+                + "(median and 90th percentile). Department staff see their own department's summonses; the others those of the tickets "
+                + "they see." + csv);
         group.MapGet("/export", TicketListExport).WithName(nameof(TicketListExport))
             .WithSummary("Download the tickets of a date range")
             .WithDescription("The tickets received in the range as a CSV download (UTF-8 with BOM), times in China Standard Time: "
                 + "the ticket list's own download (`GET /api/v1/tickets` with `Accept: text/csv`) over a date range, newest first. "
-                + "Community staff see their own communities, admins every one; another community's id is a 404. Changes nothing.")
+                + "Those who may read the figures see the tickets they may list; a community that is not theirs is a 404. Changes nothing.")
             .Produces<string>(StatusCodes.Status200OK, "text/csv");
         return group;
     }
@@ -64,9 +74,9 @@ public static class TicketStatsApi
         var byStart = result.Groups.ToDictionary(g => g.Key!, StringComparer.Ordinal);
         var buckets = ChinaStandardTime.Buckets(request.From, request.To, request.Bucket)
             .Select(start => new TicketBucketDto(start, Figures(
-                byStart.GetValueOrDefault(start.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), TicketStatsQueries.Group.Empty))))
+                byStart.GetValueOrDefault(start.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), TicketStatsQueries.Group.Empty), result.Levels)))
             .ToList();
-        var stats = new TicketStatsDto(request.From, request.To, request.Bucket, request.CommunityId, Figures(result.Totals), buckets);
+        var stats = new TicketStatsDto(request.From, request.To, request.Bucket, request.CommunityId, Figures(result.Totals, result.Levels), buckets);
         return CsvResult.Accepts(http.Request) ? StatsCsv.ForTime(stats) : TypedResults.Ok(stats);
     }
 
@@ -105,10 +115,24 @@ public static class TicketStatsApi
         var rows = result.Groups
             .Select(g => (Id: TicketStatsQueries.ParseId(g.Key), Group: g))
             .OrderByDescending(r => r.Group.Counts.Received).ThenBy(r => r.Id ?? long.MaxValue)
-            .Select(r => new TicketBreakdownRowDto(r.Id, r.Id is { } id ? names.GetValueOrDefault(id) : null, Figures(r.Group)))
+            .Select(r => new TicketBreakdownRowDto(r.Id, r.Id is { } id ? names.GetValueOrDefault(id) : null, Figures(r.Group, result.Levels)))
             .ToList();
-        var stats = new TicketBreakdownDto(request.From, request.To, by, request.CommunityId, Figures(result.Totals), rows);
+        var stats = new TicketBreakdownDto(request.From, request.To, by, request.CommunityId, Figures(result.Totals, result.Levels), rows);
         return CsvResult.Accepts(http.Request) ? StatsCsv.ForBreakdown(stats) : TypedResults.Ok(stats);
+    }
+
+    private static async Task<Results<Ok<SummonsStatsDto>, CsvResult, NotFound>> SummonsStats(
+        [AsParameters] StatsRange range, HttpContext http, Caller caller, TicketStatsQueries queries, SummonsStatsQueries summonses,
+        TimeProvider clock, CancellationToken ct)
+    {
+        var request = range.ToRequest(null, clock.GetUtcNow());
+        var scope = await ScopeAsync(request, caller, queries, ct);
+        if (scope is null)
+            return TypedResults.NotFound();
+
+        var (totals, rows) = await summonses.ComputeAsync(scope, ct);
+        var stats = new SummonsStatsDto(request.From, request.To, request.CommunityId, totals, rows);
+        return CsvResult.Accepts(http.Request) ? StatsCsv.ForSummonses(stats) : TypedResults.Ok(stats);
     }
 
     /// <summary>
@@ -136,5 +160,6 @@ public static class TicketStatsApi
         return new StatsScope(caller, request.CommunityId, start, end);
     }
 
-    private static TicketFiguresDto Figures(TicketStatsQueries.Group g) => TicketFiguresDto.From(g.Counts, g.Dispatch, g.Accept, g.Resolve);
+    private static TicketFiguresDto Figures(TicketStatsQueries.Group g, int levels) =>
+        TicketFiguresDto.From(g.Counts, g.Dispatch, g.Accept, g.Resolve, g.EscalatedTo, levels);
 }

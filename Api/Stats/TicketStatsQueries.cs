@@ -2,9 +2,11 @@ using System.Data.Common;
 using System.Globalization;
 using Dapper;
 using Linli.Api.Auth;
+using Linli.Api.Tickets;
 using Linli.Domain.Identity;
 using Linli.Domain.Stats;
 using Linli.Api.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace Linli.Api.Stats;
 
@@ -20,27 +22,59 @@ public enum TicketDimension
 }
 
 /// <summary>Who asks, and for which tickets: received between two UTC instants, optionally in one community.</summary>
-public sealed record StatsScope(Caller Caller, long? CommunityId, DateTime StartUtc, DateTime EndUtc);
+public sealed record StatsScope(Caller Caller, long? CommunityId, DateTime StartUtc, DateTime EndUtc)
+{
+    /// <summary>
+    /// What the caller's figures cover as a predicate over <see cref="Caller.With"/>'s parameters, null for an admin:
+    /// the tickets (<c>t</c>) of the communities they are staff of (a street leader's street office folded in), and what
+    /// <paramref name="departmentColumn"/> (fixed text) puts in their departments. Each role adds its own indexed
+    /// predicate only when the caller holds it.
+    /// </summary>
+    public string? ScopeSql(string departmentColumn = "t.department_id")
+    {
+        if (Caller.IsAdmin)
+            return null;
+        var parts = new List<string>();
+        if (Caller.ScopeIds(Roles.CommunityStaff).Count > 0)
+            parts.Add("t.community_id IN @staffCommunities");
+        if (Caller.ScopeIds(Roles.DepartmentStaff).Count > 0)
+            parts.Add($"{departmentColumn} IN @departments");
+        return parts.Count switch
+        {
+            0 => "1 = 0",
+            1 => parts[0],
+            _ => "(" + string.Join(" OR ", parts) + ")",
+        };
+    }
+}
 
 /// <summary>
 /// The ticket figures, computed in SQL. One pass over the scope's tickets (ix_tickets_stats, or ix_tickets_created
 /// for admins over every community) joined to their timelines builds per-ticket facts; counts are summed per group;
 /// medians and 90th percentiles are taken by nearest rank (see <see cref="DurationSummary"/>) from the durations.
 /// </summary>
-public sealed class TicketStatsQueries(RequestConnection db, TimeProvider clock)
+public sealed class TicketStatsQueries(RequestConnection db, TimeProvider clock, IOptions<TicketOptions> options)
 {
-    public sealed record Group(string? Key, TicketCounts Counts, DurationSummary Dispatch, DurationSummary Accept, DurationSummary Resolve)
+    /// <summary>One group's figures. <paramref name="EscalatedTo"/>[i] counts the tickets that climbed to level i + 1 or beyond.</summary>
+    public sealed record Group(string? Key, TicketCounts Counts, DurationSummary Dispatch, DurationSummary Accept, DurationSummary Resolve,
+        IReadOnlyList<long> EscalatedTo)
     {
-        public static readonly Group Empty = new(null, TicketCounts.Zero, DurationSummary.None, DurationSummary.None, DurationSummary.None);
+        public static readonly Group Empty = new(null, TicketCounts.Zero, DurationSummary.None, DurationSummary.None, DurationSummary.None, []);
     }
 
-    public sealed record Result(Group Totals, IReadOnlyList<Group> Groups);
+    /// <summary>The figures; <paramref name="Levels"/> is how many escalation levels every group reports (the configured steps, or more if reached).</summary>
+    public sealed record Result(Group Totals, IReadOnlyList<Group> Groups, int Levels);
 
-    /// <summary>Whether the caller may see this community's figures: its staff, and admins for any community that exists.</summary>
+    /// <summary>
+    /// Whether the caller may see this community's figures: its staff (street leaders of its street office), department
+    /// staff (their department's tickets in it) and admins, for a community that exists.
+    /// </summary>
     public async Task<bool> MaySeeCommunityAsync(Caller caller, long communityId, CancellationToken ct)
     {
-        if (!caller.IsAdmin)
-            return caller.Can(Roles.CommunityStaff, communityId);
+        if (caller.ScopeIds(Roles.CommunityStaff).Contains(communityId))
+            return true;
+        if (!caller.IsAdmin && !caller.Has(Roles.DepartmentStaff))
+            return false;
         var connection = await db.OpenAsync(ct);
         return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
             "SELECT COUNT(*) FROM communities WHERE id = @communityId", new { communityId }, cancellationToken: ct)) > 0;
@@ -64,7 +98,7 @@ public sealed class TicketStatsQueries(RequestConnection db, TimeProvider clock)
             "CREATE TEMPORARY TABLE stats_facts AS " + Facts(scope, dimension, bucket), parameters, commandTimeout: 120, cancellationToken: ct));
         try
         {
-            return await AggregateAsync(connection, parameters, ct);
+            return await AggregateAsync(connection, parameters, options.Value.EscalationSteps.Count, ct);
         }
         finally
         {
@@ -72,25 +106,30 @@ public sealed class TicketStatsQueries(RequestConnection db, TimeProvider clock)
         }
     }
 
-    private static async Task<Result> AggregateAsync(DbConnection connection, object parameters, CancellationToken ct)
+    private static async Task<Result> AggregateAsync(DbConnection connection, object parameters, int configuredLevels, CancellationToken ct)
     {
         var counts = await connection.QueryAsync<CountsRow>(new CommandDefinition("""
             SELECT f.k AS GroupKey,
                    COUNT(*) AS Received,
                    CAST(COALESCE(SUM(f.routed_at IS NOT NULL), 0) AS SIGNED) AS Dispatched,
                    CAST(COALESCE(SUM(f.claimed), 0) AS SIGNED) AS Claimed,
-                   CAST(COALESCE(SUM(f.status IN ('resolved', 'closed')), 0) AS SIGNED) AS Resolved,
+                   CAST(COALESCE(SUM(f.status IN ('resolved', 'return_visit', 'closed')), 0) AS SIGNED) AS Resolved,
                    CAST(COALESCE(SUM(f.status = 'closed'), 0) AS SIGNED) AS Closed,
                    CAST(COALESCE(SUM(f.status = 'cancelled'), 0) AS SIGNED) AS Cancelled,
                    CAST(COALESCE(SUM(f.status = 'rejected'), 0) AS SIGNED) AS Rejected,
-                   CAST(COALESCE(SUM(f.status IN ('resolved', 'closed') AND f.due_at IS NOT NULL), 0) AS SIGNED) AS ResolvedWithDue,
-                   CAST(COALESCE(SUM(f.status IN ('resolved', 'closed') AND f.due_at IS NOT NULL AND f.resolved_at <= f.due_at), 0) AS SIGNED) AS ResolvedOnTime,
+                   CAST(COALESCE(SUM(f.status IN ('resolved', 'return_visit', 'closed') AND f.due_at IS NOT NULL), 0) AS SIGNED) AS ResolvedWithDue,
+                   CAST(COALESCE(SUM(f.status IN ('resolved', 'return_visit', 'closed') AND f.due_at IS NOT NULL AND f.resolved_at <= f.due_at), 0) AS SIGNED) AS ResolvedOnTime,
                    CAST(COALESCE(SUM(f.satisfaction IS NOT NULL), 0) AS SIGNED) AS Rated,
                    CAST(COALESCE(SUM(f.satisfaction >= 4), 0) AS SIGNED) AS Satisfied,
                    CAST(COALESCE(SUM(f.satisfaction), 0) AS SIGNED) AS SatisfactionSum,
                    CAST(COALESCE(SUM(f.ever_resolved), 0) AS SIGNED) AS EverResolved,
                    CAST(COALESCE(SUM(f.reopen_count > 0), 0) AS SIGNED) AS Reopened,
-                   CAST(COALESCE(SUM(f.status IN ('dispatched', 'in_progress') AND f.due_at < @now), 0) AS SIGNED) AS Overdue
+                   CAST(COALESCE(SUM(f.status IN ('dispatched', 'in_progress') AND f.due_at < @now), 0) AS SIGNED) AS Overdue,
+                   CAST(COALESCE(SUM(f.escalation_level > 0), 0) AS SIGNED) AS Escalated,
+                   CAST(COALESCE(SUM(f.return_visits > 0), 0) AS SIGNED) AS ReturnVisits,
+                   CAST(COALESCE(SUM(f.status = 'return_visit'), 0) AS SIGNED) AS ReturnVisitsPending,
+                   CAST(COALESCE(SUM(f.satisfied_after_visit IS NOT NULL), 0) AS SIGNED) AS ReturnVisited,
+                   CAST(COALESCE(SUM(f.satisfied_after_visit = 1), 0) AS SIGNED) AS SatisfiedAfterVisit
             FROM stats_facts f
             GROUP BY f.k
             """, parameters, commandTimeout: 120, cancellationToken: ct));
@@ -100,10 +139,28 @@ public sealed class TicketStatsQueries(RequestConnection db, TimeProvider clock)
             SELECT f.k AS GroupKey,
                    TIMESTAMPDIFF(SECOND, f.created_at, f.routed_at) AS Dispatch,
                    TIMESTAMPDIFF(SECOND, f.routed_at, f.accepted_at) AS Accept,
-                   IF(f.status IN ('resolved', 'closed'), TIMESTAMPDIFF(SECOND, f.created_at, f.resolved_at), NULL) AS Resolve
+                   IF(f.status IN ('resolved', 'return_visit', 'closed'), TIMESTAMPDIFF(SECOND, f.created_at, f.resolved_at), NULL) AS Resolve
             FROM stats_facts f
-            WHERE f.routed_at IS NOT NULL OR f.status IN ('resolved', 'closed')
+            WHERE f.routed_at IS NOT NULL OR f.status IN ('resolved', 'return_visit', 'closed')
             """, parameters, commandTimeout: 120, cancellationToken: ct));
+
+        // The highest level each escalated ticket reached, per group: few rows, folded into "reached at least" below.
+        var levels = (await connection.QueryAsync<LevelRow>(new CommandDefinition("""
+            SELECT f.k AS GroupKey, f.escalation_level AS Level, COUNT(*) AS Tickets
+            FROM stats_facts f
+            WHERE f.escalation_level > 0
+            GROUP BY f.k, f.escalation_level
+            """, parameters, commandTimeout: 120, cancellationToken: ct))).ToList();
+        var levelCount = Math.Max(configuredLevels, levels.Count == 0 ? 0 : levels.Max(l => l.Level));
+        var levelsByGroup = levels.ToLookup(l => l.GroupKey);
+        IReadOnlyList<long> EscalatedTo(IEnumerable<LevelRow> rows)
+        {
+            var reached = new long[levelCount];
+            foreach (var row in rows)
+                for (var level = 0; level < row.Level; level++)
+                    reached[level] += row.Tickets;
+            return reached;
+        }
 
         // Medians and 90th percentiles are ranked here rather than with window functions: a year of a busy
         // community is about ten thousand durations, which sort in a millisecond, while ranking them in SQL
@@ -120,11 +177,13 @@ public sealed class TicketStatsQueries(RequestConnection db, TimeProvider clock)
             .Select(c => new Group(c.GroupKey, c.ToCounts(),
                 Summary(byGroup[c.GroupKey].Select(d => d.Dispatch)),
                 Summary(byGroup[c.GroupKey].Select(d => d.Accept)),
-                Summary(byGroup[c.GroupKey].Select(d => d.Resolve))))
+                Summary(byGroup[c.GroupKey].Select(d => d.Resolve)),
+                EscalatedTo(levelsByGroup[c.GroupKey])))
             .ToList();
         var totals = new Group(null, groups.Aggregate(TicketCounts.Zero, (sum, g) => sum.Add(g.Counts)),
-            Summary(durations.Select(d => d.Dispatch)), Summary(durations.Select(d => d.Accept)), Summary(durations.Select(d => d.Resolve)));
-        return new Result(totals, groups);
+            Summary(durations.Select(d => d.Dispatch)), Summary(durations.Select(d => d.Accept)), Summary(durations.Select(d => d.Resolve)),
+            EscalatedTo(levels));
+        return new Result(totals, groups, levelCount);
     }
 
     /// <summary>Names for the ids in a breakdown, by dimension.</summary>
@@ -188,10 +247,11 @@ public sealed class TicketStatsQueries(RequestConnection db, TimeProvider clock)
         var where = new List<string> { "t.created_at >= @startUtc", "t.created_at < @endUtc", "t.status <> 'merged'" };
         if (scope.CommunityId is not null)
             where.Add("t.community_id = @communityId");
-        if (!scope.Caller.IsAdmin)
-            where.Add("t.community_id IN @staffCommunities");
+        if (scope.ScopeSql() is { } mine)
+            where.Add(mine);
         return $"""
             SELECT {key} AS k, t.created_at, t.status, t.due_at, t.resolved_at, t.satisfaction, t.reopen_count,
+                   t.escalation_level, t.return_visits, t.satisfied_after_visit,
                    MIN(CASE WHEN e.action IN ('dispatch', 'publish', 'take') THEN e.created_at END) AS routed_at,
                    MIN(CASE WHEN e.action IN ('accept', 'claim', 'take') THEN e.created_at END) AS accepted_at,
                    COALESCE(MAX(e.action = 'claim'), 0) AS claimed,
@@ -225,14 +285,27 @@ public sealed class TicketStatsQueries(RequestConnection db, TimeProvider clock)
         public long EverResolved { get; set; }
         public long Reopened { get; set; }
         public long Overdue { get; set; }
+        public long Escalated { get; set; }
+        public long ReturnVisits { get; set; }
+        public long ReturnVisitsPending { get; set; }
+        public long ReturnVisited { get; set; }
+        public long SatisfiedAfterVisit { get; set; }
 
         public TicketCounts ToCounts() => new()
         {
             Received = Received, Dispatched = Dispatched, Claimed = Claimed, Resolved = Resolved, Closed = Closed,
             Cancelled = Cancelled, Rejected = Rejected, ResolvedWithDue = ResolvedWithDue, ResolvedOnTime = ResolvedOnTime,
             Rated = Rated, Satisfied = Satisfied, SatisfactionSum = SatisfactionSum, EverResolved = EverResolved,
-            Reopened = Reopened, Overdue = Overdue,
+            Reopened = Reopened, Overdue = Overdue, Escalated = Escalated, ReturnVisits = ReturnVisits,
+            ReturnVisitsPending = ReturnVisitsPending, ReturnVisited = ReturnVisited, SatisfiedAfterVisit = SatisfiedAfterVisit,
         };
+    }
+
+    private sealed class LevelRow
+    {
+        public string? GroupKey { get; set; }
+        public int Level { get; set; }
+        public long Tickets { get; set; }
     }
 
     private sealed class DurationRow

@@ -53,7 +53,7 @@ public sealed class TicketActing(TicketNotifying notifying, TimeProvider clock)
             return TicketOutcome.Invalid.Of("reportBy", "The time to report in by must be in the future.");
 
         var me = caller?.UserId;
-        var to = decision.To!.Value;
+        var to = spec.To(decision.To!.Value, input);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         if (input.IntoTicketId is { } intoId)
         {
@@ -81,6 +81,7 @@ public sealed class TicketActing(TicketNotifying notifying, TimeProvider clock)
             satisfaction = input.Satisfaction,
             comment = input.Comment,
             intoTicketId = input.IntoTicketId,
+            satisfiedAfterVisit = input.SatisfiedAfterVisit,
         }, transaction, cancellationToken: ct));
         if (changed == 0)
         {

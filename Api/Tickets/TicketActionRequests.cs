@@ -144,6 +144,17 @@ public sealed record RecategorizeRequest(
 }
 
 /// <summary>
+/// Body of <c>return-visit</c> (回访): what was said on the visit, and whether the resident is satisfied after it.
+/// </summary>
+public sealed record ReturnVisitRequest(
+    [Required, StringLength(1000)] string Note,
+    [Required] bool? SatisfiedAfterVisit) : ITicketActionRequest
+{
+    public static TicketAction Action => TicketAction.ReturnVisit;
+    public TicketActionInput ToInput() => new(Note: Note.Trim(), SatisfiedAfterVisit: SatisfiedAfterVisit);
+}
+
+/// <summary>
 /// Body of <c>whistle</c> (吹哨): the departments summoned (at most 10; the lead is summoned whether listed or not), the
 /// lead department, why, and when each should report in by (in the future).
 /// </summary>

@@ -112,7 +112,9 @@ public sealed record TicketDto(
     // How many follow the ticket ("me too"); they are told of it as its reporter is.
     int Followers,
     // The original this duplicate was merged into; null unless merged.
-    long? MergedIntoId);
+    long? MergedIntoId,
+    // After a poor evaluation, whether the resident was satisfied after the community's return visit (回访); null until one closes it.
+    bool? SatisfiedAfterVisit);
 
 /// <summary>A ticket category: <c>dueHours</c> is the default window of a dispatch or publish without a due time, <c>defaultDepartmentId</c> the department the dispatch form suggests.</summary>
 public sealed record CategoryDto(long Id, string Name, int SortOrder, bool IsActive, int DueHours, long? DefaultDepartmentId);

@@ -129,6 +129,7 @@ public static class TicketCsv
     {
         ["submitted"] = "待派单", ["dispatched"] = "已派单", ["open_for_claim"] = "待领单", ["in_progress"] = "办理中",
         ["resolved"] = "已办结", ["closed"] = "已关闭", ["cancelled"] = "已撤销", ["rejected"] = "已驳回", ["merged"] = "已合并",
+        ["return_visit"] = "待回访",
     };
 
     private static string? China(DateTime? utc) =>

@@ -18,6 +18,7 @@ public static class TicketNotices
         TicketState.Cancelled => "已取消",
         TicketState.Rejected => "已驳回",
         TicketState.Merged => "已合并",
+        TicketState.ReturnVisit => "待回访",
         _ => state.ToCode(),
     };
 

@@ -28,15 +28,15 @@ public sealed class TicketNotifying(NotificationWriter notifications)
     /// <c>t</c>, the tickets row, and the parameters of <see cref="RecipientParameters"/>), read onto <see cref="RoleHolderIds"/>.
     /// </summary>
     public static string RecipientColumns(TicketActionSpec spec) =>
-        string.Concat(spec.Notifies.Select(n => n.To).Distinct().Select(to => to switch
+        string.Concat(spec.Notifies.Select(n => n.To switch
         {
             TicketRecipient.DepartmentStaff => Column(Roles.DepartmentStaff, "= COALESCE(@departmentId, t.department_id)", "department_staff"),
             TicketRecipient.PartyMembers => Column(Roles.PartyMember, "= t.community_id", "party_members"),
             TicketRecipient.SummonedDepartments => Column(Roles.DepartmentStaff, "IN @summonedDepartmentIds", "summoned_staff"),
-            // Asked only when the ticket names nobody who owes the answer: read it anyway, it is one index range.
-            TicketRecipient.Urged => Column(Roles.CommunityStaff, "= t.community_id", "community_staff"),
+            // Urged: asked only when the ticket names nobody who owes the answer; read it anyway, it is one index range.
+            TicketRecipient.CommunityStaff or TicketRecipient.Urged => Column(Roles.CommunityStaff, "= t.community_id", "community_staff"),
             _ => "",
-        }));
+        }).Distinct());
 
     private static string Column(string role, string scope, string name) => $",\n       {RoleHolders.IdsSql(role, scope)} AS {name}";
 
@@ -47,6 +47,7 @@ public sealed class TicketNotifying(NotificationWriter notifications)
         TicketState to, TicketActionInput input, long? me, string? note, DateTimeOffset now, CancellationToken ct)
     {
         var notices = spec.Notifies
+            .Where(n => n.OnlyTo is null || n.OnlyTo == to)
             .Select(n => (UserIds: Recipients(ticket, holders, n.To).Where(id => id != me),
                           Notice: TicketNotices.For(n.Kind, ticket, to, n.Title(input), n.WithNote ? note : null, now)))
             .ToList();
@@ -67,6 +68,7 @@ public sealed class TicketNotifying(NotificationWriter notifications)
             TicketRecipient.Urged when ticket.State == TicketState.InProgress => Handler(),
             TicketRecipient.Urged when ticket.DispatchedBy is { } by => [by],
             TicketRecipient.Urged => RoleHolders.Ids(holders.CommunityStaff),
+            TicketRecipient.CommunityStaff => RoleHolders.Ids(holders.CommunityStaff),
             _ => [],
         };
     }

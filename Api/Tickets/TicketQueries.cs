@@ -20,7 +20,7 @@ public static class TicketQueries
                t.handler_user_id, hu.nickname AS handler_name,
                pm.name AS handler_badge_name, pm.organisation AS handler_badge_organisation,
                t.handler_department_id, t.dispatched_by, t.published_at, t.due_at, t.escalation_level, t.reopen_count, t.followers, t.merged_into_id, t.last_urged_at, t.satisfaction,
-               t.evaluation_comment, t.resolved_at, t.closed_at, t.version, t.created_at, t.updated_at,
+               t.evaluation_comment, t.satisfied_after_visit, t.resolved_at, t.closed_at, t.version, t.created_at, t.updated_at,
                (SELECT GROUP_CONCAT(p.id ORDER BY p.id) FROM uploads p WHERE p.ticket_id = t.id AND p.event_id IS NULL) AS photo_ids,
                (SELECT JSON_ARRAYAGG(JSON_OBJECT('id', s.id, 'departmentId', s.department_id, 'departmentName', sd.name,
                                                  'isLead', s.is_lead, 'status', s.status, 'reportBy', s.report_by,

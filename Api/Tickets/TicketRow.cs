@@ -51,6 +51,8 @@ public sealed class TicketRow
     public DateTime? LastUrgedAt { get; init; }
     public int? Satisfaction { get; init; }
     public string? EvaluationComment { get; init; }
+    /// <summary>The outcome of the return visit (回访) that closed the ticket; null when no visit closed it.</summary>
+    public bool? SatisfiedAfterVisit { get; init; }
     public DateTime? ResolvedAt { get; init; }
     public DateTime? ClosedAt { get; init; }
     public int Version { get; init; }

@@ -62,6 +62,7 @@ public static class TicketView
             t.Summonses,
             t.EscalationLevel,
             t.Followers,
-            t.MergedIntoId);
+            t.MergedIntoId,
+            t.SatisfiedAfterVisit);
     }
 }

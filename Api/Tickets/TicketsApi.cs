@@ -59,11 +59,14 @@ public static class TicketsApi
         group.MapPost(ActionRoute<RecategorizeRequest>(), Act<RecategorizeRequest>).DescribeAction<RecategorizeRequest>();
         group.MapPost(ActionRoute<WhistleRequest>(), Act<WhistleRequest>).DescribeAction<WhistleRequest>();
         group.MapPost(ActionRoute<MergeRequest>(), Act<MergeRequest>).DescribeAction<MergeRequest>();
+        group.MapPost(ActionRoute<ReturnVisitRequest>(), Act<ReturnVisitRequest>).DescribeAction<ReturnVisitRequest>();
         group.MapSummonses();
         return group;
     }
 
-    private static string ActionRoute<TRequest>() where TRequest : ITicketActionRequest => $"/{{id:long}}/{TRequest.Action.ToCode()}";
+    // The route segment is the action's code in kebab case (return_visit → return-visit), as every other path is spelled.
+    private static string ActionRoute<TRequest>() where TRequest : ITicketActionRequest =>
+        $"/{{id:long}}/{TRequest.Action.ToCode().Replace('_', '-')}";
 
     /// <summary>
     /// One action's operation: its id, its words from <see cref="TicketActionTable"/> and every answer it can give.

@@ -34,6 +34,16 @@ public sealed record TicketCounts
     public long Reopened { get; init; }
     /// <summary>Dispatched or in progress with the due time already passed, at the moment of asking.</summary>
     public long Overdue { get; init; }
+    /// <summary>Climbed at least one escalation level (escalation per level is counted beside these sums).</summary>
+    public long Escalated { get; init; }
+    /// <summary>Rated 1 or 2 stars and so sent to a return visit (回访), at least once.</summary>
+    public long ReturnVisits { get; init; }
+    /// <summary>Waiting for their return visit now.</summary>
+    public long ReturnVisitsPending { get; init; }
+    /// <summary>Closed by a recorded return visit.</summary>
+    public long ReturnVisited { get; init; }
+    /// <summary>Closed by a return visit after which the resident was satisfied.</summary>
+    public long SatisfiedAfterVisit { get; init; }
 
     public static readonly TicketCounts Zero = new();
 
@@ -54,6 +64,11 @@ public sealed record TicketCounts
         EverResolved = EverResolved + other.EverResolved,
         Reopened = Reopened + other.Reopened,
         Overdue = Overdue + other.Overdue,
+        Escalated = Escalated + other.Escalated,
+        ReturnVisits = ReturnVisits + other.ReturnVisits,
+        ReturnVisitsPending = ReturnVisitsPending + other.ReturnVisitsPending,
+        ReturnVisited = ReturnVisited + other.ReturnVisited,
+        SatisfiedAfterVisit = SatisfiedAfterVisit + other.SatisfiedAfterVisit,
     };
 
     /// <summary>Resolved out of the tickets the community took on: received less cancelled by the resident and rejected as out of scope.</summary>
@@ -64,6 +79,10 @@ public sealed record TicketCounts
     public double? AverageSatisfaction => Ratio(SatisfactionSum, Rated);
     /// <summary>Reopened out of those ever resolved.</summary>
     public double? ReopenRate => Ratio(Reopened, EverResolved);
+    /// <summary>Sent to a return visit and then reopened to the handler instead of closed by the visit (by where each stands now).</summary>
+    public long ReopenedAfterVisit => ReturnVisits - ReturnVisitsPending - ReturnVisited;
+    /// <summary>Satisfied after the visit, out of the visits recorded.</summary>
+    public double? SatisfiedAfterVisitRate => Ratio(SatisfiedAfterVisit, ReturnVisited);
 
     /// <summary>Rounded to 4 decimals (0.9333 = 93.33 %); null when there is nothing to divide by, which is not the same as 0 %.</summary>
     public static double? Ratio(long part, long whole) =>

@@ -28,6 +28,8 @@ public enum TicketAction
     Whistle,
     /// <summary>Community staff (or a street leader) merge a duplicate into the ticket it repeats.</summary>
     Merge,
+    /// <summary>回访: community staff (or a street leader) record the visit to a resident who rated 1 or 2 stars.</summary>
+    ReturnVisit,
 }
 
 public static class TicketActions
@@ -54,6 +56,7 @@ public static class TicketActions
         [TicketAction.Recategorize] = "recategorize",
         [TicketAction.Whistle] = "whistle",
         [TicketAction.Merge] = "merge",
+        [TicketAction.ReturnVisit] = "return_visit",
     };
 
     private static readonly Dictionary<string, TicketAction> ByCode = Codes.ToDictionary(p => p.Value, p => p.Key, StringComparer.Ordinal);

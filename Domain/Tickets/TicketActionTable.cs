@@ -28,18 +28,23 @@ public enum TicketRecipient
     SummonedDepartments,
     /// <summary>Whoever owes the resident an answer: the handler while in progress, else who dispatched it, else the community's staff.</summary>
     Urged,
+    /// <summary>The staff of the ticket's community.</summary>
+    CommunityStaff,
 }
 
 /// <summary>One step of the state machine: from a state, taken by a party, to a state (null: the state stays).</summary>
 public sealed record TicketTransition(TicketState From, TicketParty By, TicketState? To);
 
-/// <summary>A notification an action sends: to whom, its kind (the subscribe-message template key) and its title; with the timeline note as text or not.</summary>
-public sealed record TicketNotification(TicketRecipient To, string Kind, Func<TicketActionInput, string> Title, bool WithNote);
+/// <summary>
+/// A notification an action sends: to whom, its kind (the subscribe-message template key) and its title; with the
+/// timeline note as text or not; only when the action leads to <paramref name="OnlyTo"/>, if given.
+/// </summary>
+public sealed record TicketNotification(TicketRecipient To, string Kind, Func<TicketActionInput, string> Title, bool WithNote, TicketState? OnlyTo = null);
 
 /// <summary>
 /// The values an action may carry, whatever the action. Each API request record holds only its own action's
 /// fields and maps them here; the columns of <see cref="TicketActionSpec.Columns"/> read them as
-/// <c>@departmentId</c>, <c>@dueAt</c>, <c>@categoryId</c>, <c>@satisfaction</c>, <c>@comment</c> and <c>@intoTicketId</c>.
+/// <c>@departmentId</c>, <c>@dueAt</c>, <c>@categoryId</c>, <c>@satisfaction</c>, <c>@comment</c>, <c>@intoTicketId</c> and <c>@satisfiedAfterVisit</c>.
 /// </summary>
 public sealed record TicketActionInput(
     long? DepartmentId = null,
@@ -54,7 +59,8 @@ public sealed record TicketActionInput(
     long? CategoryId = null,
     IReadOnlyList<long>? SummonedDepartmentIds = null,
     DateTimeOffset? ReportBy = null,
-    long? IntoTicketId = null)
+    long? IntoTicketId = null,
+    bool? SatisfiedAfterVisit = null)
 {
     public static readonly TicketActionInput None = new();
 }
@@ -62,7 +68,8 @@ public sealed record TicketActionInput(
 /// <summary>
 /// Everything one action needs besides its request record: its words for people, the steps of the state machine it
 /// takes, the columns it sets besides status and version (fixed SQL text over <c>@me</c>, <c>@now</c> and the input),
-/// the note it writes on the timeline, and who is told.
+/// the note it writes on the timeline, and who is told. <paramref name="Divert"/> names another state than the
+/// transition's that the action's input leads to (a poor evaluation goes to a return visit instead of closing).
 /// </summary>
 public sealed record TicketActionSpec(
     TicketAction Action,
@@ -73,7 +80,12 @@ public sealed record TicketActionSpec(
     string Columns,
     Func<TicketActionInput, string?> Note,
     IReadOnlyList<TicketNotification> Notifies,
-    bool NoteIsInternal = false);
+    bool NoteIsInternal = false,
+    Func<TicketActionInput, TicketState?>? Divert = null)
+{
+    /// <summary>Where an allowed action leads with this input: the decided state, unless the input diverts it.</summary>
+    public TicketState To(TicketState decided, TicketActionInput input) => Divert?.Invoke(input) ?? decided;
+}
 
 /// <summary>
 /// The ticket actions as one table: adding an action is one row here, one request record and one route line.
@@ -82,7 +94,7 @@ public sealed record TicketActionSpec(
 public static class TicketActionTable
 {
     private static readonly TicketState[] OpenStates =
-        [TicketState.Submitted, TicketState.Dispatched, TicketState.OpenForClaim, TicketState.InProgress, TicketState.Resolved];
+        [TicketState.Submitted, TicketState.Dispatched, TicketState.OpenForClaim, TicketState.InProgress, TicketState.Resolved, TicketState.ReturnVisit];
 
     private static readonly TicketState[] UnresolvedStates =
         [TicketState.Submitted, TicketState.Dispatched, TicketState.OpenForClaim, TicketState.InProgress];
@@ -178,15 +190,21 @@ public static class TicketActionTable
             [Tell(TicketRecipient.Submitter, "ticket_resolved", "您的诉求已办结，请评价", true)]),
         new(TicketAction.Evaluate, "evaluated", "Evaluate a resolved ticket (一事一评)",
             "The resident who reported the ticket rates the result from 1 to 5, optionally with a comment. "
-            + "The ticket closes; the handler is told.",
+            + "The ticket closes and the handler is told; rated 1 or 2 stars it goes to return_visit instead (回访), and the "
+            + "community's staff are told to visit the resident.",
             From(TicketParty.Submitter, TicketState.Closed, TicketState.Resolved),
-            ", satisfaction = @satisfaction, evaluation_comment = @comment, closed_at = @now",
+            ", satisfaction = @satisfaction, evaluation_comment = @comment, closed_at = IF(@to = 'closed', @now, closed_at), "
+            + "return_visits = return_visits + (@to = 'return_visit')",
             i => i.Comment,
-            [new(TicketRecipient.Handler, "ticket_evaluated", i => $"居民已评价：{i.Satisfaction} 星", true)]),
+            [new(TicketRecipient.Handler, "ticket_evaluated", i => $"居民已评价：{i.Satisfaction} 星", true),
+             Tell(TicketRecipient.CommunityStaff, "ticket_return_visit", "居民评价不满意，请回访", true) with { OnlyTo = TicketState.ReturnVisit }],
+            Divert: i => i.Satisfaction <= TicketRules.ReturnVisitAtMost ? TicketState.ReturnVisit : null),
         new(TicketAction.Reopen, "reopened", "Reopen a resolved ticket",
-            "The resident who reported the ticket is not satisfied and says why; at most twice per ticket. "
-            + "The ticket goes back in_progress to the same handler, who is told.",
-            From(TicketParty.Submitter, TicketState.InProgress, TicketState.Resolved),
+            "The resident who reported the ticket is not satisfied and says why; or, after a poor evaluation (return_visit), "
+            + "community staff of the ticket's community (a street leader of its street office, or an admin) send it back to "
+            + "its handler. At most twice per ticket. The ticket goes back in_progress to the same handler, who is told.",
+            [.. From(TicketParty.Submitter, TicketState.InProgress, TicketState.Resolved),
+             .. From(TicketParty.CommunityStaff, TicketState.InProgress, TicketState.ReturnVisit)],
             ", reopen_count = reopen_count + 1, resolved_at = NULL",
             i => i.Reason,
             [Tell(TicketRecipient.Handler, "ticket_reopened", "居民对办理结果不满意，诉求已重新打开", true)]),
@@ -241,6 +259,14 @@ public static class TicketActionTable
             ", merged_into_id = @intoTicketId, closed_at = @now",
             ItsNote,
             [Tell(TicketRecipient.Submitter, "ticket_merged", "您的诉求已与相同问题合并办理", true)]),
+        new(TicketAction.ReturnVisit, "visited", "Record a return visit (回访)",
+            "Community staff of the ticket's community (a street leader of its street office, or an admin) record their visit "
+            + "to the resident who rated the result 1 or 2 stars: what was said, and whether the resident is satisfied after "
+            + "it. The ticket closes with that outcome; the resident is told. To send it back to its handler instead, reopen it.",
+            From(TicketParty.CommunityStaff, TicketState.Closed, TicketState.ReturnVisit),
+            ", satisfied_after_visit = @satisfiedAfterVisit, closed_at = @now",
+            ItsNote,
+            [Tell(TicketRecipient.Submitter, "ticket_closed", "社区已回访，诉求已关闭", true)]),
     ];
 
     private static readonly Dictionary<TicketAction, TicketActionSpec> ByAction = All.ToDictionary(s => s.Action);

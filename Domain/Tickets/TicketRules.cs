@@ -26,6 +26,8 @@ public sealed record TicketDecision(TicketVerdict Verdict, TicketState? To = nul
 public static class TicketRules
 {
     public const int MaxReopens = 2;
+    /// <summary>An evaluation of this many stars or fewer goes to a return visit (回访) instead of closing the ticket.</summary>
+    public const int ReturnVisitAtMost = 2;
     public static readonly TimeSpan UrgeInterval = TimeSpan.FromHours(24);
 
     /// <summary>

@@ -18,6 +18,8 @@ public enum TicketState
     Rejected,
     /// <summary>已合并: a duplicate merged into another ticket (its original); final.</summary>
     Merged,
+    /// <summary>待回访: rated 1 or 2 stars; the community visits the resident, then closes or reopens it.</summary>
+    ReturnVisit,
 }
 
 public static class TicketStates
@@ -33,6 +35,7 @@ public static class TicketStates
         [TicketState.Cancelled] = "cancelled",
         [TicketState.Rejected] = "rejected",
         [TicketState.Merged] = "merged",
+        [TicketState.ReturnVisit] = "return_visit",
     };
 
     private static readonly Dictionary<string, TicketState> ByCode = Codes.ToDictionary(p => p.Value, p => p.Key, StringComparer.Ordinal);

@@ -58,6 +58,12 @@ public class TicketRulesTests
         dispatched     merge      staff      merged
         open_for_claim merge      staff      merged
         in_progress    merge      staff      merged
+        return_visit   return_visit staff    closed
+        return_visit   reopen     staff      in_progress
+        return_visit   note       staff      =
+        return_visit   note       department =
+        return_visit   note       handler    =
+        return_visit   note       summoned   =
         """;
 
     private static readonly Dictionary<string, TicketCaller> Callers = new()
@@ -136,6 +142,28 @@ public class TicketRulesTests
             Assert.That(third.Verdict, Is.EqualTo(TicketVerdict.LimitReached));
             Assert.That(third.Reason, Does.Contain("at most 2"));
         });
+    }
+
+    [TestCase(1, "return_visit")]
+    [TestCase(2, "return_visit")]
+    [TestCase(3, "closed")]
+    [TestCase(5, "closed")]
+    public void AnEvaluationOfOneOrTwoStarsGoesToAReturnVisitInsteadOfClosing(int stars, string expected)
+    {
+        var decision = TicketRules.Decide(new TicketFacts(TicketState.Resolved), TicketAction.Evaluate, new TicketCaller(IsSubmitter: true), Now);
+
+        var to = TicketActionTable.Of(TicketAction.Evaluate).To(decision.To!.Value, new TicketActionInput(Satisfaction: stars));
+
+        Assert.That(to.ToCode(), Is.EqualTo(expected));
+    }
+
+    [Test]
+    public void StaffCannotReopenAfterAReturnVisitOnceTheTicketWasReopenedTwice()
+    {
+        var decision = TicketRules.Decide(new TicketFacts(TicketState.ReturnVisit, ReopenCount: 2), TicketAction.Reopen,
+            new TicketCaller(IsCommunityStaff: true), Now);
+
+        Assert.That(decision.Verdict, Is.EqualTo(TicketVerdict.LimitReached));
     }
 
     [Test]

@@ -11,6 +11,8 @@ const columns = [
   { key: 'escalated', title: '已升级', params: { escalated: 'true' } },
   { key: 'claim', title: '待党员领单', params: { status: 'open_for_claim' } },
   { key: 'working', title: '办理中', params: { status: 'dispatched,in_progress' } },
+  // Rated 1 or 2 stars: the community visits the resident, then closes or reopens the ticket.
+  { key: 'visit', title: '待回访', params: { status: 'return_visit' } },
 ];
 
 /** 派单看板: the caller's tickets by column, newest first, with filters and the count per column. */

@@ -11,9 +11,12 @@ function forms() {
   return formsPromise;
 }
 
+/** The path segment of an action: its code in kebab case (return_visit → return-visit); the forms are keyed by it. */
+export const actionPath = action => action.replaceAll('_', '-');
+
 /** The request body schema of a ticket action: { properties, required } (empty when the action takes no body). */
 export async function actionSchema(action) {
-  return (await forms())[action] ?? { properties: {}, required: [] };
+  return (await forms())[actionPath(action)] ?? { properties: {}, required: [] };
 }
 
 function typeOf(property) {
@@ -41,7 +44,8 @@ export function controls(schema, choices) {
     } else if (type === 'integer' || type === 'number') {
       control = h('input', { ...attributes, type: 'number', min: property.minimum, max: property.maximum, step: type === 'integer' ? 1 : 'any' });
     } else if (type === 'boolean') {
-      control = h('input', { ...attributes, type: 'checkbox', value: 'true' });
+      // Unchecked is an answer too (false): a required checkbox would only accept true.
+      control = h('input', { ...attributes, required: false, type: 'checkbox', value: 'true' });
     } else if (property.format === 'date-time') {
       control = h('input', { ...attributes, type: 'datetime-local' });
     } else {

@@ -1,7 +1,7 @@
 import { ApiError, api, imageUrl } from './api.js';
 import { dialogForm, h, toast, when } from './dom.js';
 import { actionLabel, stateLabel } from './labels.js';
-import { actionSchema, body, controls, showErrors } from './schema.js';
+import { actionPath, actionSchema, body, controls, showErrors } from './schema.js';
 
 /** A ticket: its facts, photos, timeline, and one button per action the caller may take now. */
 export async function render(main, [id]) {
@@ -57,7 +57,7 @@ async function act(main, ticket, action, departments) {
   let answer = await dialogForm(`${actionLabel(action)} · ${ticket.number}`, controls(schema, choices), actionLabel(action));
   while (answer) {
     try {
-      const updated = await api(`/api/v1/tickets/${ticket.id}/${action}`, { method: 'POST', body: body(answer.form) });
+      const updated = await api(`/api/v1/tickets/${ticket.id}/${actionPath(action)}`, { method: 'POST', body: body(answer.form) });
       answer.close();
       toast(`已${actionLabel(action)}`);
       show(main, updated, departments);
