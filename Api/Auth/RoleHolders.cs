@@ -22,17 +22,20 @@ public static class RoleHolders
 
     /// <summary>
     /// The question of <see cref="OfAsync"/> as a scalar subquery for another statement's SELECT list, so that it costs
-    /// no statement of its own: the comma-separated ids of the users holding <paramref name="role"/> where the role's scope
-    /// matches <paramref name="scope"/> (fixed SQL text such as <c>= t.community_id</c> or <c>IN @departments</c>); NULL
-    /// when nobody does. Read it with <see cref="Ids"/>.
+    /// no statement of its own: the ids of the users holding <paramref name="role"/> where the role's scope matches
+    /// <paramref name="scope"/> (fixed SQL text such as <c>= t.community_id</c> or <c>IN @departments</c>) as a JSON
+    /// array; NULL when nobody does. Read it with <see cref="Ids"/>.
     /// </summary>
     public static string IdsSql(string role, string scope) =>
         // ix_user_roles_community, _grid, _department, _street_office: (scope, role, revoked_at). role is one of Roles' constants.
-        $"(SELECT GROUP_CONCAT(DISTINCT ur.user_id) FROM user_roles ur WHERE ur.{ScopeColumn(role)} {scope} AND ur.role = '{role}' AND ur.revoked_at IS NULL)";
+        // JSON_ARRAYAGG, not GROUP_CONCAT: MySQL cuts GROUP_CONCAT at 1,024 bytes by default (about 140 ids) without an
+        // error, which would silently tell the wrong people; a JSON array cut short (MariaDB applies its 1 MB
+        // group_concat_max_len) fails to parse instead. Neither engine takes DISTINCT there, so Ids removes repeats.
+        $"(SELECT JSON_ARRAYAGG(ur.user_id) FROM user_roles ur WHERE ur.{ScopeColumn(role)} {scope} AND ur.role = '{role}' AND ur.revoked_at IS NULL)";
 
-    /// <summary>The ids of an <see cref="IdsSql"/> column.</summary>
+    /// <summary>The ids of an <see cref="IdsSql"/> column, each once.</summary>
     public static IReadOnlyList<long> Ids(string? column) =>
-        column is null ? [] : [.. column.Split(',').Select(id => long.Parse(id, System.Globalization.CultureInfo.InvariantCulture))];
+        column is null ? [] : [.. (System.Text.Json.JsonSerializer.Deserialize<long[]>(column) ?? []).Distinct()];
 
     // Fixed text only: the column follows from the role.
     private static string ScopeColumn(string role) => role switch
