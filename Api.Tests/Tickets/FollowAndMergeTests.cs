@@ -26,6 +26,13 @@ public class FollowAndMergeTests
             new { userId, ticketId })).ToList();
     }
 
+    private static async Task<List<string>> TitlesToldAsync(TicketWorld w, long userId, long ticketId)
+    {
+        await using var connection = await w.Service<DbDataSource>().OpenConnectionAsync();
+        return (await connection.QueryAsync<string>("SELECT title FROM notifications WHERE user_id = @userId AND ticket_id = @ticketId ORDER BY id",
+            new { userId, ticketId })).ToList();
+    }
+
     private static async Task<int> OutboxRowsAsync(TicketWorld w, long userId, string kind)
     {
         await using var connection = await w.Service<DbDataSource>().OpenConnectionAsync();
@@ -175,6 +182,10 @@ public class FollowAndMergeTests
             Assert.That(await KindsToldAsync(w, followerId, original.Id), Is.EqualTo(new[] { "ticket_resolved" }));
             Assert.That(await KindsToldAsync(w, w.Resident.Id, original.Id), Is.EqualTo(new[] { "ticket_resolved" }),
                 "the original's reporter is told once, not again as a follower");
+            Assert.That(await TitlesToldAsync(w, w.Resident.Id, original.Id), Is.EqualTo(new[] { "您的诉求已办结，请评价" }));
+            Assert.That(await TitlesToldAsync(w, followerId, original.Id), Is.EqualTo(new[] { "您关注的诉求已办结" }),
+                "a follower is not asked to evaluate what they did not report");
+            Assert.That(await TitlesToldAsync(w, followerId, duplicate.Id), Is.EqualTo(new[] { "您关注的诉求已与相同问题合并办理" }));
         });
     }
 

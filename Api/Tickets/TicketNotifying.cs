@@ -46,10 +46,16 @@ public sealed class TicketNotifying(NotificationWriter notifications)
     public async Task NotifyAsync(DbConnection connection, DbTransaction transaction, TicketRow ticket, RoleHolderIds holders, TicketActionSpec spec,
         TicketState to, TicketActionInput input, long? me, string? note, DateTimeOffset now, CancellationToken ct)
     {
+        var followers = ticket.FollowerIds.Where(id => id != ticket.SubmitterId).ToList();
         var notices = spec.Notifies
             .Where(n => n.OnlyTo is null || n.OnlyTo == to)
-            .Select(n => (UserIds: Recipients(ticket, holders, n.To).Where(id => id != me),
-                          Notice: TicketNotices.For(n.Kind, ticket, to, n.Title(input), n.WithNote ? note : null, now)))
+            .SelectMany(n => new[]
+            {
+                (UserIds: Recipients(ticket, holders, n.To), Title: n.Title),
+                // Whoever said "me too" hears what the reporter hears, in their own words.
+                (UserIds: n.FollowersTitle is null ? [] : followers, Title: n.FollowersTitle ?? n.Title),
+            }.Select(r => (UserIds: r.UserIds.Where(id => id != me),
+                           Notice: TicketNotices.For(n.Kind, ticket, to, r.Title(input), n.WithNote ? note : null, now))))
             .ToList();
         await notifications.WriteAsync(connection, transaction, notices, ct);
     }
@@ -59,8 +65,7 @@ public sealed class TicketNotifying(NotificationWriter notifications)
         IReadOnlyList<long> Handler() => ticket.HandlerUserId is { } h ? [h] : [];
         return recipient switch
         {
-            // Whoever said "me too" is told as the reporter is.
-            TicketRecipient.Submitter => [ticket.SubmitterId, .. ticket.FollowerIds],
+            TicketRecipient.Submitter => [ticket.SubmitterId],
             TicketRecipient.Handler => Handler(),
             TicketRecipient.DepartmentStaff => RoleHolders.Ids(holders.DepartmentStaff),
             TicketRecipient.SummonedDepartments => RoleHolders.Ids(holders.SummonedStaff),

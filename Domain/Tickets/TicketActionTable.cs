@@ -37,9 +37,12 @@ public sealed record TicketTransition(TicketState From, TicketParty By, TicketSt
 
 /// <summary>
 /// A notification an action sends: to whom, its kind (the subscribe-message template key) and its title; with the
-/// timeline note as text or not; only when the action leads to <paramref name="OnlyTo"/>, if given.
+/// timeline note as text or not; only when the action leads to <paramref name="OnlyTo"/>, if given. What the
+/// submitter is told, the ticket's followers ("me too") are told too, titled <paramref name="FollowersTitle"/>:
+/// it is not their own report, and they cannot evaluate it.
 /// </summary>
-public sealed record TicketNotification(TicketRecipient To, string Kind, Func<TicketActionInput, string> Title, bool WithNote, TicketState? OnlyTo = null);
+public sealed record TicketNotification(TicketRecipient To, string Kind, Func<TicketActionInput, string> Title, bool WithNote, TicketState? OnlyTo = null,
+    Func<TicketActionInput, string>? FollowersTitle = null);
 
 /// <summary>
 /// The values an action may carry, whatever the action. Each API request record holds only its own action's
@@ -106,8 +109,14 @@ public static class TicketActionTable
     private static TicketTransition[] From(TicketParty by, TicketState? to, params TicketState[] states) =>
         states.Select(s => new TicketTransition(s, by, to)).ToArray();
 
-    private static TicketNotification Tell(TicketRecipient to, string kind, string title, bool withNote = false) =>
-        new(to, kind, _ => title, withNote);
+    /// <summary>
+    /// A notification with a fixed title. Told to the submitter, it goes to the followers as well, in their words:
+    /// <paramref name="followers"/>, else the title with 您的诉求 (your request) as 您关注的诉求 (the request you follow).
+    /// </summary>
+    private static TicketNotification Tell(TicketRecipient to, string kind, string title, bool withNote = false, string? followers = null) =>
+        new(to, kind, _ => title, withNote, FollowersTitle: to == TicketRecipient.Submitter
+            ? _ => followers ?? title.Replace("您的诉求", "您关注的诉求", StringComparison.Ordinal)
+            : null);
 
     private static readonly Func<TicketActionInput, string?> ItsNote = i => i.Note;
 
@@ -187,7 +196,7 @@ public static class TicketActionTable
             From(TicketParty.Handler, TicketState.Resolved, TicketState.InProgress),
             ", resolved_at = @now",
             i => i.Result,
-            [Tell(TicketRecipient.Submitter, "ticket_resolved", "您的诉求已办结，请评价", true)]),
+            [Tell(TicketRecipient.Submitter, "ticket_resolved", "您的诉求已办结，请评价", true, followers: "您关注的诉求已办结")]),
         new(TicketAction.Evaluate, "evaluated", "Evaluate a resolved ticket (一事一评)",
             "The resident who reported the ticket rates the result from 1 to 5, optionally with a comment. "
             + "The ticket closes and the handler is told; rated 1 or 2 stars it goes to return_visit instead (回访), and the "
