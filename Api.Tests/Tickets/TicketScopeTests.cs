@@ -86,6 +86,40 @@ public class TicketScopeTests
         Assert.That(text!.Items.Select(i => i.Id), Is.EqualTo(new[] { ids[3] }));
     }
 
+    [Test]
+    public async Task StaffWhoReportedElsewhereSeesEachTicketOnceInOrderAcrossPages()
+    {
+        var a = await TicketWorld.CreateAsync();
+        var b = await TicketWorld.CreateAsync();
+        // The list pages with one branch per part of the visibility rule: a ticket of A that the staff member reported
+        // is in two branches (staff of A, submitter), one in B only in the submitter's.
+        var ids = new List<long>
+        {
+            (await a.ReportAsync()).Id,
+            (await b.ReportAsync(a.Staff.Client)).Id,
+            (await a.ReportAsync(a.Staff.Client)).Id,
+            (await a.ReportAsync()).Id,
+            (await b.ReportAsync(a.Staff.Client)).Id,
+        };
+        await b.ReportAsync();
+
+        var seen = new List<long>();
+        var pages = 0;
+        string? cursor = null;
+        do
+        {
+            var page = await a.Staff.Client.GetFromJsonAsync<TicketPageDto>(
+                "/api/v1/tickets?status=submitted,dispatched,open_for_claim,in_progress&limit=2" + (cursor is null ? "" : "&cursor=" + cursor), TicketsApp.Json);
+            seen.AddRange(page!.Items.Select(i => i.Id));
+            cursor = page.NextCursor;
+            pages++;
+        }
+        while (cursor is not null && pages < 10);
+
+        Assert.That(seen, Is.EqualTo(ids.AsEnumerable().Reverse()));
+        Assert.That(pages, Is.EqualTo(3));
+    }
+
     private static async Task<List<long>> ListAsync(HttpClient client)
     {
         var page = await client.GetFromJsonAsync<TicketPageDto>("/api/v1/tickets?limit=50", TicketsApp.Json);

@@ -32,18 +32,28 @@ public sealed class TicketListQuery(TimeProvider clock)
 {
     public async Task<IReadOnlyList<TicketRow>> PageAsync(DbConnection connection, CallerScope caller, TicketListFilter filter, TicketCursor? after, int take, CancellationToken ct)
     {
-        // Newest first, keyset on id (the primary key, or the filter's index then id); the dispatch queue by followers
-        // first (ix_tickets_dispatch_queue).
+        // Newest first, keyset on id; the dispatch queue by followers first (ix_tickets_dispatch_queue). One branch per
+        // part of the caller's visibility, each walking its own (scope, id) index in this order and stopping at @take:
+        // the OR-ed rule made MariaDB merge the indexes and sort every visible ticket (1.3 s at a million tickets).
+        // The union holds the first @take of each part, so it holds the page's; UNION drops a ticket seen twice.
+        var order = filter.SortsByFollowers ? "t.followers DESC, t.id DESC" : "t.id DESC";
         var keyset = after is null ? ""
             : filter.SortsByFollowers ? " AND (t.followers < @afterFollowers OR (t.followers = @afterFollowers AND t.id < @after))"
             : " AND t.id < @after";
+        var filters = Filters(filter) + keyset;
+        var parts = caller.VisibilityParts();
+        var branches = parts.Count == 1
+            ? $"SELECT t.id FROM tickets t WHERE {parts[0]}{filters} ORDER BY {order} LIMIT @take"
+            : string.Join("\n    UNION\n    ", parts.Select(part => $"(SELECT t.id FROM tickets t WHERE {part}{filters} ORDER BY {order} LIMIT @take)"));
         var sql = $"""
             SELECT t.id, t.number, t.status, t.category_id, c.name AS category_name, t.community_id, t.grid_id,
                    t.description, t.channel, t.due_at, t.escalation_level, t.created_at, t.updated_at, t.followers
-            FROM tickets t
+            FROM (
+                {branches}
+            ) page
+            JOIN tickets t ON t.id = page.id
             JOIN ticket_categories c ON c.id = t.category_id
-            WHERE {Where(caller, filter)}{keyset}
-            ORDER BY {(filter.SortsByFollowers ? "t.followers DESC, t.id DESC" : "t.id DESC")} LIMIT @take
+            ORDER BY {order} LIMIT @take
             """;
         var rows = await connection.QueryAsync<TicketRow>(new CommandDefinition(sql, Parameters(caller, filter, after, take), cancellationToken: ct));
         return rows.ToList();
@@ -74,9 +84,12 @@ public sealed class TicketListQuery(TimeProvider clock)
     }
 
     /// <summary>The caller's visibility and the filters. Only fixed fragments are appended; every value is a parameter.</summary>
-    private static string Where(CallerScope caller, TicketListFilter f)
+    private static string Where(CallerScope caller, TicketListFilter f) => caller.VisibilitySql() + Filters(f);
+
+    /// <summary>The filters, each an <c>AND</c> on <c>t</c>: fixed fragments only, every value a parameter.</summary>
+    private static string Filters(TicketListFilter f)
     {
-        var sql = new StringBuilder(caller.VisibilitySql());
+        var sql = new StringBuilder();
         if (f.States.Count == 1) sql.Append(" AND t.status = @status");
         if (f.States.Count > 1) sql.Append(" AND t.status IN @states");
         if (f.CategoryId is not null) sql.Append(" AND t.category_id = @categoryId");

@@ -182,16 +182,24 @@ public sealed class BenchWorld
         return rows.Count();
     }
 
-    /// <summary>The list SELECT that TicketsApi.ListTickets runs for community staff with these filters (CallerScope.VisibilitySql).</summary>
+    /// <summary>
+    /// The list SELECT that TicketsApi.ListTickets runs for community staff with these filters: one branch per part of
+    /// CallerScope.VisibilityParts (submitter, handler, staff community), as TicketListQuery.PageAsync builds it.
+    /// </summary>
     public async Task<int> ListThroughDriverAsync(long? after)
     {
         await using var c = await _db.OpenConnectionAsync();
+        var filters = $" AND t.status IN @states AND t.community_id = @CommunityId{(after is null ? "" : " AND t.id < @after")}";
+        string[] parts = ["t.submitter_id = @me", "t.handler_user_id = @me", "t.community_id IN @staffCommunities"];
         var rows = await c.QueryAsync($"""
             SELECT t.id, t.number, t.status, t.category_id, c.name AS category_name, t.community_id, t.grid_id,
-                   t.description, t.channel, t.due_at, t.created_at, t.updated_at
-            FROM tickets t
+                   t.description, t.channel, t.due_at, t.escalation_level, t.created_at, t.updated_at, t.followers
+            FROM (
+                {string.Join(" UNION ", parts.Select(part => $"(SELECT t.id FROM tickets t WHERE {part}{filters} ORDER BY t.id DESC LIMIT @take)"))}
+            ) page
+            JOIN tickets t ON t.id = page.id
             JOIN ticket_categories c ON c.id = t.category_id
-            WHERE (t.submitter_id = @me OR t.handler_user_id = @me OR t.community_id IN @staffCommunities){(after is null ? "" : " AND t.id < @after")} AND t.status IN @states AND t.community_id = @CommunityId ORDER BY t.id DESC LIMIT @take
+            ORDER BY t.id DESC LIMIT @take
             """, new { me = StaffId, staffCommunities = new[] { CommunityId }, after, states = new[] { "submitted", "dispatched", "open_for_claim", "in_progress" }, CommunityId, take = 21 });
         return rows.Count();
     }
