@@ -46,13 +46,6 @@ public static class RoleHolders
         _ => "community_id",
     };
 
-    /// <summary>The community's staff, to tell about something in their community.</summary>
-    public static async Task<IReadOnlyList<long>> CommunityStaffAsync(DbConnection connection, DbTransaction? transaction, long communityId, CancellationToken ct) =>
-        // ix_user_roles_community (community_id, role, revoked_at)
-        (await connection.QueryAsync<long>(new CommandDefinition("""
-            SELECT DISTINCT user_id FROM user_roles WHERE community_id = @communityId AND role = @role AND revoked_at IS NULL
-            """, new { communityId, role = Roles.CommunityStaff }, transaction, cancellationToken: ct))).ToList();
-
     /// <summary>
     /// The role through which <paramref name="userId"/> works in the community: grid worker before community staff
     /// before party member; null when they hold none of them there.

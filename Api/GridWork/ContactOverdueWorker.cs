@@ -2,6 +2,7 @@ using System.Data.Common;
 using Dapper;
 using Linli.Api.Auth;
 using Linli.Domain.GridWork;
+using Linli.Domain.Identity;
 using Linli.Domain.Stats;
 using Linli.Infrastructure.Hosting;
 using Linli.Infrastructure.Notifications;
@@ -46,7 +47,7 @@ public sealed class ContactOverdueWorker(
             else if (today > due.AddDays(options.Value.EscalateAfterDays)
                 && (a.EscalatedDue is null || DateOnly.FromDateTime(a.EscalatedDue.Value) != due))
             {
-                var staff = await RoleHolders.CommunityStaffAsync(connection, null, a.CommunityId, ct);
+                var staff = await RoleHolders.OfAsync(connection, null, Roles.CommunityStaff, a.CommunityId, ct);
                 if (await TellAsync(connection, a, due, "escalated_due", staff, EscalatedKind, "联系户走访逾期未办", ct))
                     escalated++;
             }

@@ -46,17 +46,16 @@ public sealed class TicketNotifying(NotificationWriter notifications)
     public async Task NotifyAsync(DbConnection connection, DbTransaction transaction, TicketRow ticket, RoleHolderIds holders, TicketActionSpec spec,
         TicketState to, TicketActionInput input, long? me, string? note, DateTimeOffset now, CancellationToken ct)
     {
-        var followers = ticket.FollowerIds.Where(id => id != ticket.SubmitterId).ToList();
-        var notices = spec.Notifies
-            .Where(n => n.OnlyTo is null || n.OnlyTo == to)
-            .SelectMany(n => new[]
-            {
-                (UserIds: Recipients(ticket, holders, n.To), Title: n.Title),
-                // Whoever said "me too" hears what the reporter hears, in their own words.
-                (UserIds: n.FollowersTitle is null ? [] : followers, Title: n.FollowersTitle ?? n.Title),
-            }.Select(r => (UserIds: r.UserIds.Where(id => id != me),
-                           Notice: TicketNotices.For(n.Kind, ticket, to, r.Title(input), n.WithNote ? note : null, now))))
-            .ToList();
+        var followers = ticket.FollowerIds.Where(id => id != ticket.SubmitterId && id != me).ToList();
+        var notices = new List<(IEnumerable<long> UserIds, Notice Notice)>();
+        foreach (var n in spec.Notifies.Where(n => n.OnlyTo is null || n.OnlyTo == to))
+        {
+            var noteText = n.WithNote ? note : null;
+            notices.Add((Recipients(ticket, holders, n.To).Where(id => id != me), TicketNotices.For(n.Kind, ticket, to, n.Title(input), noteText, now)));
+            // Whoever said "me too" hears what the reporter hears, in their own words.
+            if (n.FollowersTitle is { } followersTitle && followers.Count > 0)
+                notices.Add((followers, TicketNotices.For(n.Kind, ticket, to, followersTitle(input), noteText, now)));
+        }
         await notifications.WriteAsync(connection, transaction, notices, ct);
     }
 
