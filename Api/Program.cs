@@ -43,7 +43,7 @@ builder.AddLinliHosting();
 builder.AddLinliTelemetry();
 builder.Services.AddLinliDemo(builder.Configuration);
 builder.Services.AddPartyMembers();
-builder.Services.AddTicketStats();
+builder.Services.AddTicketStats(builder.Configuration);
 
 builder.Services.Configure<JwtOptions>(builder.Configuration.GetSection(JwtOptions.Section));
 builder.Services.AddSingleton<AccessTokenIssuer>();

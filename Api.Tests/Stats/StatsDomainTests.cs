@@ -56,6 +56,21 @@ public class StatsDomainTests
     }
 
     [Test]
+    public void SelectingTheRanksAgreesWithSortingWhateverTheOrderAndRepeats()
+    {
+        var random = new Random(13);
+        foreach (var count in new[] { 1, 2, 3, 10, 11, 100, 1001, 20_000 })
+            foreach (var spread in new[] { 3, 1_000_000 })
+            {
+                var values = Enumerable.Range(0, count).Select(_ => random.Next(spread)).ToArray();
+                var sorted = values.Select(v => (long)v).Order().ToList();
+                Assert.That(DurationSummary.OfUnordered(values), Is.EqualTo(DurationSummary.Of(sorted)), $"{count} values below {spread}");
+            }
+        Assert.That(DurationSummary.OfUnordered([]), Is.EqualTo(DurationSummary.None));
+        Assert.That(DurationSummary.OfUnordered(Enumerable.Range(0, 1000).Reverse().ToArray()), Is.EqualTo(new DurationSummary(1000, 499, 899)));
+    }
+
+    [Test]
     public void RatesComeFromSumsSoGroupsAddUpAndEmptyGroupsHaveNoRate()
     {
         var a = new TicketCounts { Received = 2, Resolved = 1, Rated = 1, Satisfied = 1, SatisfactionSum = 5 };

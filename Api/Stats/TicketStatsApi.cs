@@ -17,9 +17,13 @@ namespace Linli.Api.Stats;
 /// </summary>
 public static class TicketStatsApi
 {
-    public static IServiceCollection AddTicketStats(this IServiceCollection services) => services
-        .AddScoped<TicketStatsQueries>()
-        .AddScoped<SummonsStatsQueries>();
+    public static IServiceCollection AddTicketStats(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddScoped<TicketStatsQueries>().AddScoped<SummonsStatsQueries>().AddSingleton<TicketFiguresWorker>();
+        if (configuration.GetValue($"{TicketOptions.Section}:{nameof(TicketOptions.RunWorkers)}", true))
+            services.AddHostedService(sp => sp.GetRequiredService<TicketFiguresWorker>());
+        return services;
+    }
 
     public static RouteGroupBuilder MapTicketStats(this IEndpointRouteBuilder app)
     {

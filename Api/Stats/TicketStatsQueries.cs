@@ -49,9 +49,10 @@ public sealed record StatsScope(Caller Caller, long? CommunityId, DateTime Start
 }
 
 /// <summary>
-/// The ticket figures, computed in SQL. One pass over the scope's tickets (ix_tickets_stats, or ix_tickets_created
-/// for admins over every community) joined to their timelines builds per-ticket facts; counts are summed per group;
-/// medians and 90th percentiles are taken by nearest rank (see <see cref="DurationSummary"/>) from the durations.
+/// The ticket figures. Community staff, street leaders and admins read the figures kept per community day and month
+/// (<see cref="TicketFiguresStore"/>: a street office's year is half a million tickets at a million, too many to read
+/// one by one when asked); department staff, whose tickets cut across communities, have theirs computed from the
+/// tickets when asked. Both sum the same <see cref="TicketFigures"/> of the same <see cref="TicketFacts"/>, so they agree.
 /// </summary>
 public sealed class TicketStatsQueries(RequestConnection db, TimeProvider clock, IOptions<TicketOptions> options)
 {
@@ -82,109 +83,117 @@ public sealed class TicketStatsQueries(RequestConnection db, TimeProvider clock,
 
     public async Task<Result> ComputeAsync(StatsScope scope, TicketDimension dimension, StatsBucket bucket, CancellationToken ct)
     {
-        var parameters = scope.Caller.With(new
-        {
-            communityId = scope.CommunityId,
-            startUtc = scope.StartUtc,
-            endUtc = scope.EndUtc,
-            now = clock.GetUtcNow().UtcDateTime,
-        });
-
         var connection = await db.OpenAsync(ct);
-        // The per-ticket facts are gathered once into a temporary table (private to this connection) and
-        // both aggregates read it: joining the timeline is the expensive part, so it must not happen twice.
-        await connection.ExecuteAsync(new CommandDefinition("DROP TEMPORARY TABLE IF EXISTS stats_facts", cancellationToken: ct));
-        await connection.ExecuteAsync(new CommandDefinition(
-            "CREATE TEMPORARY TABLE stats_facts AS " + Facts(scope, dimension, bucket), parameters, commandTimeout: 120, cancellationToken: ct));
-        try
-        {
-            return await AggregateAsync(connection, parameters, options.Value.EscalationSteps.Count, ct);
-        }
-        finally
-        {
-            await connection.ExecuteAsync(new CommandDefinition("DROP TEMPORARY TABLE IF EXISTS stats_facts", cancellationToken: CancellationToken.None));
-        }
+        var groups = await KeptCommunitiesAsync(connection, scope, ct) is { } communities
+            ? await ReadKeptAsync(connection, communities, scope, dimension, bucket, ct)
+            : await ComputeNowAsync(connection, scope, dimension, bucket, ct);
+
+        var totals = new TicketFigures();
+        foreach (var group in groups.Values)
+            totals.Merge(group);
+        var now = clock.GetUtcNow();
+        var levels = Math.Max(options.Value.EscalationSteps.Count, totals.HighestLevel);
+        return new Result(totals.ToGroup(null, now, levels),
+            groups.Select(g => g.Value.ToGroup(g.Key == TicketFiguresStore.NoKey ? null : g.Key, now, levels)).ToList(), levels);
     }
 
-    private static async Task<Result> AggregateAsync(DbConnection connection, object parameters, int configuredLevels, CancellationToken ct)
+    /// <summary>
+    /// The communities whose kept figures answer this caller, or null when theirs are computed now: department staff see
+    /// the tickets dispatched to their department in any community, which no community's figures single out.
+    /// </summary>
+    private static async Task<IReadOnlyCollection<long>?> KeptCommunitiesAsync(DbConnection connection, StatsScope scope, CancellationToken ct)
     {
-        var counts = await connection.QueryAsync<CountsRow>(new CommandDefinition("""
-            SELECT f.k AS GroupKey,
-                   COUNT(*) AS Received,
-                   CAST(COALESCE(SUM(f.routed_at IS NOT NULL), 0) AS SIGNED) AS Dispatched,
-                   CAST(COALESCE(SUM(f.claimed), 0) AS SIGNED) AS Claimed,
-                   CAST(COALESCE(SUM(f.status IN ('resolved', 'return_visit', 'closed')), 0) AS SIGNED) AS Resolved,
-                   CAST(COALESCE(SUM(f.status = 'closed'), 0) AS SIGNED) AS Closed,
-                   CAST(COALESCE(SUM(f.status = 'cancelled'), 0) AS SIGNED) AS Cancelled,
-                   CAST(COALESCE(SUM(f.status = 'rejected'), 0) AS SIGNED) AS Rejected,
-                   CAST(COALESCE(SUM(f.status IN ('resolved', 'return_visit', 'closed') AND f.due_at IS NOT NULL), 0) AS SIGNED) AS ResolvedWithDue,
-                   CAST(COALESCE(SUM(f.status IN ('resolved', 'return_visit', 'closed') AND f.due_at IS NOT NULL AND f.resolved_at <= f.due_at), 0) AS SIGNED) AS ResolvedOnTime,
-                   CAST(COALESCE(SUM(f.satisfaction IS NOT NULL), 0) AS SIGNED) AS Rated,
-                   CAST(COALESCE(SUM(f.satisfaction >= 4), 0) AS SIGNED) AS Satisfied,
-                   CAST(COALESCE(SUM(f.satisfaction), 0) AS SIGNED) AS SatisfactionSum,
-                   CAST(COALESCE(SUM(f.ever_resolved), 0) AS SIGNED) AS EverResolved,
-                   CAST(COALESCE(SUM(f.reopen_count > 0), 0) AS SIGNED) AS Reopened,
-                   CAST(COALESCE(SUM(f.status IN ('dispatched', 'in_progress') AND f.due_at < @now), 0) AS SIGNED) AS Overdue,
-                   CAST(COALESCE(SUM(f.escalation_level > 0), 0) AS SIGNED) AS Escalated,
-                   CAST(COALESCE(SUM(f.return_visits > 0), 0) AS SIGNED) AS ReturnVisits,
-                   CAST(COALESCE(SUM(f.status = 'return_visit'), 0) AS SIGNED) AS ReturnVisitsPending,
-                   CAST(COALESCE(SUM(f.satisfied_after_visit IS NOT NULL), 0) AS SIGNED) AS ReturnVisited,
-                   CAST(COALESCE(SUM(f.satisfied_after_visit = 1), 0) AS SIGNED) AS SatisfiedAfterVisit
-            FROM stats_facts f
-            GROUP BY f.k
-            """, parameters, commandTimeout: 120, cancellationToken: ct));
-
-        // Durations in whole seconds (truncated) for the tickets that have them; ranked below.
-        var durations = await connection.QueryAsync<DurationRow>(new CommandDefinition("""
-            SELECT f.k AS GroupKey,
-                   TIMESTAMPDIFF(SECOND, f.created_at, f.routed_at) AS Dispatch,
-                   TIMESTAMPDIFF(SECOND, f.routed_at, f.accepted_at) AS Accept,
-                   IF(f.status IN ('resolved', 'return_visit', 'closed'), TIMESTAMPDIFF(SECOND, f.created_at, f.resolved_at), NULL) AS Resolve
-            FROM stats_facts f
-            WHERE f.routed_at IS NOT NULL OR f.status IN ('resolved', 'return_visit', 'closed')
-            """, parameters, commandTimeout: 120, cancellationToken: ct));
-
-        // The highest level each escalated ticket reached, per group: few rows, folded into "reached at least" below.
-        var levels = (await connection.QueryAsync<LevelRow>(new CommandDefinition("""
-            SELECT f.k AS GroupKey, f.escalation_level AS Level, COUNT(*) AS Tickets
-            FROM stats_facts f
-            WHERE f.escalation_level > 0
-            GROUP BY f.k, f.escalation_level
-            """, parameters, commandTimeout: 120, cancellationToken: ct))).ToList();
-        var levelCount = Math.Max(configuredLevels, levels.Count == 0 ? 0 : levels.Max(l => l.Level));
-        var levelsByGroup = levels.ToLookup(l => l.GroupKey);
-        IReadOnlyList<long> EscalatedTo(IEnumerable<LevelRow> rows)
-        {
-            var reached = new long[levelCount];
-            foreach (var row in rows)
-                for (var level = 0; level < row.Level; level++)
-                    reached[level] += row.Tickets;
-            return reached;
-        }
-
-        // Medians and 90th percentiles are ranked here rather than with window functions: a year of a busy
-        // community is about ten thousand durations, which sort in a millisecond, while ranking them in SQL
-        // (per group and over all groups) costs a sort of six times as many rows on the server.
-        var byGroup = durations.ToLookup(d => d.GroupKey);
-        static DurationSummary Summary(IEnumerable<long?> values)
-        {
-            var sorted = values.OfType<long>().ToList();
-            sorted.Sort();
-            return DurationSummary.Of(sorted);
-        }
-
-        var groups = counts
-            .Select(c => new Group(c.GroupKey, c.ToCounts(),
-                Summary(byGroup[c.GroupKey].Select(d => d.Dispatch)),
-                Summary(byGroup[c.GroupKey].Select(d => d.Accept)),
-                Summary(byGroup[c.GroupKey].Select(d => d.Resolve)),
-                EscalatedTo(levelsByGroup[c.GroupKey])))
-            .ToList();
-        var totals = new Group(null, groups.Aggregate(TicketCounts.Zero, (sum, g) => sum.Add(g.Counts)),
-            Summary(durations.Select(d => d.Dispatch)), Summary(durations.Select(d => d.Accept)), Summary(durations.Select(d => d.Resolve)),
-            EscalatedTo(levels));
-        return new Result(totals, groups, levelCount);
+        if (!scope.Caller.IsAdmin && scope.Caller.Has(Roles.DepartmentStaff))
+            return null;
+        if (scope.CommunityId is { } one)
+            return [one];
+        if (!scope.Caller.IsAdmin)
+            return scope.Caller.ScopeIds(Roles.CommunityStaff).ToList();
+        return (await connection.QueryAsync<long>(new CommandDefinition("SELECT id FROM communities", cancellationToken: ct))).AsList();
     }
+
+    /// <summary>
+    /// The kept figures: first the community days of these communities whose tickets changed since they were counted are
+    /// counted again (usually none: the figures worker keeps up), then whole months are read from the months and the
+    /// days around them from the days. Buckets of a day or a week read days.
+    /// </summary>
+    private static async Task<Dictionary<string, TicketFigures>> ReadKeptAsync(DbConnection connection, IReadOnlyCollection<long> communities,
+        StatsScope scope, TicketDimension dimension, StatsBucket bucket, CancellationToken ct)
+    {
+        await TicketFiguresStore.RefreshAsync(connection, communities, ct);
+        var from = DateOnly.FromDateTime(scope.StartUtc + ChinaStandardTime.Offset);
+        var to = DateOnly.FromDateTime(scope.EndUtc + ChinaStandardTime.Offset).AddDays(-1);
+        var dayRanges = new List<(DateOnly, DateOnly)>();
+        DateOnly? firstMonth = null, lastMonth = null;
+        var wholeMonths = dimension != TicketDimension.Time || bucket == StatsBucket.Month;
+        var first = from.Day == 1 ? from : new DateOnly(from.Year, from.Month, 1).AddMonths(1);
+        var last = to.AddDays(1).Day == 1 ? new DateOnly(to.Year, to.Month, 1) : new DateOnly(to.Year, to.Month, 1).AddMonths(-1);
+        if (wholeMonths && first <= last)
+        {
+            (firstMonth, lastMonth) = (first, last);
+            if (from < first)
+                dayRanges.Add((from, first.AddDays(-1)));
+            if (last.AddMonths(1) <= to)
+                dayRanges.Add((last.AddMonths(1), to));
+        }
+        else
+        {
+            dayRanges.Add((from, to));
+        }
+        return await TicketFiguresStore.ReadAsync(connection, communities, DimName(dimension), dayRanges, firstMonth, lastMonth,
+            (community, start, isMonth, dimId) => dimension switch
+            {
+                TicketDimension.Time => Day(isMonth ? start : ChinaStandardTime.BucketStart(start, bucket)),
+                TicketDimension.Community => Id(community),
+                _ => dimId == 0 ? TicketFiguresStore.NoKey : Id(dimId),
+            }, ct);
+    }
+
+    /// <summary>The figures of the caller's tickets in the range, from the tickets themselves.</summary>
+    private static async Task<Dictionary<string, TicketFigures>> ComputeNowAsync(DbConnection connection, StatsScope scope,
+        TicketDimension dimension, StatsBucket bucket, CancellationToken ct)
+    {
+        // ix_tickets_stats for community staff, ix_tickets_department_created for department staff.
+        var where = new List<string> { "t.created_at >= @startUtc", "t.created_at < @endUtc" };
+        if (scope.CommunityId is not null)
+            where.Add("t.community_id = @communityId");
+        if (scope.ScopeSql() is { } mine)
+            where.Add(mine);
+        var parameters = scope.Caller.With(new { communityId = scope.CommunityId, startUtc = scope.StartUtc, endUtc = scope.EndUtc });
+        var facts = await TicketFacts.ReadAsync(connection, string.Join(" AND ", where), parameters, ct);
+        var dim = DimName(dimension);
+        var groups = new Dictionary<string, TicketFigures>(StringComparer.Ordinal);
+        foreach (var fact in facts)
+        {
+            var key = dimension switch
+            {
+                TicketDimension.Time => Day(ChinaStandardTime.BucketStart(DateOnly.FromDateTime(fact.Day), bucket)),
+                TicketDimension.Community => Id(fact.CommunityId),
+                // Tickets never claimed have no party member's row.
+                _ => TicketFiguresStore.DimId(fact, dim) is { } id ? (id == 0 ? TicketFiguresStore.NoKey : Id(id)) : null,
+            };
+            if (key is null)
+                continue;
+            if (!groups.TryGetValue(key, out var figures))
+                groups[key] = figures = new TicketFigures();
+            figures.Add(fact);
+        }
+        return groups;
+    }
+
+    /// <summary>The kept breakdown that holds a dimension's groups: by time and by community both sum the one row of everything.</summary>
+    private static string DimName(TicketDimension dimension) => dimension switch
+    {
+        TicketDimension.Time or TicketDimension.Community => "all",
+        TicketDimension.Grid => "grid",
+        TicketDimension.Category => "category",
+        TicketDimension.Department => "department",
+        TicketDimension.PartyMember => "party_member",
+        _ => throw new ArgumentOutOfRangeException(nameof(dimension), dimension, null),
+    };
+
+    private static string Day(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+    private static string Id(long id) => id.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>Names for the ids in a breakdown, by dimension.</summary>
     public async Task<IReadOnlyDictionary<long, string>> NamesAsync(TicketDimension dimension, IReadOnlyCollection<long> ids, CancellationToken ct)
@@ -212,109 +221,7 @@ public sealed class TicketStatsQueries(RequestConnection db, TimeProvider clock,
         return rows.ToDictionary(r => r.Id, r => r.Name);
     }
 
-    /// <summary>
-    /// One row per ticket in scope: its group key and the facts the figures need. The timeline is joined once
-    /// (ix_ticket_events_ticket_action covers it) and folded per ticket; the ticket's own columns come from
-    /// ix_tickets_stats without touching the table, and grouping in that index's order (community, received, id)
-    /// spares the server a sort. Only the fragments below are ever interpolated.
-    /// </summary>
-    private static string Facts(StatsScope scope, TicketDimension dimension, StatsBucket bucket)
-    {
-        const string local = "(t.created_at + INTERVAL 8 HOUR)";
-        var key = dimension switch
-        {
-            TicketDimension.Time => bucket switch
-            {
-                StatsBucket.Day => $"DATE_FORMAT({local}, '%Y-%m-%d')",
-                StatsBucket.Week => $"DATE_FORMAT(DATE({local}) - INTERVAL WEEKDAY({local}) DAY, '%Y-%m-%d')",
-                StatsBucket.Month => $"DATE_FORMAT({local}, '%Y-%m-01')",
-                _ => throw new ArgumentOutOfRangeException(nameof(bucket), bucket, null),
-            },
-            TicketDimension.Community => "CAST(t.community_id AS CHAR(20))",
-            TicketDimension.Grid => "CAST(t.grid_id AS CHAR(20))",
-            TicketDimension.Category => "CAST(t.category_id AS CHAR(20))",
-            // The department handling it now, else the one it is dispatched to.
-            TicketDimension.Department => "CAST(COALESCE(t.handler_department_id, t.department_id) AS CHAR(20))",
-            // The party member who claimed it last; tickets never claimed are left out of that breakdown (HAVING).
-            TicketDimension.PartyMember => """
-                CAST(SUBSTRING_INDEX(GROUP_CONCAT(CASE WHEN e.action = 'claim' THEN e.actor_id END
-                                                  ORDER BY e.created_at DESC, e.id DESC), ',', 1) AS CHAR(20))
-                """,
-            _ => throw new ArgumentOutOfRangeException(nameof(dimension), dimension, null),
-        };
-        // A duplicate merged into its original is not a second problem: its people follow the original, which is counted.
-        // (status is in ix_tickets_stats, so this reads nothing more.)
-        var where = new List<string> { "t.created_at >= @startUtc", "t.created_at < @endUtc", "t.status <> 'merged'" };
-        if (scope.CommunityId is not null)
-            where.Add("t.community_id = @communityId");
-        if (scope.ScopeSql() is { } mine)
-            where.Add(mine);
-        return $"""
-            SELECT {key} AS k, t.created_at, t.status, t.due_at, t.resolved_at, t.satisfaction, t.reopen_count,
-                   t.escalation_level, t.return_visits, t.satisfied_after_visit,
-                   MIN(CASE WHEN e.action IN ('dispatch', 'publish', 'take') THEN e.created_at END) AS routed_at,
-                   MIN(CASE WHEN e.action IN ('accept', 'claim', 'take') THEN e.created_at END) AS accepted_at,
-                   COALESCE(MAX(e.action = 'claim'), 0) AS claimed,
-                   COALESCE(MAX(e.action = 'resolve'), 0) AS ever_resolved
-            FROM tickets t
-            LEFT JOIN ticket_events e
-                   ON e.ticket_id = t.id AND e.action IN ('dispatch', 'publish', 'take', 'accept', 'claim', 'resolve')
-            WHERE {string.Join(" AND ", where)}
-            GROUP BY t.community_id, t.created_at, t.id
-            {(dimension == TicketDimension.PartyMember ? "HAVING k IS NOT NULL" : "")}
-            """;
-    }
-
     public static long? ParseId(string? key) => key is null ? null : long.Parse(key, CultureInfo.InvariantCulture);
-
-    private sealed class CountsRow
-    {
-        public string? GroupKey { get; set; }
-        public long Received { get; set; }
-        public long Dispatched { get; set; }
-        public long Claimed { get; set; }
-        public long Resolved { get; set; }
-        public long Closed { get; set; }
-        public long Cancelled { get; set; }
-        public long Rejected { get; set; }
-        public long ResolvedWithDue { get; set; }
-        public long ResolvedOnTime { get; set; }
-        public long Rated { get; set; }
-        public long Satisfied { get; set; }
-        public long SatisfactionSum { get; set; }
-        public long EverResolved { get; set; }
-        public long Reopened { get; set; }
-        public long Overdue { get; set; }
-        public long Escalated { get; set; }
-        public long ReturnVisits { get; set; }
-        public long ReturnVisitsPending { get; set; }
-        public long ReturnVisited { get; set; }
-        public long SatisfiedAfterVisit { get; set; }
-
-        public TicketCounts ToCounts() => new()
-        {
-            Received = Received, Dispatched = Dispatched, Claimed = Claimed, Resolved = Resolved, Closed = Closed,
-            Cancelled = Cancelled, Rejected = Rejected, ResolvedWithDue = ResolvedWithDue, ResolvedOnTime = ResolvedOnTime,
-            Rated = Rated, Satisfied = Satisfied, SatisfactionSum = SatisfactionSum, EverResolved = EverResolved,
-            Reopened = Reopened, Overdue = Overdue, Escalated = Escalated, ReturnVisits = ReturnVisits,
-            ReturnVisitsPending = ReturnVisitsPending, ReturnVisited = ReturnVisited, SatisfiedAfterVisit = SatisfiedAfterVisit,
-        };
-    }
-
-    private sealed class LevelRow
-    {
-        public string? GroupKey { get; set; }
-        public int Level { get; set; }
-        public long Tickets { get; set; }
-    }
-
-    private sealed class DurationRow
-    {
-        public string? GroupKey { get; set; }
-        public long? Dispatch { get; set; }
-        public long? Accept { get; set; }
-        public long? Resolve { get; set; }
-    }
 
     private sealed class NameRow
     {

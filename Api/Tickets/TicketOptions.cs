@@ -10,6 +10,8 @@ public sealed class TicketOptions
 
     /// <summary>How often the clock worker looks for tickets to auto-close and newly overdue ones.</summary>
     public int ClockWorkerSeconds { get; set; } = 60;
+    /// <summary>How often the kept ticket figures of changed community days are counted again (Api/Stats/TicketFiguresWorker).</summary>
+    public int FiguresWorkerSeconds { get; set; } = 15;
 
     /// <summary>Run the background workers (outbox, clock, upload cleanup). Tests switch them off and call each RunOnceAsync themselves.</summary>
     public bool RunWorkers { get; set; } = true;
