@@ -61,8 +61,10 @@ public sealed class TicketSeed(LinliFactory factory)
     {
         await using var c = await Db.OpenConnectionAsync();
         await c.ExecuteAsync("""
-            INSERT INTO ticket_summonses (ticket_id, department_id, is_lead, status, report_by, summoned_by, answered_at, escalated_at, created_at)
-            VALUES (@ticketId, @departmentId, @isLead, @status, @reportBy, @summonedBy, @answeredAt, @escalatedAt, @createdUtc)
+            INSERT INTO ticket_summonses (ticket_id, community_id, department_id, is_lead, status, report_by, summoned_by, answered_at,
+                                          escalated_at, created_at)
+            SELECT id, community_id, @departmentId, @isLead, @status, @reportBy, @summonedBy, @answeredAt, @escalatedAt, @createdUtc
+            FROM tickets WHERE id = @ticketId
             """, new
         {
             ticketId, departmentId, isLead, status, reportBy = createdUtc + reportWithin, summonedBy,

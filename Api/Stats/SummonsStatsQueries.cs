@@ -18,16 +18,16 @@ public sealed class SummonsStatsQueries(RequestConnection db, TimeProvider clock
     {
         var where = new List<string> { "s.created_at >= @startUtc", "s.created_at < @endUtc" };
         if (scope.CommunityId is not null)
-            where.Add("t.community_id = @communityId");
+            where.Add("s.community_id = @communityId");
         // Those of the tickets of their communities, and their own departments' summonses.
-        if (scope.ScopeSql(departmentColumn: "s.department_id") is { } mine)
+        if (scope.ScopeSql(communityColumn: "s.community_id", departmentColumn: "s.department_id") is { } mine)
             where.Add(mine);
         var connection = await db.OpenAsync(ct);
-        // ix_ticket_summonses_created (or ix_ticket_summonses_department_created for department staff), the ticket by key.
+        // ix_ticket_summonses_community_created per community (ix_ticket_summonses_department_created for department staff,
+        // ix_ticket_summonses_created for admins); the summons carries its ticket's community, so no ticket is read.
         var rows = (await connection.QueryAsync<SummonsRow>(new CommandDefinition($"""
             SELECT s.department_id, d.name AS department_name, s.status, s.report_by, s.answered_at, s.escalated_at, s.created_at
             FROM ticket_summonses s
-            JOIN tickets t ON t.id = s.ticket_id
             JOIN departments d ON d.id = s.department_id
             WHERE {string.Join(" AND ", where)}
             """, scope.Caller.With(new { communityId = scope.CommunityId, startUtc = scope.StartUtc, endUtc = scope.EndUtc }),

@@ -24,8 +24,8 @@ public static class TicketFiguresStore
     /// <summary>
     /// Counts again every community day (of <paramref name="communities"/>, or of all when null) whose tickets changed,
     /// except those whose changes are still uncommitted: their transactions leave them stale for the next refresh.
-    /// One refresher at a time (a named lock), so two never write the same month from different snapshots. Returns the
-    /// community days counted.
+    /// One round of counting at a time (a named lock), so two never write the same month from different snapshots.
+    /// Returns the community days counted.
     /// </summary>
     public static async Task<int> RefreshAsync(DbConnection connection, IReadOnlyCollection<long>? communities, CancellationToken ct)
     {
@@ -38,32 +38,34 @@ public static class TicketFiguresStore
                 $"SELECT 1 FROM ticket_figures_stale WHERE {scope} LIMIT 1", new { communities = ids }, cancellationToken: ct)) is null)
             return 0;
 
-        if (await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
-                "SELECT GET_LOCK(@LockName, 60)", new { LockName }, cancellationToken: ct)) != 1)
-            throw new TimeoutException("Another refresh of the ticket figures held the lock for 60 s.");
-        try
+        var counted = 0;
+        (long Community, DateTime Day)? after = null;
+        while (true)
         {
-            var counted = 0;
-            (long Community, DateTime Day)? after = null;
-            while (true)
+            // Keyset over the stale days, so days whose rows are all held by running transactions are passed over, not retried.
+            var days = (await connection.QueryAsync<(long, DateTime)>(new CommandDefinition($"""
+                SELECT DISTINCT community_id, day FROM ticket_figures_stale
+                WHERE {scope} {(after is null ? "" : "AND (community_id > @afterCommunity OR (community_id = @afterCommunity AND day > @afterDay))")}
+                ORDER BY community_id, day
+                LIMIT {DaysPerRound}
+                """, new { communities = ids, afterCommunity = after?.Community, afterDay = after?.Day }, cancellationToken: ct))).ToList();
+            if (days.Count == 0)
+                return counted;
+            // The lock is held per round, not per refresh: a request waits for one round of the worker, never for all of
+            // them (after migration 0114 the worker counts every day there is).
+            if (await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
+                    "SELECT GET_LOCK(@LockName, 60)", new { LockName }, cancellationToken: ct)) != 1)
+                throw new TimeoutException("Another refresh of the ticket figures held the lock for 60 s.");
+            try
             {
-                // Keyset over the stale days, so days whose rows are all held by running transactions are passed over, not retried.
-                var days = (await connection.QueryAsync<(long, DateTime)>(new CommandDefinition($"""
-                    SELECT DISTINCT community_id, day FROM ticket_figures_stale
-                    WHERE {scope} {(after is null ? "" : "AND (community_id > @afterCommunity OR (community_id = @afterCommunity AND day > @afterDay))")}
-                    ORDER BY community_id, day
-                    LIMIT {DaysPerRound}
-                    """, new { communities = ids, afterCommunity = after?.Community, afterDay = after?.Day }, cancellationToken: ct))).ToList();
-                if (days.Count == 0)
-                    return counted;
                 counted += await CountAgainAsync(connection, days, ct);
-                after = days[^1];
             }
-        }
-        finally
-        {
-            await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
-                "SELECT RELEASE_LOCK(@LockName)", new { LockName }, cancellationToken: CancellationToken.None));
+            finally
+            {
+                await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
+                    "SELECT RELEASE_LOCK(@LockName)", new { LockName }, cancellationToken: CancellationToken.None));
+            }
+            after = days[^1];
         }
     }
 

@@ -26,17 +26,17 @@ public sealed record StatsScope(Caller Caller, long? CommunityId, DateTime Start
 {
     /// <summary>
     /// What the caller's figures cover as a predicate over <see cref="Caller.With"/>'s parameters, null for an admin:
-    /// the tickets (<c>t</c>) of the communities they are staff of (a street leader's street office folded in), and what
-    /// <paramref name="departmentColumn"/> (fixed text) puts in their departments. Each role adds its own indexed
+    /// what <paramref name="communityColumn"/> puts in the communities they are staff of (a street leader's street office
+    /// folded in), and what <paramref name="departmentColumn"/> puts in their departments (both fixed text). Each role adds its own indexed
     /// predicate only when the caller holds it.
     /// </summary>
-    public string? ScopeSql(string departmentColumn = "t.department_id")
+    public string? ScopeSql(string communityColumn = "t.community_id", string departmentColumn = "t.department_id")
     {
         if (Caller.IsAdmin)
             return null;
         var parts = new List<string>();
         if (Caller.ScopeIds(Roles.CommunityStaff).Count > 0)
-            parts.Add("t.community_id IN @staffCommunities");
+            parts.Add($"{communityColumn} IN @staffCommunities");
         if (Caller.ScopeIds(Roles.DepartmentStaff).Count > 0)
             parts.Add($"{departmentColumn} IN @departments");
         return parts.Count switch

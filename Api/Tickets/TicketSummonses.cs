@@ -59,9 +59,10 @@ public static class TicketSummonses
         long leadDepartmentId, DateTimeOffset? reportBy, long me, DateTimeOffset now, CancellationToken ct)
     {
         var written = await connection.ExecuteAsync(new CommandDefinition("""
-            INSERT INTO ticket_summonses (ticket_id, department_id, is_lead, status, report_by, summoned_by, created_at)
-            SELECT @ticketId, d.id, d.id = @leadDepartmentId, 'summoned', @reportBy, @me, @now
-            FROM departments d WHERE d.id IN @departments AND d.is_active = 1
+            INSERT INTO ticket_summonses (ticket_id, community_id, department_id, is_lead, status, report_by, summoned_by, created_at)
+            SELECT t.id, t.community_id, d.id, d.id = @leadDepartmentId, 'summoned', @reportBy, @me, @now
+            FROM tickets t JOIN departments d ON d.id IN @departments AND d.is_active = 1
+            WHERE t.id = @ticketId
             """, new { ticketId, departments, leadDepartmentId, reportBy = reportBy?.UtcDateTime, me, now = now.UtcDateTime },
             transaction, cancellationToken: ct));
         return written == departments.Count;

@@ -240,13 +240,13 @@ internal static class Seeding
         // 吹哨: one in forty routed tickets (every community's, in blocks of fifty) summoned three departments (the first leading) within an hour of arriving,
         // to report in within a day; the lead reported in, the others reported, declined or let it pass (escalated).
         await Run($"""
-            INSERT INTO ticket_summonses (ticket_id, department_id, is_lead, status, report_by, summoned_by, answered_by, answered_at,
+            INSERT INTO ticket_summonses (ticket_id, community_id, department_id, is_lead, status, report_by, summoned_by, answered_by, answered_at,
                                           escalated_at, created_at)
-            SELECT id, department_id, is_lead, st, whistled + INTERVAL 24 HOUR, {user0}, IF(st = 'summoned', NULL, {user0}),
+            SELECT id, community_id, department_id, is_lead, st, whistled + INTERVAL 24 HOUR, {user0}, IF(st = 'summoned', NULL, {user0}),
                    IF(st = 'summoned', NULL, whistled + INTERVAL after SECOND), IF(st = 'summoned', whistled + INTERVAL 24 HOUR, NULL),
                    whistled
             FROM (
-                SELECT t.id, {department0} + (t.id + k.d) % {Departments} AS department_id, k.d = 0 AS is_lead,
+                SELECT t.id, t.community_id, {department0} + (t.id + k.d) % {Departments} AS department_id, k.d = 0 AS is_lead,
                        IF(k.d = 0, 'reported', ELT(1 + (t.id + k.d) % 4, 'reported', 'reported', 'declined', 'summoned')) AS st,
                        t.created_at + INTERVAL (t.id % 3600) SECOND AS whistled,
                        (t.id * 7 + k.d * 3600) % 172800 AS after
