@@ -1,12 +1,15 @@
 // The tickets benchmark (issue 5). Not a test: it prints numbers for people to read.
-// For each size it tops the bench community up to that many tickets, then measures, at N connections:
-//   submit   POST /api/v1/tickets with fresh Idempotency-Keys  vs  the same transaction through the driver
-//   list     a community's open tickets, first page and a deep cursor  vs  the same SELECT through the driver
-//   nearby   GET /api/v1/tickets/nearby at a random place among the tickets  vs  the same search through the driver
-// and ends with: submit_ratio=<api rps / sql rps> list_ratio=<api rps / sql rps> at every size (the share of the driver's own
-// throughput the HTTP API keeps; goals: list >= 0.7, submit >= 0.8) and list_growth=<api list p50 at the largest size / at the
-// smallest>, nearby_ratio and nearby_growth the same for the nearby search. Each API scenario is then offered an open-loop load at half the rate it reached (requests sent on a fixed
-// schedule whatever the answers, each timed from when it was due), whose p99 is the latency goal (< 50 ms).
+// For each size it tops the bench community up to that many tickets, then measures, at N connections, each endpoint against
+// the statements it runs sent through the driver by the API's own code (the caller first, as authentication runs it):
+//   submit   POST /api/v1/tickets with fresh Idempotency-Keys  vs  Caller.LoadAsync, TicketReporting, the ticket read back
+//   list     a community's open tickets, first page and a deep cursor  vs  Caller.LoadAsync, TicketListQuery.PageAsync
+//   nearby   GET /api/v1/tickets/nearby at a random place among the tickets  vs  Caller.LoadAsync, the nearby SQL
+//   floors   GET /health/live without and with a token, and Caller.LoadAsync alone (in no ratio)
+// each with the CPU time the bench, the API and MariaDB spent per request, and ends with: submit_ratio=<api rps / sql rps>
+// list_ratio=… nearby_ratio=… at every size (the share of the driver's own throughput the HTTP API keeps; goals: list >= 0.7,
+// submit >= 0.8) and list_growth=<api list p50 at the largest size / at the smallest>, nearby_growth the same for the nearby
+// search. Each API scenario is then offered an open-loop load at half the rate it reached (requests sent on a fixed schedule
+// whatever the answers, each timed from when it was due), whose p99 is the latency goal (< 50 ms).
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
