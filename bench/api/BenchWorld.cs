@@ -2,16 +2,43 @@ using System.Data.Common;
 using System.Globalization;
 using System.Text;
 using Dapper;
+using Linli.Api.Auth;
+using Linli.Api.Houses;
+using Linli.Api.Hosting;
+using Linli.Api.Tickets;
+using Linli.Infrastructure.Crypto;
+using Linli.Infrastructure.Wechat;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Validation;
 
 namespace Linli.Bench;
 
-/// <summary>The bench community, its people, and the SQL the API runs, sent straight through the driver.</summary>
+/// <summary>
+/// The bench community, its people, and the API's own query code (the caller, the report, the list page, the nearby
+/// search) run straight through the driver, so the driver side runs the endpoint's statements and cannot drift from them.
+/// </summary>
 public sealed class BenchWorld
 {
     private const string CommunityName = "基准测试社区";
     private readonly DbDataSource _db;
+    private readonly TicketListQuery _list = new(TimeProvider.System);
+    private readonly TicketReporting _reporting;
 
-    private BenchWorld(DbDataSource db) => _db = db;
+    private BenchWorld(DbDataSource db)
+    {
+        _db = db;
+        // The report's services as the API builds them in Development: WeChat simulated (its content check passes the
+        // bench's text without I/O), a field key for the phone the bench never sends.
+        var key = Convert.ToBase64String(new byte[32]);
+        var wechat = new ServiceCollection()
+            .AddSingleton<IWechatClient>(new SimulatedWechatClient(db, TimeProvider.System, Microsoft.Extensions.Options.Options.Create(new WechatOptions())))
+            .BuildServiceProvider();
+        _reporting = new TicketReporting(TimeProvider.System,
+            new FieldProtector(new FieldProtectionOptions { CurrentKeyId = "bench", Keys = { ["bench"] = key }, HashKey = key }),
+            new HouseLookup(), new RequestValidator(Microsoft.Extensions.Options.Options.Create(new ValidationOptions())),
+            new ContentCheck(wechat, NullLogger<ContentCheck>.Instance, TimeSpan.FromSeconds(3)));
+    }
 
     public long CommunityId { get; private set; }
     public long GridId { get; private set; }
@@ -106,101 +133,59 @@ public sealed class BenchWorld
     }
 
     /// <summary>
-    /// The statements of a report (TicketReporting.CreateAsync, then the ticket read back for the answer), on one
-    /// connection: the caller, the look-ups, the day's number, the transaction, the ticket and its timeline.
+    /// A report as <c>POST /api/v1/tickets</c> runs it, on one connection: the caller (as authentication resolves it),
+    /// TicketReporting.CreateAsync itself, then the ticket read back for the answer (TicketQueries.FindWithEventsAsync).
     /// </summary>
     public async Task SubmitThroughDriverAsync(long i)
     {
-        var now = DateTime.UtcNow;
-        var key = Guid.NewGuid().ToString("N");
         await using var c = await _db.OpenConnectionAsync();
-        await c.QueryAsync("""
-            SELECT CAST(u.is_blocked AS SIGNED) AS IsBlocked, r.role, r.community_id, r.grid_id, r.department_id
-            FROM users u LEFT JOIN user_roles r ON r.user_id = u.id AND r.revoked_at IS NULL WHERE u.id = @ResidentId
-            """, new { ResidentId });
-        await c.QuerySingleAsync("""
-            SELECT (SELECT ticket_id FROM ticket_idempotency WHERE user_id = @ResidentId AND idempotency_key = @key) AS replayed,
-                   (SELECT name FROM ticket_categories WHERE id = @CategoryId AND is_active = 1) AS category_name,
-                   (SELECT id FROM communities WHERE id = @CommunityId AND is_active = 1) AS community_id,
-                   (SELECT openid FROM users WHERE id = @ResidentId) AS open_id
-            """, new { ResidentId, key, CategoryId, CommunityId });
-        var day = DateTime.UtcNow.AddHours(8).Date;
-        var n = await c.ExecuteScalarAsync<int>("""
-            INSERT INTO ticket_number_counters (day, n) VALUES (@day, LAST_INSERT_ID(1)) ON DUPLICATE KEY UPDATE n = LAST_INSERT_ID(n + 1);
-            SELECT LAST_INSERT_ID();
-            """, new { day });
-        await using var tx = await c.BeginTransactionAsync();
-        await c.ExecuteAsync("""
-            INSERT IGNORE INTO ticket_idempotency (user_id, idempotency_key, ticket_id, created_at) VALUES (@ResidentId, @key, NULL, @now)
-            """, new { ResidentId, key, now }, tx);
-        var id = await c.ExecuteScalarAsync<long>("""
-            INSERT INTO tickets (number, category_id, community_id, grid_id, description, channel, submitter_id, needs_review, status, version, created_at, updated_at)
-            VALUES (@number, @CategoryId, @CommunityId, NULL, @description, 'mini_program', @ResidentId, 0, 'submitted', 0, @now, @now);
-            SELECT LAST_INSERT_ID();
-            """, new { number = $"S-{day:yyyyMMdd}-{n}", CategoryId, CommunityId, description = $"基准测试：路灯不亮 #{i}", ResidentId, now }, tx);
-        await c.ExecuteAsync("UPDATE ticket_idempotency SET ticket_id = @id WHERE user_id = @ResidentId AND idempotency_key = @key", new { id, ResidentId, key }, tx);
-        await c.ExecuteAsync("""
-            INSERT INTO ticket_events (ticket_id, actor_id, actor_role, action, from_status, to_status, is_internal, created_at)
-            VALUES (@id, @ResidentId, 'resident', 'report', NULL, 'submitted', 0, @now)
-            """, new { id, ResidentId, now }, tx);
-        await tx.CommitAsync();
-        await using var read = await c.QueryMultipleAsync("""
-            SELECT t.*, (SELECT GROUP_CONCAT(p.id) FROM uploads p WHERE p.ticket_id = t.id AND p.event_id IS NULL) AS photo_ids
-            FROM tickets t JOIN ticket_categories c ON c.id = t.category_id JOIN communities cm ON cm.id = t.community_id
-            JOIN users su ON su.id = t.submitter_id WHERE t.id = @id;
-            SELECT e.*, (SELECT GROUP_CONCAT(p.id) FROM uploads p WHERE p.ticket_id = e.ticket_id AND p.event_id = e.id) AS photo_ids
-            FROM ticket_events e LEFT JOIN users u ON u.id = e.actor_id WHERE e.ticket_id = @id ORDER BY e.id
-            """, new { id });
-        await read.ReadAsync();
-        await read.ReadAsync();
+        var caller = await CallerAsync(c, ResidentId);
+        var request = new CreateTicketRequest(CategoryId, $"基准测试：路灯不亮 #{i}", CommunityId: CommunityId);
+        var outcome = await _reporting.CreateAsync(c, caller, Guid.NewGuid().ToString("N"), request, CancellationToken.None);
+        if (outcome is not TicketOutcome.Done(var id))
+            throw new InvalidOperationException($"The bench's report failed: {outcome}.");
+        _ = await TicketQueries.FindWithEventsAsync(c, id, CancellationToken.None);
     }
 
     /// <summary>
-    /// The search NearbyTicketsApi runs, 100 m around the point, through the driver: its Sql(byCategory: true) and the box
-    /// of TicketLocations.Box written out here, since the bench does not reference the API.
+    /// The search <c>GET /api/v1/tickets/nearby</c> runs, 100 m around the point, after the caller, on one connection:
+    /// NearbyTicketsApi's own SQL and parameters.
     /// </summary>
     public async Task<int> NearbyThroughDriverAsync(double latitude, double longitude)
     {
-        const double meters = 100;
-        var degrees = meters * 1.1 / MetresPerDegree;
-        var spread = degrees / Math.Cos((Math.Abs(latitude) + degrees) * Math.PI / 180);
-        var (south, north, west, east) = (latitude - degrees, latitude + degrees, longitude - spread, longitude + spread);
-        var here = string.Create(CultureInfo.InvariantCulture, $"{{\"type\":\"Point\",\"coordinates\":[{longitude:R},{latitude:R}]}}");
-        var box = string.Create(CultureInfo.InvariantCulture,
-            $"{{\"type\":\"Polygon\",\"coordinates\":[[[{west:R},{south:R}],[{east:R},{south:R}],[{east:R},{north:R}],[{west:R},{north:R}],[{west:R},{south:R}]]]}}");
         await using var c = await _db.OpenConnectionAsync();
-        var rows = await c.QueryAsync("""
-            SELECT t.id, t.category_id, (SELECT c.name FROM ticket_categories c WHERE c.id = t.category_id) AS category_name,
-                   t.description, t.status, t.created_at, t.followers, ST_Distance_Sphere(t.location, ST_GeomFromGeoJSON(@here, 1, 4326)) AS distance
-            FROM tickets t FORCE INDEX (sx_tickets_location)
-            WHERE MBRContains(ST_GeomFromGeoJSON(@box, 1, 4326), t.location)
-              AND t.latitude IS NOT NULL AND t.needs_review = 0 AND t.status IN @open AND t.category_id = @CategoryId
-              AND ST_Distance_Sphere(t.location, ST_GeomFromGeoJSON(@here, 1, 4326)) <= @meters
-            ORDER BY distance, t.id
-            LIMIT 20
-            """, new { here, box, open = new[] { "submitted", "dispatched", "open_for_claim", "in_progress" }, CategoryId, meters });
+        await CallerAsync(c, ResidentId);
+        var rows = await c.QueryAsync(NearbyTicketsApi.Sql(byCategory: true), NearbyTicketsApi.Parameters(latitude, longitude, CategoryId, 100));
         return rows.Count();
     }
 
     /// <summary>
-    /// The list SELECT that TicketsApi.ListTickets runs for community staff with these filters: one branch per part of
-    /// CallerScope.VisibilityParts (submitter, handler, staff community), as TicketListQuery.PageAsync builds it.
+    /// The list page <c>GET /api/v1/tickets</c> answers community staff with the bench's filters, on one connection:
+    /// the caller, then TicketListQuery.PageAsync itself (one branch per part of the caller's visibility).
     /// </summary>
     public async Task<int> ListThroughDriverAsync(long? after)
     {
         await using var c = await _db.OpenConnectionAsync();
-        var filters = $" AND t.status IN @states AND t.community_id = @CommunityId{(after is null ? "" : " AND t.id < @after")}";
-        string[] parts = ["t.submitter_id = @me", "t.handler_user_id = @me", "t.community_id IN @staffCommunities"];
-        var rows = await c.QueryAsync($"""
-            SELECT t.id, t.number, t.status, t.category_id, c.name AS category_name, t.community_id, t.grid_id,
-                   t.description, t.channel, t.due_at, t.escalation_level, t.created_at, t.updated_at, t.followers
-            FROM (
-                {string.Join(" UNION ", parts.Select(part => $"(SELECT t.id FROM tickets t WHERE {part}{filters} ORDER BY t.id DESC LIMIT @take)"))}
-            ) page
-            JOIN tickets t ON t.id = page.id
-            JOIN ticket_categories c ON c.id = t.category_id
-            ORDER BY t.id DESC LIMIT @take
-            """, new { me = StaffId, staffCommunities = new[] { CommunityId }, after, states = new[] { "submitted", "dispatched", "open_for_claim", "in_progress" }, CommunityId, take = 21 });
-        return rows.Count();
+        var caller = await CallerAsync(c, StaffId);
+        var rows = await _list.PageAsync(c, caller, new TicketListFilter(OpenStates, CommunityId: CommunityId),
+            after is { } cursor ? new TicketCursor(cursor) : null, 21, CancellationToken.None);
+        return rows.Count;
     }
+
+    /// <summary>The caller alone: the statement authentication runs for every signed-in request.</summary>
+    public async Task CallerThroughDriverAsync()
+    {
+        await using var c = await _db.OpenConnectionAsync();
+        await CallerAsync(c, StaffId);
+    }
+
+    public static readonly string[] OpenStates = ["submitted", "dispatched", "open_for_claim", "in_progress"];
+
+    /// <summary>Caller.LoadAsync as CallerResolution runs it for the bench's tokens (whose session is <see cref="Session"/>).</summary>
+    private static async Task<CallerScope> CallerAsync(DbConnection c, long userId) =>
+        new(await Caller.LoadAsync(c, userId, Session, CancellationToken.None)
+            ?? throw new InvalidOperationException($"The bench's user {userId} is missing or blocked."));
+
+    /// <summary>The session (refresh-token family) the bench's access tokens name, so the caller's session check runs as for a signed-in user.</summary>
+    public const string Session = "bench-session";
 }

@@ -1,20 +1,21 @@
 // The tickets benchmark (issue 5). Not a test: it prints numbers for people to read.
-// For each size it tops the bench community up to that many tickets, then measures, at N connections:
-//   submit   POST /api/v1/tickets with fresh Idempotency-Keys  vs  the same transaction through the driver
-//   list     a community's open tickets, first page and a deep cursor  vs  the same SELECT through the driver
-//   nearby   GET /api/v1/tickets/nearby at a random place among the tickets  vs  the same search through the driver
-// and ends with: submit_ratio=<api rps / sql rps> list_ratio=<api rps / sql rps> at every size (the share of the driver's own
-// throughput the HTTP API keeps; goals: list >= 0.7, submit >= 0.8) and list_growth=<api list p50 at the largest size / at the
-// smallest>, nearby_ratio and nearby_growth the same for the nearby search. Each API scenario is then offered an open-loop load at half the rate it reached (requests sent on a fixed
-// schedule whatever the answers, each timed from when it was due), whose p99 is the latency goal (< 50 ms).
+// For each size it tops the bench community up to that many tickets, then measures, at N connections, each endpoint against
+// the statements it runs sent through the driver by the API's own code (the caller first, as authentication runs it):
+//   submit   POST /api/v1/tickets with fresh Idempotency-Keys  vs  Caller.LoadAsync, TicketReporting, the ticket read back
+//   list     a community's open tickets, first page and a deep cursor  vs  Caller.LoadAsync, TicketListQuery.PageAsync
+//   nearby   GET /api/v1/tickets/nearby at a random place among the tickets  vs  Caller.LoadAsync, the nearby SQL
+//   floors   GET /health/live without and with a token, and Caller.LoadAsync alone (in no ratio)
+// each with the CPU time the bench, the API and MariaDB spent per request, and ends with: submit_ratio=<api rps / sql rps>
+// list_ratio=… nearby_ratio=… at every size (the share of the driver's own throughput the HTTP API keeps; goals: list >= 0.7,
+// submit >= 0.8) and list_growth=<api list p50 at the largest size / at the smallest>, nearby_growth the same for the nearby
+// search. Each API scenario is then offered an open-loop load at half the rate it reached (requests sent on a fixed schedule
+// whatever the answers, each timed from when it was due), whose p99 is the latency goal (< 50 ms).
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json;
 using Dapper;
+using Linli.Api.Auth;
 using Linli.Bench;
 using Linli.Infrastructure.Data;
 
@@ -27,8 +28,13 @@ using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer
     BaseAddress = new Uri(options.ApiUrl),
     Timeout = TimeSpan.FromSeconds(30),
 };
-var residentToken = Jwt.Issue(options.SigningKey, world.ResidentId, "resident");
-var staffToken = Jwt.Issue(options.SigningKey, world.StaffId, "community_staff");
+// Tokens as sign-in issues them (AccessTokenIssuer), naming a session, so the caller's session check runs; valid for
+// the whole run (a million tickets take minutes to seed).
+var issuer = new AccessTokenIssuer(Microsoft.Extensions.Options.Options.Create(
+    new JwtOptions { SigningKey = options.SigningKey, AccessTokenMinutes = 24 * 60 }), TimeProvider.System);
+var residentToken = issuer.Issue(world.ResidentId, ["resident"], BenchWorld.Session).Token;
+var staffToken = issuer.Issue(world.StaffId, ["community_staff"], BenchWorld.Session).Token;
+var cpu = new CpuMeter(options.ApiPid, options.DbPid);
 
 Console.WriteLine($"connections={options.Connections} seconds={options.Seconds} api={options.ApiUrl}");
 var results = new Dictionary<(int Size, string Name), Stats>();
@@ -71,47 +77,70 @@ foreach (var size in options.Sizes)
             await world.NearbyThroughDriverAsync(Math.Round(lat, 6), Math.Round(lng, 6));
             return true;
         }),
+        // The floors, in no ratio: HTTP and the pipeline alone (no token, no database), then with the staff's token
+        // (JWT validation and the caller's statement), and that statement alone through the driver.
+        ("live_anon_api", async _ => await GetOk("/health/live", anonymous: true)),
+        ("live_auth_api", async _ => await GetOk("/health/live")),
+        ("caller_sql", async _ => { await world.CallerThroughDriverAsync(); return true; }),
     };
-    // Warm-up: JIT, both connection pools filled, the buffer pool holding the pages; not measured.
-    foreach (var (_, op) in runs)
-        await Load.RunAsync(options.Connections, TimeSpan.FromSeconds(3), op);
+    runs = runs.Where(r => options.Only is null || options.Only.Contains(r.Name)).ToArray();
+    // Warm-up: JIT, both connection pools filled, the buffer pool holding the pages; not measured. Rounds go on until
+    // the runtime's tiered compilation (in the bench and in the API) has gone quiet: on two shared cores it recompiles
+    // hot methods for half a minute or more after start, and a measurement taken meanwhile charges that to whichever
+    // scenario happens to run (the API's share of CPU was 36 % JIT 15 s into a run).
+    for (var round = 1; ; round++)
+    {
+        var tiering = cpu.TieringThreads();
+        foreach (var (_, op) in runs)
+            await Load.RunAsync(options.Connections, TimeSpan.FromSeconds(3), op);
+        var spent = cpu.TieringSince(tiering);
+        if (spent <= runs.Length || round == 8)
+        {
+            Console.WriteLine($"-- warm after {round} round(s) of 3 s per scenario (tiered compilation {spent * 10} ms in the last)");
+            break;
+        }
+    }
     foreach (var (name, op) in runs)
     {
+        var before = cpu.Read();
         var stats = await Load.RunAsync(options.Connections, TimeSpan.FromSeconds(options.Seconds), op);
+        var used = cpu.PerRequest(before, stats.Requests);
         results[(size, name)] = stats;
-        Console.WriteLine($"size={size} {name,-15} rps={stats.Rps,9:F1} p50={stats.P50,8:F2}ms p99={stats.P99,8:F2}ms errors={stats.Errors}");
+        Console.WriteLine($"size={size} {name,-15} rps={stats.Rps,9:F1} p50={stats.P50,8:F2}ms p99={stats.P99,8:F2}ms errors={stats.Errors} {used}");
     }
-    foreach (var (name, op) in runs.Where(r => r.Name.EndsWith("_api", StringComparison.Ordinal)))
+    foreach (var (name, op) in runs.Where(r => r.Name.EndsWith("_api", StringComparison.Ordinal) && !r.Name.StartsWith("live_", StringComparison.Ordinal)))
     {
         var rate = results[(size, name)].Rps / 2;
         var open = await Load.OpenLoopAsync(rate, TimeSpan.FromSeconds(options.Seconds), op);
         Console.WriteLine($"size={size} {name,-15} offered={rate,7:F1}/s p50={open.P50,8:F2}ms p99={open.P99,8:F2}ms errors={open.Errors} (open loop)");
     }
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"size={size} submit_ratio={results[(size, "submit_api")].Rps / results[(size, "submit_sql")].Rps:F2} " +
-        $"list_ratio={results[(size, "list_first_api")].Rps / results[(size, "list_first_sql")].Rps:F2} " +
-        $"nearby_ratio={results[(size, "nearby_api")].Rps / results[(size, "nearby_sql")].Rps:F2}"));
+    Console.WriteLine($"size={size} {Ratios(size)}");
 }
 
 var small = options.Sizes.Min();
 var large = options.Sizes.Max();
-double Ratio(string api, string sql) => results[(large, api)].Rps / results[(large, sql)].Rps;
-Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-    $"submit_ratio={Ratio("submit_api", "submit_sql"):F2} list_ratio={Ratio("list_first_api", "list_first_sql"):F2} " +
-    $"list_growth={results[(large, "list_first_api")].P50 / results[(small, "list_first_api")].P50:F2} " +
-    $"nearby_ratio={Ratio("nearby_api", "nearby_sql"):F2} " +
-    $"nearby_growth={results[(large, "nearby_api")].P50 / results[(small, "nearby_api")].P50:F2}"));
+Console.WriteLine(Ratios(large) + string.Create(CultureInfo.InvariantCulture,
+    $" list_growth={Growth("list_first_api"):F2} nearby_growth={Growth("nearby_api"):F2}"));
 return 0;
 
-async Task<bool> GetOk(string path, string? token = null)
+// The share of the driver's throughput the API keeps, for each scenario measured on both sides (--only may leave some out).
+string Ratios(int size) => string.Join(" ", new[] { ("submit", "submit"), ("list", "list_first"), ("nearby", "nearby") }
+    .Where(p => results.ContainsKey((size, p.Item2 + "_api")) && results.ContainsKey((size, p.Item2 + "_sql")))
+    .Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Item1}_ratio={results[(size, p.Item2 + "_api")].Rps / results[(size, p.Item2 + "_sql")].Rps:F2}")));
+
+double Growth(string name) => results.TryGetValue((large, name), out var l) && results.TryGetValue((small, name), out var s) ? l.P50 / s.P50 : double.NaN;
+
+async Task<bool> GetOk(string path, string? token = null, bool anonymous = false)
 {
     using var request = new HttpRequestMessage(HttpMethod.Get, path);
-    request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token ?? staffToken);
+    if (!anonymous)
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token ?? staffToken);
     using var response = await http.SendAsync(request);
     return response.IsSuccessStatusCode;
 }
 
-sealed record Options(string ApiUrl, string Connection, string SigningKey, int[] Sizes, int Seconds, int Connections)
+sealed record Options(string ApiUrl, string Connection, string SigningKey, int[] Sizes, int Seconds, int Connections,
+    IReadOnlySet<string>? Only, int? ApiPid, int? DbPid)
 {
     public static Options Parse(string[] args)
     {
@@ -127,11 +156,71 @@ sealed record Options(string ApiUrl, string Connection, string SigningKey, int[]
             Get("--jwt-key", Environment.GetEnvironmentVariable("LINLI_BENCH_JWT_KEY")),
             Get("--sizes", "10000,1000000").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray(),
             int.Parse(Get("--seconds", "10"), CultureInfo.InvariantCulture),
-            int.Parse(Get("--connections", "64"), CultureInfo.InvariantCulture));
+            int.Parse(Get("--connections", "64"), CultureInfo.InvariantCulture),
+            Get("--only", "") is { Length: > 0 } only ? only.Split(',').ToHashSet() : null,
+            Get("--api-pid", "") is { Length: > 0 } api ? int.Parse(api, CultureInfo.InvariantCulture) : null,
+            Get("--db-pid", "") is { Length: > 0 } db ? int.Parse(db, CultureInfo.InvariantCulture) : null);
     }
 }
 
-sealed record Stats(double Rps, double P50, double P99, long Errors);
+sealed record Stats(double Rps, double P50, double P99, long Errors, long Requests = 0);
+
+/// <summary>
+/// CPU time per request of the three processes sharing the cores (the bench itself, the API, MariaDB), from
+/// /proc/&lt;pid&gt;/stat (utime + stime, in USER_HZ = 100 ticks a second): where a request's time goes, by process.
+/// </summary>
+sealed class CpuMeter(int? apiPid, int? dbPid)
+{
+    public (long Bench, long Api, long Db) Read() => (Ticks(Environment.ProcessId), Ticks(apiPid), Ticks(dbPid));
+
+    public string PerRequest((long Bench, long Api, long Db) before, long requests)
+    {
+        var now = Read();
+        string Us(long from, long to) => requests == 0 || from < 0 || to < 0 ? "-" : ((to - from) * 10_000.0 / requests).ToString("F0", CultureInfo.InvariantCulture);
+        return $"cpu_us_per_request bench={Us(before.Bench, now.Bench)} api={Us(before.Api, now.Api)} db={Us(before.Db, now.Db)}";
+    }
+
+    /// <summary>
+    /// CPU ticks of each tiered-compilation thread of the bench and the API, by thread: they go quiet once the code is
+    /// warm (the runtime ends such a thread when it has nothing to do and starts a new one when it has).
+    /// </summary>
+    public Dictionary<string, long> TieringThreads() => new[] { (int?)Environment.ProcessId, apiPid }
+        .Where(pid => pid is not null && Directory.Exists($"/proc/{pid}/task"))
+        .SelectMany(pid => Directory.GetDirectories($"/proc/{pid}/task"))
+        .Where(task => File.Exists($"{task}/comm") && ReadOrEmpty($"{task}/comm").StartsWith(".NET Tiered", StringComparison.Ordinal))
+        .ToDictionary(task => task, task => Math.Max(0, Ticks($"{task}/stat")));
+
+    /// <summary>The tiered-compilation ticks spent since <paramref name="before"/> by the threads alive now.</summary>
+    public long TieringSince(Dictionary<string, long> before) =>
+        TieringThreads().Sum(t => t.Value - before.GetValueOrDefault(t.Key));
+
+    private static string ReadOrEmpty(string file)
+    {
+        try
+        {
+            return File.ReadAllText(file);
+        }
+        catch (IOException)
+        {
+            return "";
+        }
+    }
+
+    private static long Ticks(int? pid) => pid is null ? -1 : Ticks($"/proc/{pid}/stat");
+
+    private static long Ticks(string statFile)
+    {
+        if (!File.Exists(statFile))
+            return -1;
+        // The fields after the command name in parentheses; utime and stime are the 14th and 15th of the line.
+        // Empty when a thread ended between listing and reading.
+        var stat = ReadOrEmpty(statFile);
+        if (stat.Length == 0)
+            return 0;
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+    }
+}
 
 /// <summary>A closed-loop load generator: N workers, each sending its next request when the last one answered.</summary>
 static class Load
@@ -157,7 +246,7 @@ static class Load
         var all = (await Task.WhenAll(workers)).SelectMany(l => l).Order().ToArray();
         var elapsed = clock.Elapsed.TotalSeconds;
         double At(double q) => all.Length == 0 ? double.NaN : all[Math.Min(all.Length - 1, (int)(q * all.Length))];
-        return new Stats(all.Length / elapsed, At(0.50), At(0.99), errors);
+        return new Stats(all.Length / elapsed, At(0.50), At(0.99), errors, all.Length);
     }
 
     /// <summary>
@@ -189,28 +278,5 @@ static class Load
         var all = (await Task.WhenAll(sent)).Order().ToArray();
         double At(double q) => all.Length == 0 ? double.NaN : all[Math.Min(all.Length - 1, (int)(q * all.Length))];
         return new Stats(all.Length / clock.Elapsed.TotalSeconds, At(0.50), At(0.99), errors);
-    }
-}
-
-/// <summary>An HS256 access token shaped like AccessTokenIssuer's (sub + role, issuer linli, audience linli-miniprogram).</summary>
-static class Jwt
-{
-    public static string Issue(string signingKey, long userId, string role)
-    {
-        static string B64(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-        var header = B64(JsonSerializer.SerializeToUtf8Bytes(new { alg = "HS256", typ = "JWT" }));
-        var payload = B64(JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object>
-        {
-            ["sub"] = userId.ToString(CultureInfo.InvariantCulture),
-            ["role"] = role,
-            ["iss"] = "linli",
-            ["aud"] = "linli-miniprogram",
-            ["nbf"] = now - 60,
-            ["iat"] = now,
-            ["exp"] = now + 6 * 3600,
-        }));
-        var signature = B64(HMACSHA256.HashData(Encoding.UTF8.GetBytes(signingKey), Encoding.ASCII.GetBytes($"{header}.{payload}")));
-        return $"{header}.{payload}.{signature}";
     }
 }

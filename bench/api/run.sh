@@ -2,6 +2,7 @@
 # The tickets benchmark: a private MariaDB, the API in Release on its own port, then bench/api.
 #   bench/api/run.sh                         sizes 10000 and 1000000, 10 s per measurement, 64 connections
 #   bench/api/run.sh --sizes 1000,10000 --seconds 3
+#   bench/api/run.sh --sizes 10000 --seconds 5 --connections 8 --only list_first_api,list_first_sql,live_anon_api
 # Needs no load tool: bench/api drives HTTP with its own closed-loop client (wrk and hey are not on these machines).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -18,12 +19,19 @@ connection="Server=127.0.0.1;Port=$port;Database=linli_bench;User ID=linli;Passw
 dotnet build Api/Api.csproj -c Release -nologo -clp:ErrorsOnly
 dotnet build bench/api/Bench.csproj -c Release -nologo -clp:ErrorsOnly
 
-# From its output folder, so that appsettings(.Development).json are the content root's. The per-user limits on reports
-# and writes are lifted: the bench reports as one resident, thousands of times a second.
+# From its output folder, so that appsettings.json is the content root's. In Production, as deployed (no Swagger, no
+# Development-only checks), with what Production requires given here: fresh field keys, the WeChat simulator allowed
+# (its content check passes the bench's text without I/O) and the unencrypted connection to this loopback server. The
+# per-user limits on reports and writes are lifted: the bench reports as one resident, thousands of times a second; so is
+# the anonymous limit, for the HTTP floor (GET /health/live, thousands a second from one address).
 root="$(pwd)"
-(cd Api/bin/Release/net10.0 && exec env ASPNETCORE_ENVIRONMENT=Development ConnectionStrings__Main="$connection" Jwt__SigningKey="$key" \
+field_key="$(head -c 32 /dev/urandom | base64)"
+hash_key="$(head -c 32 /dev/urandom | base64)"
+(cd Api/bin/Release/net10.0 && exec env ASPNETCORE_ENVIRONMENT=Production ConnectionStrings__Main="$connection" Jwt__SigningKey="$key" \
+  FieldProtection__CurrentKeyId=bench FieldProtection__Keys__bench="$field_key" FieldProtection__HashKey="$hash_key" \
+  Wechat__Mode=Simulated Wechat__AllowSimulatedInProduction=true Database__AllowInsecureTransport=true \
   Tickets__RunWorkers=false Logging__LogLevel__Default=Warning Storage__UploadsPath="$root/.data/bench-uploads" \
-  RateLimits__Report__PermitLimit=100000000 RateLimits__Writes__PermitLimit=100000000 \
+  RateLimits__Report__PermitLimit=100000000 RateLimits__Writes__PermitLimit=100000000 RateLimits__Anonymous__PermitLimit=100000000 \
   dotnet Api.dll --urls "http://127.0.0.1:$api_port") > ".data/bench-api.log" 2>&1 &
 api=$!
 trap 'kill "$api" 2>/dev/null; wait "$api" 2>/dev/null; scripts/db.sh stop "$instance"' EXIT
@@ -35,5 +43,7 @@ for _ in $(seq 1 90); do
 done
 [ "$ready" = 1 ] || { echo "the API did not become ready; see .data/bench-api.log" >&2; exit 1; }
 
+# The two pids let the bench print each process's CPU time per request beside the rates.
 LINLI_BENCH_CONNECTION="$connection" LINLI_BENCH_JWT_KEY="$key" \
-  dotnet bench/api/bin/Release/net10.0/Linli.Bench.Api.dll --api "http://127.0.0.1:$api_port" "$@"
+  dotnet bench/api/bin/Release/net10.0/Linli.Bench.Api.dll --api "http://127.0.0.1:$api_port" \
+  --api-pid "$api" --db-pid "$(cat ".data/$instance/mysqld.pid")" "$@"
