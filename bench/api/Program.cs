@@ -108,6 +108,17 @@ foreach (var size in options.Sizes)
         results[(size, name)] = stats;
         Console.WriteLine($"size={size} {name,-15} rps={stats.Rps,9:F1} p50={stats.P50,8:F2}ms p99={stats.P99,8:F2}ms errors={stats.Errors} {used}");
     }
+    // The list pages again with wrk as the load generator, where it is installed (apt install wrk): see Wrk.cs.
+    var wrkRuns = new[] { ("list_first_wrk", listPath), ("list_deep_wrk", $"{listPath}&cursor={deepCursor}") }
+        .Where(r => Wrk.Installed && (options.Only is null || options.Only.Contains(r.Item1)));
+    foreach (var (name, path) in wrkRuns)
+    {
+        var before = cpu.Read();
+        var stats = await Wrk.RunAsync(options.ApiUrl + path, staffToken, options.Connections, options.Seconds);
+        var used = cpu.PerRequest(before, stats.Requests);
+        results[(size, name)] = stats;
+        Console.WriteLine($"size={size} {name,-15} rps={stats.Rps,9:F1} p50={stats.P50,8:F2}ms p99={stats.P99,8:F2}ms errors={stats.Errors} {used} (wrk's own CPU not counted)");
+    }
     foreach (var (name, op) in runs.Where(r => r.Name.EndsWith("_api", StringComparison.Ordinal) && !r.Name.StartsWith("live_", StringComparison.Ordinal)))
     {
         var rate = results[(size, name)].Rps / 2;
@@ -124,9 +135,14 @@ Console.WriteLine(Ratios(large) + string.Create(CultureInfo.InvariantCulture,
 return 0;
 
 // The share of the driver's throughput the API keeps, for each scenario measured on both sides (--only may leave some out).
-string Ratios(int size) => string.Join(" ", new[] { ("submit", "submit"), ("list", "list_first"), ("nearby", "nearby") }
-    .Where(p => results.ContainsKey((size, p.Item2 + "_api")) && results.ContainsKey((size, p.Item2 + "_sql")))
-    .Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Item1}_ratio={results[(size, p.Item2 + "_api")].Rps / results[(size, p.Item2 + "_sql")].Rps:F2}")));
+// list_wrk and list_deep_wrk: the same pages with wrk as the API's load generator.
+string Ratios(int size) => string.Join(" ", new[]
+    {
+        ("submit", "submit_api", "submit_sql"), ("list", "list_first_api", "list_first_sql"), ("nearby", "nearby_api", "nearby_sql"),
+        ("list_wrk", "list_first_wrk", "list_first_sql"), ("list_deep_wrk", "list_deep_wrk", "list_deep_sql"),
+    }
+    .Where(p => results.ContainsKey((size, p.Item2)) && results.ContainsKey((size, p.Item3)))
+    .Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Item1}_ratio={results[(size, p.Item2)].Rps / results[(size, p.Item3)].Rps:F2}")));
 
 double Growth(string name) => results.TryGetValue((large, name), out var l) && results.TryGetValue((small, name), out var s) ? l.P50 / s.P50 : double.NaN;
 
