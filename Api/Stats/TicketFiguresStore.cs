@@ -190,13 +190,13 @@ public static class TicketFiguresStore
 
     /// <summary>
     /// Sums the kept figures of <paramref name="communities"/> in one breakdown (<paramref name="dim"/>) into groups named by
-    /// <paramref name="keyOf"/>(community, first day the row covers, whether it is a month, dim_id): the days of
+    /// <paramref name="keyOf"/>(community, first day the row covers, dim_id): the days of
     /// <paramref name="dayRanges"/> and the whole months from <paramref name="firstMonth"/> to <paramref name="lastMonth"/>.
     /// </summary>
     public static async Task<Dictionary<string, TicketFigures>> ReadAsync(
         DbConnection connection, IReadOnlyCollection<long> communities, string dim,
         IReadOnlyList<(DateOnly From, DateOnly To)> dayRanges, DateOnly? firstMonth, DateOnly? lastMonth,
-        Func<long, DateOnly, bool, long, string> keyOf, CancellationToken ct)
+        Func<long, DateOnly, long, string> keyOf, CancellationToken ct)
     {
         var groups = new Dictionary<string, TicketFigures>(StringComparer.Ordinal);
         if (communities.Count == 0)
@@ -212,23 +212,23 @@ public static class TicketFiguresStore
                 p.Add($"b{i}", dayRanges[i].To.ToDateTime(TimeOnly.MinValue));
                 ranges.Append(i == 0 ? "" : " OR ").Append(CultureInfo.InvariantCulture, $"(day >= @a{i} AND day <= @b{i})");
             }
-            parts.Add($"SELECT community_id, day AS start, CAST(0 AS SIGNED) AS is_month, dim_id, figures FROM ticket_figures_days WHERE community_id IN @communities AND dim = @dim AND ({ranges})");
+            parts.Add($"SELECT community_id, day AS start, dim_id, figures FROM ticket_figures_days WHERE community_id IN @communities AND dim = @dim AND ({ranges})");
         }
         if (firstMonth is not null && lastMonth is not null)
         {
             p.Add("firstMonth", firstMonth.Value.ToDateTime(TimeOnly.MinValue));
             p.Add("lastMonth", lastMonth.Value.ToDateTime(TimeOnly.MinValue));
-            parts.Add("SELECT community_id, month, CAST(1 AS SIGNED), dim_id, figures FROM ticket_figures_months WHERE community_id IN @communities AND dim = @dim AND month >= @firstMonth AND month <= @lastMonth");
+            parts.Add("SELECT community_id, month, dim_id, figures FROM ticket_figures_months WHERE community_id IN @communities AND dim = @dim AND month >= @firstMonth AND month <= @lastMonth");
         }
         if (parts.Count == 0)
             return groups;
         // The primary keys (community_id, dim, day|month, dim_id): one range per community and part. Rows are merged as
         // they arrive, so the blobs of a year are never all held at once.
-        var rows = connection.QueryUnbufferedAsync<(long Community, DateTime Start, long IsMonth, long DimId, byte[] Figures)>(
+        var rows = connection.QueryUnbufferedAsync<(long Community, DateTime Start, long DimId, byte[] Figures)>(
             string.Join("\nUNION ALL\n", parts), p);
         await foreach (var row in rows.WithCancellation(ct))
         {
-            var key = keyOf(row.Community, DateOnly.FromDateTime(row.Start), row.IsMonth == 1, row.DimId);
+            var key = keyOf(row.Community, DateOnly.FromDateTime(row.Start), row.DimId);
             if (!groups.TryGetValue(key, out var figures))
                 groups[key] = figures = new TicketFigures();
             figures.MergeBytes(row.Figures);

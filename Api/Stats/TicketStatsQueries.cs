@@ -140,13 +140,10 @@ public sealed class TicketStatsQueries(RequestConnection db, TimeProvider clock,
         {
             dayRanges.Add((from, to));
         }
+        // A kept row always has a group (rows exist only for claimed tickets by party member); a month row is read only for
+        // month buckets, whose start it is.
         return await TicketFiguresStore.ReadAsync(connection, communities, DimName(dimension), dayRanges, firstMonth, lastMonth,
-            (community, start, isMonth, dimId) => dimension switch
-            {
-                TicketDimension.Time => Day(isMonth ? start : ChinaStandardTime.BucketStart(start, bucket)),
-                TicketDimension.Community => Id(community),
-                _ => dimId == 0 ? TicketFiguresStore.NoKey : Id(dimId),
-            }, ct);
+            (community, start, dimId) => KeyOf(dimension, bucket, community, start, dimId)!, ct);
     }
 
     /// <summary>The figures of the caller's tickets in the range, from the tickets themselves.</summary>
@@ -165,14 +162,7 @@ public sealed class TicketStatsQueries(RequestConnection db, TimeProvider clock,
         var groups = new Dictionary<string, TicketFigures>(StringComparer.Ordinal);
         foreach (var fact in facts)
         {
-            var key = dimension switch
-            {
-                TicketDimension.Time => Day(ChinaStandardTime.BucketStart(DateOnly.FromDateTime(fact.Day), bucket)),
-                TicketDimension.Community => Id(fact.CommunityId),
-                // Tickets never claimed have no party member's row.
-                _ => TicketFiguresStore.DimId(fact, dim) is { } id ? (id == 0 ? TicketFiguresStore.NoKey : Id(id)) : null,
-            };
-            if (key is null)
+            if (KeyOf(dimension, bucket, fact.CommunityId, DateOnly.FromDateTime(fact.Day), TicketFiguresStore.DimId(fact, dim)) is not { } key)
                 continue;
             if (!groups.TryGetValue(key, out var figures))
                 groups[key] = figures = new TicketFigures();
@@ -192,8 +182,23 @@ public sealed class TicketStatsQueries(RequestConnection db, TimeProvider clock,
         _ => throw new ArgumentOutOfRangeException(nameof(dimension), dimension, null),
     };
 
-    private static string Day(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-    private static string Id(long id) => id.ToString(CultureInfo.InvariantCulture);
+    /// <summary>
+    /// The group of a ticket, or of a kept row, received on <paramref name="day"/> in <paramref name="community"/> with
+    /// <paramref name="dimId"/> in the dimension's breakdown (<see cref="TicketFiguresStore.DimId"/>): its bucket's first day,
+    /// its community, or its id (<see cref="TicketFiguresStore.NoKey"/> for none); null when it has no group (a ticket
+    /// never claimed, by party member).
+    /// </summary>
+    private static string? KeyOf(TicketDimension dimension, StatsBucket bucket, long community, DateOnly day, long? dimId) => dimension switch
+    {
+        TicketDimension.Time => ChinaStandardTime.BucketStart(day, bucket).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        TicketDimension.Community => community.ToString(CultureInfo.InvariantCulture),
+        _ => dimId switch
+        {
+            null => null,
+            0 => TicketFiguresStore.NoKey,
+            { } id => id.ToString(CultureInfo.InvariantCulture),
+        },
+    };
 
     /// <summary>Names for the ids in a breakdown, by dimension.</summary>
     public async Task<IReadOnlyDictionary<long, string>> NamesAsync(TicketDimension dimension, IReadOnlyCollection<long> ids, CancellationToken ct)
