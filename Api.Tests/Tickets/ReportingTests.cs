@@ -35,6 +35,24 @@ public class ReportingTests
     }
 
     [Test]
+    public async Task ChineseTravelsAsUtf8AndMarkupStaysEscaped()
+    {
+        var w = await TicketWorld.CreateAsync();
+        var ticket = await w.ReportAsync(description: "楼道灯坏了 <b>晚上</b> & 很黑");
+
+        using var response = await w.Resident.Client.GetAsync($"/api/v1/tickets/{ticket.Id}");
+        var raw = await response.Content.ReadAsStringAsync();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(raw, Does.Contain("楼道灯坏了"), "three bytes a character, not a six-byte \\uXXXX escape");
+            Assert.That(raw, Does.Not.Contain("\\u697C"));
+            Assert.That(raw, Does.Contain("\\u003Cb\\u003E").And.Contain("\\u0026").And.Not.Contain("<b>"));
+        });
+        Assert.That((await response.Content.ReadFromJsonAsync<TicketDto>(TicketsApp.Json))!.Description, Is.EqualTo("楼道灯坏了 <b>晚上</b> & 很黑"));
+    }
+
+    [Test]
     public async Task NumbersOfOneDayAreConsecutive()
     {
         var w = await TicketWorld.CreateAsync();
