@@ -10,6 +10,7 @@
 // submit >= 0.8) and list_growth=<api list p50 at the largest size / at the smallest>, nearby_growth the same for the nearby
 // search. Each API scenario is then offered an open-loop load at half the rate it reached (requests sent on a fixed schedule
 // whatever the answers, each timed from when it was due), whose p99 is the latency goal (< 50 ms).
+using System.Data.Common;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
@@ -35,6 +36,7 @@ var issuer = new AccessTokenIssuer(Microsoft.Extensions.Options.Options.Create(
 var residentToken = issuer.Issue(world.ResidentId, ["resident"], BenchWorld.Session).Token;
 var staffToken = issuer.Issue(world.StaffId, ["community_staff"], BenchWorld.Session).Token;
 var cpu = new CpuMeter(options.ApiPid, options.DbPid);
+var server = new ServerCounters(db);
 
 Console.WriteLine($"connections={options.Connections} seconds={options.Seconds} api={options.ApiUrl}");
 var results = new Dictionary<(int Size, string Name), Stats>();
@@ -100,13 +102,26 @@ foreach (var size in options.Sizes)
             break;
         }
     }
-    foreach (var (name, op) in runs)
+    // Interleaved: every scenario runs for one second in turn, --seconds times over, and its figures are the sum of its
+    // slices. The host's drift (other tenants of a shared machine, CPU frequency) then falls on every scenario alike,
+    // so an API scenario and its driver side are compared over the same minutes: measured one after the other, the
+    // same build's list ratio moved between 0.65 and 0.74 from run to run.
+    var measured = runs.ToDictionary(r => r.Name, _ => new Measured());
+    for (var slice = 0; slice < options.Seconds; slice++)
+        foreach (var (name, op) in runs)
+        {
+            var counters = await server.ReadAsync();
+            var before = cpu.Read();
+            var run = await Load.RunAsync(options.Connections, TimeSpan.FromSeconds(1), op);
+            measured[name].Add(run, cpu.Since(before), await server.SinceAsync(counters));
+        }
+    foreach (var (name, _) in runs)
     {
-        var before = cpu.Read();
-        var stats = await Load.RunAsync(options.Connections, TimeSpan.FromSeconds(options.Seconds), op);
-        var used = cpu.PerRequest(before, stats.Requests);
+        var m = measured[name];
+        var stats = m.Stats();
         results[(size, name)] = stats;
-        Console.WriteLine($"size={size} {name,-15} rps={stats.Rps,9:F1} p50={stats.P50,8:F2}ms p99={stats.P99,8:F2}ms errors={stats.Errors} {used}");
+        Console.WriteLine($"size={size} {name,-15} rps={stats.Rps,9:F1} p50={stats.P50,8:F2}ms p99={stats.P99,8:F2}ms errors={stats.Errors} {m.CpuPerRequest()}");
+        Console.WriteLine($"    {m.DbPerRequest()}");
     }
     // The list pages again with wrk as the load generator, where it is installed (apt install wrk): see Wrk.cs.
     var wrkRuns = new[] { ("list_first_wrk", listPath), ("list_deep_wrk", $"{listPath}&cursor={deepCursor}") }
@@ -117,7 +132,7 @@ foreach (var size in options.Sizes)
         var stats = await Wrk.RunAsync(options.ApiUrl + path, staffToken, options.Connections, options.Seconds);
         var used = cpu.PerRequest(before, stats.Requests);
         results[(size, name)] = stats;
-        Console.WriteLine($"size={size} {name,-15} rps={stats.Rps,9:F1} p50={stats.P50,8:F2}ms p99={stats.P99,8:F2}ms errors={stats.Errors} {used} (wrk's own CPU not counted)");
+        Console.WriteLine($"size={size} {name,-15} rps={stats.Rps,9:F1} p50={stats.P50,8:F2}ms p99={stats.P99,8:F2}ms errors={stats.Errors} {used} (bench= includes wrk)");
     }
     foreach (var (name, op) in runs.Where(r => r.Name.EndsWith("_api", StringComparison.Ordinal) && !r.Name.StartsWith("live_", StringComparison.Ordinal)))
     {
@@ -179,7 +194,51 @@ sealed record Options(string ApiUrl, string Connection, string SigningKey, int[]
     }
 }
 
-sealed record Stats(double Rps, double P50, double P99, long Errors, long Requests = 0);
+sealed record Stats(double Rps, double P50, double P99, long Errors, long Requests = 0, double[]? Latencies = null, double Seconds = 0);
+
+/// <summary>One scenario's slices added up: requests, time, latencies, each process's CPU ticks and MariaDB's counters.</summary>
+sealed class Measured
+{
+    private readonly List<double> _latencies = [];
+    private readonly Dictionary<string, long> _counters = new(StringComparer.OrdinalIgnoreCase);
+    private long _requests, _errors, _bench, _api, _db;
+    private double _seconds;
+
+    public void Add(Stats run, (long Bench, long Api, long Db) ticks, Dictionary<string, long> counters)
+    {
+        _latencies.AddRange(run.Latencies ?? []);
+        _requests += run.Requests;
+        _errors += run.Errors;
+        _seconds += run.Seconds;
+        (_bench, _api, _db) = (Sum(_bench, ticks.Bench), Sum(_api, ticks.Api), Sum(_db, ticks.Db));
+        foreach (var (name, value) in counters)
+            _counters[name] = _counters.GetValueOrDefault(name) + value;
+    }
+
+    private static long Sum(long total, long more) => total < 0 || more < 0 ? -1 : total + more;
+
+    public Stats Stats()
+    {
+        var all = _latencies.Order().ToArray();
+        double At(double q) => all.Length == 0 ? double.NaN : all[Math.Min(all.Length - 1, (int)(q * all.Length))];
+        return new Stats(_requests / _seconds, At(0.50), At(0.99), _errors, _requests);
+    }
+
+    public string CpuPerRequest()
+    {
+        string Us(long ticks) => _requests == 0 || ticks < 0 ? "-" : (ticks * 10_000.0 / _requests).ToString("F0", CultureInfo.InvariantCulture);
+        return $"cpu_us_per_request bench={Us(_bench)} api={Us(_api)} db={Us(_db)}";
+    }
+
+    /// <summary>
+    /// What MariaDB was asked per answered request: a scenario whose API side costs MariaDB more CPU than its driver side
+    /// shows here whether it was asked more.
+    /// </summary>
+    public string DbPerRequest() => "db_per_request " + string.Join(" ", _counters
+        .Where(c => _requests > 0 && c.Value != 0)
+        .OrderBy(c => c.Key, StringComparer.Ordinal)
+        .Select(c => string.Create(CultureInfo.InvariantCulture, $"{c.Key}={c.Value / (double)_requests:0.##}")));
+}
 
 /// <summary>
 /// CPU time per request of the three processes sharing the cores (the bench itself, the API, MariaDB), from
@@ -187,7 +246,19 @@ sealed record Stats(double Rps, double P50, double P99, long Errors, long Reques
 /// </summary>
 sealed class CpuMeter(int? apiPid, int? dbPid)
 {
-    public (long Bench, long Api, long Db) Read() => (Ticks(Environment.ProcessId), Ticks(apiPid), Ticks(dbPid));
+    /// <summary>
+    /// The bench's own ticks include those of its children that have ended (wrk): a load generator's CPU is taken from
+    /// the same two cores, whichever program it is.
+    /// </summary>
+    public (long Bench, long Api, long Db) Read() => (Ticks($"/proc/{Environment.ProcessId}/stat", withChildren: true), Ticks(apiPid), Ticks(dbPid));
+
+    /// <summary>The ticks each process spent since <paramref name="before"/> (-1 where a process is not watched).</summary>
+    public (long Bench, long Api, long Db) Since((long Bench, long Api, long Db) before)
+    {
+        var now = Read();
+        static long Spent(long from, long to) => from < 0 || to < 0 ? -1 : to - from;
+        return (Spent(before.Bench, now.Bench), Spent(before.Api, now.Api), Spent(before.Db, now.Db));
+    }
 
     public string PerRequest((long Bench, long Api, long Db) before, long requests)
     {
@@ -224,7 +295,7 @@ sealed class CpuMeter(int? apiPid, int? dbPid)
 
     private static long Ticks(int? pid) => pid is null ? -1 : Ticks($"/proc/{pid}/stat");
 
-    private static long Ticks(string statFile)
+    private static long Ticks(string statFile, bool withChildren = false)
     {
         if (!File.Exists(statFile))
             return -1;
@@ -234,8 +305,36 @@ sealed class CpuMeter(int? apiPid, int? dbPid)
         if (stat.Length == 0)
             return 0;
         var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-        return long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+        // utime and stime; then cutime and cstime, the children's that have been waited for.
+        return Enumerable.Range(11, withChildren ? 4 : 2).Sum(i => long.Parse(fields[i], CultureInfo.InvariantCulture));
     }
+}
+
+/// <summary>
+/// What MariaDB was asked per answered request, from SHOW GLOBAL STATUS before and after a measurement: the statements
+/// (Questions counts every command, the connection reset included), the rows read, the bytes each way. Where the API's
+/// side of a scenario costs MariaDB more CPU than the driver's side, these say whether it is asked more.
+/// </summary>
+sealed class ServerCounters(DbDataSource db)
+{
+    private static readonly string[] Names =
+    [
+        "Questions", "Com_select", "Com_stmt_execute", "Com_stmt_prepare", "Com_set_option", "Com_change_user",
+        "Com_reset_connection", "Com_ping", "Handler_read_key", "Handler_read_next", "Handler_read_prev", "Handler_read_rnd_next",
+        "Handler_read_first", "Handler_read_last", "Bytes_received", "Bytes_sent", "Created_tmp_tables", "Sort_rows", "Connections",
+    ];
+
+    public async Task<Dictionary<string, long>> ReadAsync()
+    {
+        await using var c = await db.OpenConnectionAsync();
+        var rows = await c.QueryAsync<(string Name, string Value)>("SHOW GLOBAL STATUS");
+        return rows.Where(r => Names.Contains(r.Name, StringComparer.OrdinalIgnoreCase))
+            .ToDictionary(r => r.Name, r => long.Parse(r.Value, CultureInfo.InvariantCulture), StringComparer.OrdinalIgnoreCase);
+    }
+
+    /// <summary>How much each counter grew since <paramref name="before"/> (the reading's own few statements, once a slice, stay in: a rounding error).</summary>
+    public async Task<Dictionary<string, long>> SinceAsync(Dictionary<string, long> before) =>
+        (await ReadAsync()).ToDictionary(a => a.Key, a => a.Value - before.GetValueOrDefault(a.Key), StringComparer.OrdinalIgnoreCase);
 }
 
 /// <summary>A closed-loop load generator: N workers, each sending its next request when the last one answered.</summary>
@@ -262,7 +361,7 @@ static class Load
         var all = (await Task.WhenAll(workers)).SelectMany(l => l).Order().ToArray();
         var elapsed = clock.Elapsed.TotalSeconds;
         double At(double q) => all.Length == 0 ? double.NaN : all[Math.Min(all.Length - 1, (int)(q * all.Length))];
-        return new Stats(all.Length / elapsed, At(0.50), At(0.99), errors, all.Length);
+        return new Stats(all.Length / elapsed, At(0.50), At(0.99), errors, all.Length, all, elapsed);
     }
 
     /// <summary>

@@ -25,6 +25,8 @@ dotnet build bench/api/Bench.csproj -c Release -nologo -clp:ErrorsOnly
 # (its content check passes the bench's text without I/O) and the unencrypted connection to this loopback server. The
 # per-user limits on reports and writes are lifted: the bench reports as one resident, thousands of times a second; so is
 # the anonymous limit, for the HTTP floor (GET /health/live, thousands a second from one address).
+# LINLI_BENCH_API_ENV adds settings for the API alone, e.g. "Kestrel__Limits__MaxConcurrentConnections=100", to compare one
+# setting with and without on the same driver side.
 root="$(pwd)"
 field_key="$(head -c 32 /dev/urandom | base64)"
 hash_key="$(head -c 32 /dev/urandom | base64)"
@@ -33,7 +35,7 @@ hash_key="$(head -c 32 /dev/urandom | base64)"
   Wechat__Mode=Simulated Wechat__AllowSimulatedInProduction=true Database__AllowInsecureTransport=true \
   Tickets__RunWorkers=false Logging__LogLevel__Default=Warning Storage__UploadsPath="$root/.data/bench-uploads" \
   RateLimits__Report__PermitLimit=100000000 RateLimits__Writes__PermitLimit=100000000 RateLimits__Anonymous__PermitLimit=100000000 \
-  dotnet Api.dll --urls "http://127.0.0.1:$api_port") > ".data/bench-api.log" 2>&1 &
+  ${LINLI_BENCH_API_ENV:-} dotnet Api.dll --urls "http://127.0.0.1:$api_port") > ".data/bench-api.log" 2>&1 &
 api=$!
 trap 'kill "$api" 2>/dev/null; wait "$api" 2>/dev/null; scripts/db.sh stop "$instance"' EXIT
 ready=0
