@@ -130,7 +130,7 @@ foreach (var size in options.Sizes)
     {
         var before = cpu.Read();
         var stats = await Wrk.RunAsync(options.ApiUrl + path, staffToken, options.Connections, options.Seconds);
-        var used = cpu.PerRequest(before, stats.Requests);
+        var used = CpuMeter.PerRequest(cpu.Since(before), stats.Requests);
         results[(size, name)] = stats;
         Console.WriteLine($"size={size} {name,-15} rps={stats.Rps,9:F1} p50={stats.P50,8:F2}ms p99={stats.P99,8:F2}ms errors={stats.Errors} {used} (bench= includes wrk)");
     }
@@ -224,11 +224,7 @@ sealed class Measured
         return new Stats(_requests / _seconds, At(0.50), At(0.99), _errors, _requests);
     }
 
-    public string CpuPerRequest()
-    {
-        string Us(long ticks) => _requests == 0 || ticks < 0 ? "-" : (ticks * 10_000.0 / _requests).ToString("F0", CultureInfo.InvariantCulture);
-        return $"cpu_us_per_request bench={Us(_bench)} api={Us(_api)} db={Us(_db)}";
-    }
+    public string CpuPerRequest() => CpuMeter.PerRequest((_bench, _api, _db), _requests);
 
     /// <summary>
     /// What MariaDB was asked per answered request: a scenario whose API side costs MariaDB more CPU than its driver side
@@ -260,11 +256,11 @@ sealed class CpuMeter(int? apiPid, int? dbPid)
         return (Spent(before.Bench, now.Bench), Spent(before.Api, now.Api), Spent(before.Db, now.Db));
     }
 
-    public string PerRequest((long Bench, long Api, long Db) before, long requests)
+    /// <summary>Ticks spent per request, as CPU microseconds of each process ("-" where one is not watched).</summary>
+    public static string PerRequest((long Bench, long Api, long Db) ticks, long requests)
     {
-        var now = Read();
-        string Us(long from, long to) => requests == 0 || from < 0 || to < 0 ? "-" : ((to - from) * 10_000.0 / requests).ToString("F0", CultureInfo.InvariantCulture);
-        return $"cpu_us_per_request bench={Us(before.Bench, now.Bench)} api={Us(before.Api, now.Api)} db={Us(before.Db, now.Db)}";
+        string Us(long spent) => requests == 0 || spent < 0 ? "-" : (spent * 10_000.0 / requests).ToString("F0", CultureInfo.InvariantCulture);
+        return $"cpu_us_per_request bench={Us(ticks.Bench)} api={Us(ticks.Api)} db={Us(ticks.Db)}";
     }
 
     /// <summary>
