@@ -154,6 +154,26 @@ public class ReportingTests
         Assert.That((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("Idempotency-Key", out _), Is.True);
     }
 
+    [TestCase("   ")]
+    [TestCase("a key one character longer than the hundred that the contract allows, which the validator refuses.....")]
+    public async Task BlankOrOverlongIdempotencyKeyIsRefusedUnderTheHeadersName(string key)
+    {
+        var w = await TicketWorld.CreateAsync();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/tickets")
+        {
+            Content = JsonContent.Create(new { categoryId = await w.CategoryIdAsync(), description = "路灯不亮已经三天了", gridId = w.GridId }),
+        };
+        request.Headers.TryAddWithoutValidation("Idempotency-Key", key);
+
+        using var response = await w.Resident.Client.SendAsync(request);
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+        var errors = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
+        Assert.That(errors.EnumerateObject().Select(e => e.Name), Is.EqualTo(new[] { "Idempotency-Key" }), "named as the client sends it");
+        await using var connection = await w.Service<DbDataSource>().OpenConnectionAsync();
+        Assert.That(await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM tickets WHERE submitter_id = @me", new { me = w.Resident.Id }), Is.Zero);
+    }
+
     [Test]
     public async Task UnknownHouseCodeIsABadRequest()
     {

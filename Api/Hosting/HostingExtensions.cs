@@ -15,7 +15,7 @@ public static class HostingExtensions
         {
             c.ProblemDetails.Extensions["traceId"] = TraceIds.Of(c.HttpContext);
             if (c.ProblemDetails is HttpValidationProblemDetails validation)
-                ValidationProblemKeys.ToJsonNames(validation.Errors);
+                ValidationProblemKeys.ToJsonNames(validation.Errors, c.HttpContext.GetEndpoint());
             // Never outside Development: a stack trace tells an attacker how the service is built.
             if (development && c.Exception is not null && c.ProblemDetails.Status == StatusCodes.Status500InternalServerError)
                 c.ProblemDetails.Extensions["exception"] = c.Exception.ToString();

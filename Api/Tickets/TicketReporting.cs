@@ -43,8 +43,8 @@ public sealed partial class TicketReporting(
     private async Task<TicketOutcome> CreateOnceAsync(DbConnection conn, CallerScope caller, string? idempotencyKey, CreateTicketRequest request, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
-        if (string.IsNullOrWhiteSpace(idempotencyKey) || idempotencyKey.Length > 100)
-            return TicketOutcome.Invalid.Of("Idempotency-Key", "The Idempotency-Key header is required (at most 100 characters).");
+        if (IdempotencyKeys.Missing(idempotencyKey) is { } missing)
+            return new TicketOutcome.Invalid(missing);
 
         // Everything the checks look up, in one statement, each by its primary key: a ticket already reported under
         // this key (ticket_idempotency's (user_id, idempotency_key)), the category, the grid or community, the openid.

@@ -114,7 +114,8 @@ public static class TicketsApi
     }
 
     public static async Task<Results<Created<TicketDto>, Ok<TicketDto>, ValidationProblem, ProblemHttpResult>> CreateTicket(
-        CreateTicketRequest request, [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey, Caller current,
+        CreateTicketRequest request, [FromHeader(Name = IdempotencyKeys.Header), Required(ErrorMessage = IdempotencyKeys.Message),
+            StringLength(IdempotencyKeys.MaxLength, MinimumLength = 1, ErrorMessage = IdempotencyKeys.Message)] string? idempotencyKey, Caller current,
         TicketReporting reporting, RequestConnection db, FieldProtector protector, TimeProvider clock, CancellationToken ct)
     {
         var caller = new CallerScope(current);
