@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text.Json;
 using Linli.Api.GridWork;
 using Linli.Api.Houses;
 using Linli.Api.Tests.Houses;
@@ -20,6 +21,14 @@ public static class GridWorld
     /// <summary>A house of the world (its owner known by phone only), in its first grid unless told otherwise.</summary>
     public static Task<HouseDto> HouseAsync(HouseWorld world, long? gridId = null, HouseUse use = HouseUse.OwnUse) =>
         world.HouseAsync(null, use, gridId: gridId, landlordPhone: People.Phone());
+
+    /// <summary>POST /api/v1/visits as the mini-program sends it: with an Idempotency-Key, a fresh one unless given.</summary>
+    public static Task<HttpResponseMessage> LogVisitAsync(HttpClient by, object body, JsonSerializerOptions json, string? key = null)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/visits") { Content = JsonContent.Create(body, options: json) };
+        request.Headers.Add("Idempotency-Key", key ?? Guid.NewGuid().ToString("N"));
+        return by.SendAsync(request);
+    }
 
     public static async Task<HouseholdDto> RegisterAsync(HttpClient by, HouseDto house, object? body = null)
     {

@@ -24,7 +24,7 @@ public class VisitStatsApiTests
             await HouseWorld.ReadAsync<ContactAssignmentDto>(await staff.PostAsJsonAsync("/api/v1/contact-assignments",
                 new { householdId = household, userId = user, rhythm, startsOn }, HousesApp.Json), HttpStatusCode.Created);
         async Task Visit(HttpClient by, long household, string chinaTime) =>
-            await HouseWorld.ReadAsync<VisitDto>(await by.PostAsJsonAsync("/api/v1/visits",
+            await HouseWorld.ReadAsync<VisitDto>(await GridWorld.LogVisitAsync(by,
                 new { householdId = household, kind = VisitKind.Visit, note = "走访", visitedAt = chinaTime + "+08:00" }, HousesApp.Json),
                 HttpStatusCode.Created);
 

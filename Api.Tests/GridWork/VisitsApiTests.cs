@@ -26,7 +26,7 @@ public class VisitsApiTests
         var household = await GridWorld.RegisterAsync(world.Worker, house);
         var category = await CategoryAsync(world);
 
-        var visit = await HouseWorld.ReadAsync<VisitDto>(await world.Worker.PostAsJsonAsync("/api/v1/visits", new
+        var visit = await HouseWorld.ReadAsync<VisitDto>(await GridWorld.LogVisitAsync(world.Worker, new
         {
             householdId = household.Id, kind = VisitKind.Visit, note = "老人身体尚好，反映楼道灯坏了、垃圾清运不及时",
             location = new { latitude = 25.03, longitude = 102.70 },
@@ -65,18 +65,18 @@ public class VisitsApiTests
         await world.Staff.PostAsJsonAsync("/api/v1/contact-assignments",
             new { householdId = household.Id, userId = partyId, rhythm = ContactRhythm.Monthly }, HousesApp.Json);
 
-        var byWorker = await HouseWorld.ReadAsync<VisitDto>(await world.Worker.PostAsJsonAsync("/api/v1/visits",
+        var byWorker = await HouseWorld.ReadAsync<VisitDto>(await GridWorld.LogVisitAsync(world.Worker,
             new { householdId = household.Id, kind = VisitKind.Phone, note = "电话问候" }, HousesApp.Json), HttpStatusCode.Created);
-        var byParty = await HouseWorld.ReadAsync<VisitDto>(await party.PostAsJsonAsync("/api/v1/visits",
+        var byParty = await HouseWorld.ReadAsync<VisitDto>(await GridWorld.LogVisitAsync(party,
             new { householdId = household.Id, kind = VisitKind.Visit, note = "上门走访" }, HousesApp.Json), HttpStatusCode.Created);
-        var partyIssue = await party.PostAsJsonAsync("/api/v1/visits", new
+        var partyIssue = await GridWorld.LogVisitAsync(party, new
         {
             householdId = household.Id, kind = VisitKind.Visit, note = "上门走访",
             issues = new[] { new { categoryId = await CategoryAsync(world), description = "门口路灯坏了需要维修" } },
         }, HousesApp.Json);
-        var otherWorker = await world.OtherWorker.PostAsJsonAsync("/api/v1/visits",
+        var otherWorker = await GridWorld.LogVisitAsync(world.OtherWorker,
             new { householdId = household.Id, kind = VisitKind.Visit, note = "走访" }, HousesApp.Json);
-        var both = await world.Worker.PostAsJsonAsync("/api/v1/visits",
+        var both = await GridWorld.LogVisitAsync(world.Worker,
             new { householdId = household.Id, houseId = household.HouseId, kind = VisitKind.Visit, note = "走访" }, HousesApp.Json);
 
         var staffLog = await HouseWorld.ReadAsync<VisitPageDto>(await world.Staff.GetAsync($"/api/v1/visits?householdId={household.Id}"));
@@ -102,7 +102,7 @@ public class VisitsApiTests
         var world = await HouseWorld.CreateAsync();
         var household = await GridWorld.RegisterAsync(world.Worker, await GridWorld.HouseAsync(world));
 
-        var response = await world.Worker.PostAsJsonAsync("/api/v1/visits", new
+        var response = await GridWorld.LogVisitAsync(world.Worker, new
         {
             householdId = household.Id, kind = VisitKind.Visit, note = "走访",
             issues = new[] { new { categoryId = 999_999_999L, description = "楼道堆放杂物堵塞通道" } },

@@ -8,6 +8,7 @@ using Linli.Domain.GridWork;
 using Linli.Domain.Stats;
 using Linli.Infrastructure.Crypto;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Linli.Api.Hosting;
 
 namespace Linli.Api.GridWork;
@@ -30,7 +31,9 @@ public static class VisitsApi
                 + "photos and where they were. Each of `issues` becomes a ticket with channel `patrol` reported on the household "
                 + "head's behalf (only staff of the place file issues: 403 otherwise), and the answer shows the tickets and their "
                 + "states. An issue WeChat's content check refuses is listed under `unfiled`. 404 for a household or house the "
-                + "caller may not visit.");
+                + "caller may not visit. The Idempotency-Key header names the visit: a retry with the same key answers 200 with "
+                + "the visit the first request logged (filing any of its issues that the first request did not get to), never "
+                + "a second visit.");
         group.MapGet("/", ListVisits).WithName(nameof(ListVisits))
             .WithSummary("The visit log")
             .WithDescription("Visits the caller may see, newest first: their own, their communities' (community staff), their grids' "
@@ -51,12 +54,18 @@ public static class VisitsApi
         public long Assigned { get; init; }
         public string? HeadName { get; init; }
         public byte[]? HeadPhoneCipher { get; init; }
+        /// <summary>The visit this caller already logged under the request's Idempotency-Key.</summary>
+        public long? Replayed { get; init; }
     }
 
-    public static async Task<Results<Created<VisitDto>, NotFound, ValidationProblem, ProblemHttpResult>> LogVisit(
-        VisitRequest body, Caller caller, RequestConnection db, TicketReporting reporting, FieldProtector protector,
-        TimeProvider clock, CancellationToken ct)
+    public static async Task<Results<Created<VisitDto>, Ok<VisitDto>, NotFound, ValidationProblem, ProblemHttpResult>> LogVisit(
+        VisitRequest body,
+        [FromHeader(Name = IdempotencyKeys.Header), Required(ErrorMessage = IdempotencyKeys.Message),
+            StringLength(IdempotencyKeys.MaxLength, MinimumLength = 1, ErrorMessage = IdempotencyKeys.Message)] string? idempotencyKey,
+        Caller caller, RequestConnection db, TicketReporting reporting, FieldProtector protector, TimeProvider clock, CancellationToken ct)
     {
+        if (IdempotencyKeys.Missing(idempotencyKey) is { } missing)
+            return TypedResults.ValidationProblem(missing);
         var now = clock.GetUtcNow();
         var visitedAt = body.VisitedAt ?? now;
         if (visitedAt > now.AddMinutes(5) || visitedAt < now.AddDays(-31))
@@ -72,16 +81,16 @@ public static class VisitsApi
               SELECT h.id AS HouseId, h.code AS HouseCode, h.community_id AS CommunityId, h.grid_id AS GridId,
                      CAST({{Scope.ManagesHouse}} AS SIGNED) AS Manages,
                      EXISTS (SELECT 1 FROM contact_assignments a WHERE a.household_id = hh.id AND a.user_id = @me AND a.ended_at IS NULL) AS Assigned,
-                     m.name AS HeadName, m.phone_cipher AS HeadPhoneCipher
+                     m.name AS HeadName, m.phone_cipher AS HeadPhoneCipher, {{ReplayedSql}} AS Replayed
               FROM households hh JOIN houses h ON h.id = hh.house_id
               LEFT JOIN household_members m ON m.household_id = hh.id AND m.relation = 'head'
               WHERE hh.id = @householdId
               """
             : $$"""
               SELECT h.id AS HouseId, h.code AS HouseCode, h.community_id AS CommunityId, h.grid_id AS GridId,
-                     CAST({{Scope.ManagesHouse}} AS SIGNED) AS Manages, 0 AS Assigned
+                     CAST({{Scope.ManagesHouse}} AS SIGNED) AS Manages, 0 AS Assigned, {{ReplayedSql}} AS Replayed
               FROM houses h WHERE h.id = @houseId
-              """, caller.With(new { householdId = body.HouseholdId, houseId = body.HouseId }), cancellationToken: ct));
+              """, caller.With(new { householdId = body.HouseholdId, houseId = body.HouseId, idempotencyKey }), cancellationToken: ct));
         if (place is null || (place.Manages == 0 && place.Assigned == 0))
             return TypedResults.NotFound();
         if (issues.Count > 0 && place.Manages == 0)
@@ -94,37 +103,76 @@ public static class VisitsApi
         if (unknown.Count > 0)
             return TypedResults.ValidationProblem(unknown.ToDictionary(x => $"issues[{x.i}].categoryId", _ => new[] { "Unknown category." }));
 
-        long visitId;
-        await using (var transaction = await connection.BeginTransactionAsync(ct))
+        // A retry of a visit already logged under this key goes straight to its issues; otherwise the visit is written.
+        var (visitId, replayed) = (place.Replayed ?? 0, place.Replayed is not null);
+        if (!replayed)
         {
-            visitId = await connection.ExecuteScalarAsync<long>(new CommandDefinition("""
-                INSERT INTO visits (household_id, house_id, community_id, grid_id, visitor_id, kind, note, latitude, longitude, visited_at, created_at)
-                VALUES (@HouseholdId, @HouseId, @CommunityId, @GridId, @me, @kind, @note, @latitude, @longitude, @visitedAt, @now);
-                SELECT LAST_INSERT_ID();
-                """, new
+            if (await WriteAsync(connection, caller, body, place, idempotencyKey!, visitedAt, now, photoIds, ct) is not { } written)
             {
-                body.HouseholdId, place.HouseId, place.CommunityId, place.GridId, me = caller.UserId,
-                kind = DbEnum.Name(body.Kind!.Value), note = body.Note.Trim(),
-                latitude = body.Location is { } l1 ? (decimal?)Math.Round((decimal)l1.Latitude, 6) : null,
-                longitude = body.Location is { } l2 ? (decimal?)Math.Round((decimal)l2.Longitude, 6) : null,
-                visitedAt = visitedAt.UtcDateTime, now = now.UtcDateTime,
-            }, transaction, cancellationToken: ct));
-            if (photoIds.Count > 0 && await connection.ExecuteAsync(new CommandDefinition("""
-                    UPDATE uploads SET visit_id = @visitId, attached_at = @now
-                    WHERE id IN @photoIds AND uploader_id = @me AND ticket_id IS NULL AND visit_id IS NULL
-                    """, new { visitId, photoIds, me = caller.UserId, now = now.UtcDateTime }, transaction, cancellationToken: ct)) != photoIds.Count)
-            {
-                await transaction.RollbackAsync(ct);
                 return TypedResults.ValidationProblem(new Dictionary<string, string[]>
                 {
                     ["photoIds"] = ["Each photo must be your own upload, not yet attached to a ticket or visit."],
                 });
             }
-            await transaction.CommitAsync(ct);
+            (visitId, replayed) = written;
         }
+        var unfiled = await FileIssuesAsync(connection, caller, reporting, protector, place, body.Location, issues, visitId, ct);
+        var dto = (await ReadAsync(connection, caller, "v.id = @visitId", new { visitId }, 1, ct)).Single() with { Unfiled = unfiled };
+        return replayed ? TypedResults.Ok(dto) : TypedResults.Created($"/api/v1/visits/{visitId}", dto);
+    }
 
-        // Each issue through the reporting path every ticket takes (content check, number, timeline). The key ties a
-        // ticket to its visit and position, so the same issue is never filed twice.
+    /// <summary>
+    /// The visit, its key and its photos in one transaction: the new visit's id, or the visit of a request with the same
+    /// key that got there first (replayed); null when a photo is not the caller's to attach (nothing is written).
+    /// </summary>
+    private static async Task<(long VisitId, bool Replayed)?> WriteAsync(DbConnection connection, Caller caller, VisitRequest body, PlaceRow place,
+        string idempotencyKey, DateTimeOffset visitedAt, DateTimeOffset now, List<long> photoIds, CancellationToken ct)
+    {
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        var visitId = await connection.ExecuteScalarAsync<long>(new CommandDefinition("""
+            INSERT INTO visits (household_id, house_id, community_id, grid_id, visitor_id, kind, note, latitude, longitude, visited_at, created_at)
+            VALUES (@HouseholdId, @HouseId, @CommunityId, @GridId, @me, @kind, @note, @latitude, @longitude, @visitedAt, @now);
+            SELECT LAST_INSERT_ID();
+            """, new
+        {
+            body.HouseholdId, place.HouseId, place.CommunityId, place.GridId, me = caller.UserId,
+            kind = DbEnum.Name(body.Kind!.Value), note = body.Note.Trim(),
+            latitude = body.Location is { } l1 ? (decimal?)Math.Round((decimal)l1.Latitude, 6) : null,
+            longitude = body.Location is { } l2 ? (decimal?)Math.Round((decimal)l2.Longitude, 6) : null,
+            visitedAt = visitedAt.UtcDateTime, now = now.UtcDateTime,
+        }, transaction, cancellationToken: ct));
+        // Then its key, before the photos: a request with the same key running at the same time waits here for the
+        // other's transaction, finds the key taken once that commits (nothing inserted), and answers that visit.
+        if (await connection.ExecuteAsync(new CommandDefinition("""
+                INSERT IGNORE INTO visit_idempotency (user_id, idempotency_key, visit_id, created_at)
+                VALUES (@me, @idempotencyKey, @visitId, @now)
+                """, new { me = caller.UserId, idempotencyKey, visitId, now = now.UtcDateTime }, transaction, cancellationToken: ct)) == 0)
+        {
+            await transaction.RollbackAsync(ct);
+            return (await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+                $"SELECT {ReplayedSql}", new { me = caller.UserId, idempotencyKey }, cancellationToken: ct)), true);
+        }
+        if (photoIds.Count > 0 && await connection.ExecuteAsync(new CommandDefinition("""
+                UPDATE uploads SET visit_id = @visitId, attached_at = @now
+                WHERE id IN @photoIds AND uploader_id = @me AND ticket_id IS NULL AND visit_id IS NULL
+                """, new { visitId, photoIds, me = caller.UserId, now = now.UtcDateTime }, transaction, cancellationToken: ct)) != photoIds.Count)
+        {
+            await transaction.RollbackAsync(ct);
+            return null;
+        }
+        await transaction.CommitAsync(ct);
+        return (visitId, false);
+    }
+
+    /// <summary>
+    /// Each issue through the reporting path every ticket takes (content check, number, timeline), linked to the visit;
+    /// the issues that could not be filed, with why. The key ties a ticket to its visit and position, so the same issue
+    /// is never filed twice: a retry files only what the first request did not get to (it may have ended between the
+    /// visit and its tickets) and finds the rest filed.
+    /// </summary>
+    private static async Task<List<UnfiledIssueDto>> FileIssuesAsync(DbConnection connection, Caller caller, TicketReporting reporting,
+        FieldProtector protector, PlaceRow place, VisitLocation? location, IReadOnlyList<VisitIssueRequest> issues, long visitId, CancellationToken ct)
+    {
         var unfiled = new List<UnfiledIssueDto>();
         var scope = new CallerScope(caller);
         var headPhone = place.HeadPhoneCipher is null ? null : protector.Decrypt(place.HeadPhoneCipher);
@@ -133,7 +181,7 @@ public static class VisitsApi
         {
             var outcome = await reporting.CreateCheckedAsync(connection, scope, $"visit-{visitId}-{i}", new CreateTicketRequest(
                 issues[i].CategoryId, issues[i].Description, HouseCode: place.HouseCode,
-                Location: body.Location is { } l ? new LocationDto(l.Latitude, l.Longitude) : null,
+                Location: location is { } l ? new LocationDto(l.Latitude, l.Longitude) : null,
                 Channel: "patrol", OnBehalfName: onBehalfName, OnBehalfPhone: headPhone), ct);
             var ticketId = outcome switch
             {
@@ -143,8 +191,9 @@ public static class VisitsApi
             };
             if (ticketId is not null)
             {
+                // IGNORE: a retry, or the first request still at work, may have linked this position already.
                 await connection.ExecuteAsync(new CommandDefinition(
-                    "INSERT INTO visit_tickets (visit_id, position, ticket_id) VALUES (@visitId, @i, @ticketId)",
+                    "INSERT IGNORE INTO visit_tickets (visit_id, position, ticket_id) VALUES (@visitId, @i, @ticketId)",
                     new { visitId, i, ticketId }, cancellationToken: ct));
             }
             else
@@ -158,10 +207,11 @@ public static class VisitsApi
                 }));
             }
         }
-
-        var dto = (await ReadAsync(connection, caller, "v.id = @visitId", new { visitId }, 1, ct)).Single();
-        return TypedResults.Created($"/api/v1/visits/{visitId}", dto with { Unfiled = unfiled });
+        return unfiled;
     }
+
+    /// <summary>The visit the caller logged under <c>@idempotencyKey</c> (visit_idempotency's primary key); NULL when none.</summary>
+    private const string ReplayedSql = "(SELECT visit_id FROM visit_idempotency WHERE user_id = @me AND idempotency_key = @idempotencyKey)";
 
     public static async Task<Ok<VisitPageDto>> ListVisits(
         long? householdId, long? houseId, long? gridId, long? visitorId, DateOnly? from, DateOnly? to, long? before,
