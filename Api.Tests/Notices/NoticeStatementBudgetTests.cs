@@ -35,7 +35,7 @@ public class NoticeStatementBudgetTests
             }
             var counter = Instance.Value.Counter!;
             counter.Reset();
-            using var published = await world.Staff.PostAsJsonAsync("/api/v1/notices", new
+            using var published = await NoticesApiTests.SendPublishAsync(world.Staff, new
             {
                 kind = "notice", title = "停水通知", body = "明天上午9点到12点停水，请提前储水。", audience = new { communityId = world.CommunityId },
             });

@@ -73,9 +73,17 @@ public class NoticesApiTests
         audience = new { communityId, gridIds, buildings }, pinnedUntil,
     };
 
+    /// <summary>POST /api/v1/notices as the mini-program sends it: with an Idempotency-Key, a fresh one unless given.</summary>
+    internal static Task<HttpResponseMessage> SendPublishAsync(HttpClient by, object body, string? key = null)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/notices") { Content = JsonContent.Create(body, options: TicketsApp.Json) };
+        request.Headers.Add("Idempotency-Key", key ?? Guid.NewGuid().ToString("N"));
+        return by.SendAsync(request);
+    }
+
     private static async Task<NoticeDto> PublishAsync(HttpClient staff, object body)
     {
-        using var response = await staff.PostAsJsonAsync("/api/v1/notices", body, TicketsApp.Json);
+        using var response = await SendPublishAsync(staff, body);
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Created), await response.Content.ReadAsStringAsync());
         return (await response.Content.ReadFromJsonAsync<NoticeDto>(TicketsApp.Json))!;
     }
@@ -271,17 +279,17 @@ public class NoticesApiTests
         var (_, foreignStaff) = await world.Data.SignedInAsync(Roles.CommunityStaff, await world.Data.CommunityAsync());
         var foreignGrid = await world.Data.GridAsync(await world.Data.CommunityAsync());
 
-        using var byResident = await resident.PostAsJsonAsync("/api/v1/notices", Notice(world.CommunityId));
-        using var byWorker = await world.Worker.PostAsJsonAsync("/api/v1/notices", Notice(world.CommunityId));
-        using var byForeignStaff = await foreignStaff.PostAsJsonAsync("/api/v1/notices", Notice(world.CommunityId));
-        using var badKind = await world.Staff.PostAsJsonAsync("/api/v1/notices", Notice(world.CommunityId, "rumour"));
-        using var noTitle = await world.Staff.PostAsJsonAsync("/api/v1/notices", new { kind = "notice", body = "正文内容", audience = new { communityId = world.CommunityId } });
-        using var grid = await world.Staff.PostAsJsonAsync("/api/v1/notices", Notice(world.CommunityId, gridIds: [foreignGrid]));
-        using var building = await world.Staff.PostAsJsonAsync("/api/v1/notices", Notice(world.CommunityId,
+        using var byResident = await SendPublishAsync(resident, Notice(world.CommunityId));
+        using var byWorker = await SendPublishAsync(world.Worker, Notice(world.CommunityId));
+        using var byForeignStaff = await SendPublishAsync(foreignStaff, Notice(world.CommunityId));
+        using var badKind = await SendPublishAsync(world.Staff, Notice(world.CommunityId, "rumour"));
+        using var noTitle = await SendPublishAsync(world.Staff, new { kind = "notice", body = "正文内容", audience = new { communityId = world.CommunityId } });
+        using var grid = await SendPublishAsync(world.Staff, Notice(world.CommunityId, gridIds: [foreignGrid]));
+        using var building = await SendPublishAsync(world.Staff, Notice(world.CommunityId,
             buildings: [new { street = "没有的路", building = "99号楼" }]));
-        using var pastPin = await world.Staff.PostAsJsonAsync("/api/v1/notices",
+        using var pastPin = await SendPublishAsync(world.Staff,
             Notice(world.CommunityId, pinnedUntil: NoticesApp.Factory.Clock.GetUtcNow().AddDays(-1)));
-        using var risky = await world.Staff.PostAsJsonAsync("/api/v1/notices", Notice(world.CommunityId, title: "公告" + SimulatedWechatClient.RiskyMarker));
+        using var risky = await SendPublishAsync(world.Staff, Notice(world.CommunityId, title: "公告" + SimulatedWechatClient.RiskyMarker));
         var review = await PublishAsync(world.Staff, Notice(world.CommunityId, title: "公告" + SimulatedWechatClient.ReviewMarker));
         await using var connection = await world.Db.OpenConnectionAsync();
         var published = await connection.ExecuteScalarAsync<long>(
@@ -317,7 +325,7 @@ public class NoticesApiTests
         var other = await world.Data.CommunityAsync();
 
         var notice = await PublishAsync(leader, Notice(world.CommunityId, "emergency", title: "燃气泄漏紧急通知"));
-        using var elsewhere = await leader.PostAsJsonAsync("/api/v1/notices", Notice(other));
+        using var elsewhere = await SendPublishAsync(leader, Notice(other));
         (await resident.PostAsync($"/api/v1/notices/{notice.Id}/read", null)).Dispose();
         var list = (await leader.GetFromJsonAsync<PublishedNoticePageDto>($"/api/v1/communities/{world.CommunityId}/notices", TicketsApp.Json))!;
         using var foreignList = await leader.GetAsync($"/api/v1/communities/{other}/notices");
@@ -348,7 +356,7 @@ public class NoticesApiTests
             kind = "result", title = "议事结果公开", body = "加装电梯方案经居民议事会表决通过。",
             audience = new { communityId = world.CommunityId }, photoIds = new[] { photoId },
         });
-        using var again = await world.Staff.PostAsJsonAsync("/api/v1/notices", new
+        using var again = await SendPublishAsync(world.Staff, new
         {
             kind = "result", title = "议事结果公开", body = "同一张照片不能再用。",
             audience = new { communityId = world.CommunityId }, photoIds = new[] { photoId },
@@ -439,5 +447,87 @@ public class NoticesApiTests
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest), await response.Content.ReadAsStringAsync());
         var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
         return problem.GetProperty("errors").EnumerateObject().ToDictionary(p => p.Name, p => p.Value);
+    }
+
+    private static async Task<(long Notices, long Messages)> PublishedCountsAsync(HouseWorld world)
+    {
+        await using var connection = await world.Db.OpenConnectionAsync();
+        return (await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM notices WHERE community_id = @CommunityId", new { world.CommunityId }),
+            await connection.ExecuteScalarAsync<long>("""
+                SELECT COUNT(*) FROM notification_outbox o JOIN notifications n ON n.id = o.notification_id
+                JOIN notices x ON x.id = n.notice_id WHERE x.community_id = @CommunityId
+                """, new { world.CommunityId }));
+    }
+
+    [Test]
+    public async Task ARetryAnswersTheFirstNoticeAndTellsNobodyTwice()
+    {
+        var world = await HouseWorld.CreateAsync(NoticesApp.Factory);
+        await ResidentAtAsync(world, new { communityId = world.CommunityId, gridId = world.GridId });
+        await ResidentAtAsync(world, new { communityId = world.CommunityId, gridId = world.GridId });
+        var key = Guid.NewGuid().ToString("N");
+        var body = Notice(world.CommunityId);
+
+        using var first = await SendPublishAsync(world.Staff, body, key);
+        using var retry = await SendPublishAsync(world.Staff, body, key);
+        var published = await first.Content.ReadFromJsonAsync<NoticeDto>(TicketsApp.Json);
+        var replayed = await retry.Content.ReadFromJsonAsync<NoticeDto>(TicketsApp.Json);
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(first.StatusCode, Is.EqualTo(HttpStatusCode.Created));
+            Assert.That(retry.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            Assert.That(replayed!.Id, Is.EqualTo(published!.Id));
+            Assert.That((replayed.Title, replayed.Audience.CommunityId, replayed.Receipts.Recipients),
+                Is.EqualTo((published.Title, world.CommunityId, 2)));
+            // As stored: the database keeps microseconds.
+            Assert.That(replayed.MessagesFrom, Is.EqualTo(published.MessagesFrom).Within(TimeSpan.FromMilliseconds(1)));
+            Assert.That(await PublishedCountsAsync(world), Is.EqualTo((1L, 2L)), "one notice, one message for each of the two residents");
+        });
+    }
+
+    [Test]
+    public async Task SimultaneousRetriesPublishOneNotice()
+    {
+        var world = await HouseWorld.CreateAsync(NoticesApp.Factory);
+        await ResidentAtAsync(world, new { communityId = world.CommunityId, gridId = world.GridId });
+        var key = Guid.NewGuid().ToString("N");
+        var body = Notice(world.CommunityId, kind: "emergency");
+        using var start = new SemaphoreSlim(0);
+
+        var posts = Enumerable.Range(0, 5).Select(async _ =>
+        {
+            await start.WaitAsync();
+            using var response = await SendPublishAsync(world.Staff, body, key);
+            var statusCode = response.StatusCode;
+            return (statusCode, (await response.Content.ReadFromJsonAsync<NoticeDto>(TicketsApp.Json))!.Id);
+        }).ToList();
+        start.Release(posts.Count);
+        var answers = await Task.WhenAll(posts);
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(answers.Count(a => a.statusCode == HttpStatusCode.Created), Is.EqualTo(1));
+            Assert.That(answers.Count(a => a.statusCode == HttpStatusCode.OK), Is.EqualTo(4));
+            Assert.That(answers.Select(a => a.Id).Distinct().Count(), Is.EqualTo(1));
+            Assert.That(await PublishedCountsAsync(world), Is.EqualTo((1L, 1L)));
+        });
+    }
+
+    [Test]
+    public async Task WithoutAKeyNothingIsPublished()
+    {
+        var world = await HouseWorld.CreateAsync(NoticesApp.Factory);
+        await ResidentAtAsync(world, new { communityId = world.CommunityId, gridId = world.GridId });
+
+        using var response = await world.Staff.PostAsJsonAsync("/api/v1/notices", Notice(world.CommunityId), TicketsApp.Json);
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+            Assert.That((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").EnumerateObject().Select(e => e.Name),
+                Is.EqualTo(new[] { "Idempotency-Key" }));
+            Assert.That(await PublishedCountsAsync(world), Is.EqualTo((0L, 0L)));
+        });
     }
 }

@@ -11,6 +11,7 @@ using Linli.Domain.Stats;
 using Linli.Infrastructure.Notifications;
 using Linli.Infrastructure.Wechat;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 
 namespace Linli.Api.Notices;
@@ -50,7 +51,9 @@ public static class NoticesApi
                 + "owned house, a household) is in the community, or in one of `gridIds` or `buildings`. Title and body pass "
                 + "WeChat's content check (422 when refused; `needsReview` when WeChat cannot answer). Each recipient gets exactly "
                 + "one in-app notification and one subscribe message (`notice_published`, or `notice_emergency`); the messages "
-                + "wait out the quiet hours (`Notices:QuietFrom`–`QuietUntil`, China time), an emergency's go at once.")
+                + "wait out the quiet hours (`Notices:QuietFrom`–`QuietUntil`, China time), an emergency's go at once. The "
+                + "Idempotency-Key header names the notice: a retry with the same key answers 200 with the notice the first "
+                + "request published, and nobody is told twice.")
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         group.MapGet("/", ListNotices).WithName(nameof(ListNotices))
@@ -78,10 +81,15 @@ public static class NoticesApi
         return group;
     }
 
-    public static async Task<Results<Created<NoticeDto>, ProblemHttpResult>> PublishNotice(
-        PublishNoticeRequest request, Caller caller, RequestConnection db, ContentCheck contentCheck, NotificationWriter notifications,
+    public static async Task<Results<Created<NoticeDto>, Ok<NoticeDto>, ValidationProblem, ProblemHttpResult>> PublishNotice(
+        PublishNoticeRequest request,
+        [FromHeader(Name = IdempotencyKeys.Header), Required(ErrorMessage = IdempotencyKeys.Message),
+            StringLength(IdempotencyKeys.MaxLength, MinimumLength = 1, ErrorMessage = IdempotencyKeys.Message)] string? idempotencyKey,
+        Caller caller, RequestConnection db, ContentCheck contentCheck, NotificationWriter notifications,
         IOptions<NoticeOptions> options, TimeProvider clock, CancellationToken ct)
     {
+        if (IdempotencyKeys.Missing(idempotencyKey) is { } missing)
+            return TypedResults.ValidationProblem(missing);
         var communityId = request.Audience.CommunityId!.Value;
         if (!NoticeQueries.MayPublish(caller, communityId))
             return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Not allowed",
@@ -96,7 +104,7 @@ public static class NoticesApi
         var buildings = request.Audience.Buildings?.Select(b => new NoticeBuilding(b.Street.Trim(), b.Building.Trim())).Distinct().ToList() ?? [];
         var photoIds = request.PhotoIds?.Distinct().ToList() ?? [];
         var audience = AudienceSql(gridIds, buildings);
-        audience.Parameters.AddDynamicParams(new { communityId, gridIds, me = caller.UserId });
+        audience.Parameters.AddDynamicParams(new { communityId, gridIds, me = caller.UserId, idempotencyKey });
 
         var connection = await db.OpenAsync(ct);
         // Primary keys of communities and users; ux_grids_community_name for the grids; ix_houses_building for the buildings.
@@ -104,8 +112,12 @@ public static class NoticesApi
             SELECT (SELECT name FROM communities WHERE id = @communityId AND is_active = 1) AS community_name,
                    (SELECT COUNT(*) FROM grids WHERE community_id = @communityId AND id IN @gridIds) AS grids,
                    {(buildings.Count == 0 ? "0" : $"(SELECT COUNT(DISTINCT h.street, h.building) FROM houses h WHERE h.community_id = @communityId AND {audience.Buildings})")} AS buildings,
-                   (SELECT openid FROM users WHERE id = @me) AS open_id
+                   (SELECT openid FROM users WHERE id = @me) AS open_id,
+                   {ReplayedSql} AS replayed
             """, audience.Parameters, cancellationToken: ct));
+        // A retry of a publication already made under this key: that notice, told to nobody again.
+        if (known.Replayed is { } replayed)
+            return TypedResults.Ok(await PublishedAsync(connection, replayed, caller, options.Value, now, ct));
         if (known.CommunityName is null)
             throw Invalid.Field("audience.communityId", "Unknown community.");
         if (gridIds.Count > 0 && known.Grids != gridIds.Count)
@@ -131,6 +143,18 @@ public static class NoticesApi
             pinnedUntil = request.PinnedUntil?.UtcDateTime, needsReview = check != ContentSuggestion.Pass, me = caller.UserId,
             now = now.UtcDateTime,
         }, transaction, cancellationToken: ct));
+        // Then its key, before the audience: a request with the same key running at the same time waits here for the
+        // other's transaction, finds the key taken once that commits (nothing inserted), and answers that notice.
+        if (await connection.ExecuteAsync(new CommandDefinition("""
+                INSERT IGNORE INTO notice_idempotency (user_id, idempotency_key, notice_id, created_at)
+                VALUES (@me, @idempotencyKey, @id, @now)
+                """, new { me = caller.UserId, idempotencyKey, id, now = now.UtcDateTime }, transaction, cancellationToken: ct)) == 0)
+        {
+            await transaction.RollbackAsync(ct);
+            var first = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+                $"SELECT {ReplayedSql}", new { me = caller.UserId, idempotencyKey }, cancellationToken: ct));
+            return TypedResults.Ok(await PublishedAsync(connection, first, caller, options.Value, now, ct));
+        }
         if (photoIds.Count > 0 && await connection.ExecuteAsync(new CommandDefinition("""
                 UPDATE uploads SET notice_id = @id, attached_at = @now
                 WHERE id IN @photoIds AND uploader_id = @me AND ticket_id IS NULL AND visit_id IS NULL AND notice_id IS NULL
@@ -303,11 +327,26 @@ public static class NoticesApi
         return (parts.Count == 0 ? "" : " AND (" + string.Join(" OR ", parts) + ")", buildingSql, parameters);
     }
 
+    /// <summary>The notice the caller published under <c>@idempotencyKey</c> (notice_idempotency's primary key); NULL when none.</summary>
+    private const string ReplayedSql = "(SELECT notice_id FROM notice_idempotency WHERE user_id = @me AND idempotency_key = @idempotencyKey)";
+
+    /// <summary>A notice as its publisher saw it when it was published: its audience, when its messages go, its receipts now.</summary>
+    private static async Task<NoticeDto> PublishedAsync(DbConnection connection, long id, Caller caller, NoticeOptions options, DateTimeOffset now, CancellationToken ct)
+    {
+        var notice = await NoticeQueries.FindAsync(connection, id, caller.UserId, now, ct)
+            ?? throw new InvalidOperationException($"Notice {id} has an Idempotency-Key but no row.");
+        var photos = await NoticeQueries.PhotosAsync(connection, [id], ct);
+        var receipts = await NoticeQueries.ReceiptsAsync(connection, null, [id], ct);
+        return notice.ToDto(photos[id].ToList(), options.MessagesFrom(notice.KindValue, notice.CreatedAt), receipts[id]);
+    }
+
     private sealed class Lookups
     {
         public string? CommunityName { get; init; }
         public long Grids { get; init; }
         public long Buildings { get; init; }
         public string? OpenId { get; init; }
+        /// <summary>The notice this caller already published under the request's Idempotency-Key.</summary>
+        public long? Replayed { get; init; }
     }
 }
