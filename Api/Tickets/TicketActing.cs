@@ -16,16 +16,22 @@ public sealed class TicketActing(TicketNotifying notifying, TimeProvider clock)
 {
     /// <summary>
     /// Applies one action. <paramref name="caller"/> is null for the system (auto-close). A deadlock or lock wait runs
-    /// it again from the read of the ticket: the version check makes that safe.
+    /// it again from the read of the ticket: the version check makes that safe. With an <paramref name="idempotencyKey"/>
+    /// the caller used before for this action on this ticket, nothing is applied: the answer is the ticket
+    /// (<see cref="TicketOutcome.Replayed"/>), as the first request's was.
     /// </summary>
     public Task<TicketOutcome> ApplyAsync(DbConnection connection, CallerScope? caller, long ticketId, TicketAction action,
-        TicketActionInput input, CancellationToken ct) =>
-        LockConflictRetry.RunAsync(() => ApplyOnceAsync(connection, caller, ticketId, action, input, ct), ct);
+        TicketActionInput input, CancellationToken ct, string? idempotencyKey = null) =>
+        LockConflictRetry.RunAsync(() => ApplyOnceAsync(connection, caller, ticketId, action, input, idempotencyKey, ct), ct);
 
     private async Task<TicketOutcome> ApplyOnceAsync(DbConnection connection, CallerScope? caller, long ticketId, TicketAction action,
-        TicketActionInput input, CancellationToken ct)
+        TicketActionInput input, string? idempotencyKey, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
+        var key = caller is null ? null : idempotencyKey;
+        // A retry is answered before the rules: the action it repeats has changed the state they would judge it by.
+        if (key is not null && await KeyedAsync(connection, null, caller!.UserId, key, ct) is { } earlier)
+            return Retried(earlier, ticketId, action);
         var spec = TicketActionTable.Of(action);
         // The people the action tells come with the ticket (no read of their own); the writes then tell them all at once.
         if (await TicketQueries.FindWithAsync<TicketNotifying.RoleHolderIds>(connection, ticketId, TicketNotifying.RecipientColumns(spec),
@@ -55,6 +61,17 @@ public sealed class TicketActing(TicketNotifying notifying, TimeProvider clock)
         var me = caller?.UserId;
         var to = spec.To(decision.To!.Value, input);
         await using var transaction = await connection.BeginTransactionAsync(ct);
+        // The key first: a request with the same key running at the same time waits here for this transaction, finds
+        // the key taken once it commits (nothing inserted), and answers as a retry.
+        if (key is not null && await connection.ExecuteAsync(new CommandDefinition("""
+                INSERT IGNORE INTO ticket_action_idempotency (user_id, idempotency_key, ticket_id, action, created_at)
+                VALUES (@me, @key, @ticketId, @action, @now)
+                """, new { me, key, ticketId, action = action.ToCode(), now = now.UtcDateTime }, transaction, cancellationToken: ct)) == 0)
+        {
+            await transaction.RollbackAsync(ct);
+            return await KeyedAsync(connection, null, me!.Value, key, ct) is { } first ? Retried(first, ticketId, action)
+                : throw new InvalidOperationException("An Idempotency-Key refused as taken is not stored.");
+        }
         if (input.IntoTicketId is { } intoId)
         {
             var merge = await TicketMerging.IntoOriginalAsync(connection, transaction, caller!, ticket, intoId, now, ct);
@@ -116,6 +133,25 @@ public sealed class TicketActing(TicketNotifying notifying, TimeProvider clock)
         await transaction.CommitAsync(ct);
         return new TicketOutcome.Done(ticket.Id);
     }
+
+    /// <summary>The ticket and action the caller used <paramref name="key"/> for (ticket_action_idempotency's primary key).</summary>
+    private static Task<KeyedAction?> KeyedAsync(DbConnection connection, DbTransaction? transaction, long me, string key, CancellationToken ct) =>
+        connection.QuerySingleOrDefaultAsync<KeyedAction>(new CommandDefinition("""
+            SELECT ticket_id AS TicketId, action AS Action FROM ticket_action_idempotency WHERE user_id = @me AND idempotency_key = @key
+            """, new { me, key }, transaction, cancellationToken: ct));
+
+    private sealed class KeyedAction
+    {
+        public long TicketId { get; init; }
+        public string Action { get; init; } = "";
+    }
+
+    /// <summary>A retry of this action on this ticket answers the ticket; a key used for something else is refused.</summary>
+    private static TicketOutcome Retried(KeyedAction earlier, long ticketId, TicketAction action) =>
+        earlier.TicketId == ticketId && earlier.Action == action.ToCode()
+            ? new TicketOutcome.Replayed(ticketId)
+            : TicketOutcome.Invalid.Of(Hosting.IdempotencyKeys.Header,
+                "This Idempotency-Key was used for another action or ticket; send a new key for a new action.");
 
     // A dispatch lands only on an active department: checked by the UPDATE itself, and explained only when it fails.
     private const string DepartmentIsActive = " AND EXISTS (SELECT 1 FROM departments d WHERE d.id = @departmentId AND d.is_active = 1)";

@@ -78,7 +78,10 @@ public static class TicketsApi
         return endpoint
             .WithName($"{TRequest.Action}Ticket")
             .WithSummary(spec.Summary)
-            .WithDescription(spec.Description + " Answers the ticket as the caller now sees it.")
+            .WithDescription(spec.Description + " Answers the ticket as the caller now sees it. A phone should send an "
+                + "Idempotency-Key: a retry with the same key answers 200 with the ticket and acts no second time (without one, "
+                + "a repeated transition is a 409 and a repeated progress report or note is written twice); a key already used "
+                + "for another action or ticket is a 400.")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound)
@@ -86,28 +89,39 @@ public static class TicketsApi
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
     }
 
-    /// <summary>An action whose body has a required field.</summary>
+    /// <summary>
+    /// An action whose body has a required field. Its Idempotency-Key is optional, unlike a report's: without it a
+    /// transition still cannot land twice (a retry is a 409), but a phone should send one, so that a retry answers 200
+    /// and a progress report or note is not written twice.
+    /// </summary>
     public static Task<Results<Ok<TicketDto>, ValidationProblem, ProblemHttpResult>> Act<TRequest>(
-        long id, TRequest request, Caller current, TicketActing acting, RequestConnection db, FieldProtector protector, TimeProvider clock, CancellationToken ct)
+        long id, TRequest request,
+        [FromHeader(Name = IdempotencyKeys.Header), StringLength(IdempotencyKeys.MaxLength, MinimumLength = 1, ErrorMessage = IdempotencyKeys.Message)] string? idempotencyKey,
+        Caller current, TicketActing acting, RequestConnection db, FieldProtector protector, TimeProvider clock, CancellationToken ct)
         where TRequest : class, ITicketActionRequest =>
-        ActAsync(id, TRequest.Action, request.ToInput(), current, acting, db, protector, clock, ct);
+        ActAsync(id, TRequest.Action, request.ToInput(), idempotencyKey, current, acting, db, protector, clock, ct);
 
     /// <summary>An action whose body may be left out: every field is optional.</summary>
     public static Task<Results<Ok<TicketDto>, ValidationProblem, ProblemHttpResult>> ActWithOptionalBody<TRequest>(
-        long id, TRequest? request, Caller current, TicketActing acting, RequestConnection db, FieldProtector protector, TimeProvider clock, CancellationToken ct)
+        long id, TRequest? request,
+        [FromHeader(Name = IdempotencyKeys.Header), StringLength(IdempotencyKeys.MaxLength, MinimumLength = 1, ErrorMessage = IdempotencyKeys.Message)] string? idempotencyKey,
+        Caller current, TicketActing acting, RequestConnection db, FieldProtector protector, TimeProvider clock, CancellationToken ct)
         where TRequest : class, ITicketActionRequest =>
-        ActAsync(id, TRequest.Action, request?.ToInput() ?? TicketActionInput.None, current, acting, db, protector, clock, ct);
+        ActAsync(id, TRequest.Action, request?.ToInput() ?? TicketActionInput.None, idempotencyKey, current, acting, db, protector, clock, ct);
 
     private static async Task<Results<Ok<TicketDto>, ValidationProblem, ProblemHttpResult>> ActAsync(
-        long id, TicketAction action, TicketActionInput input, Caller current, TicketActing acting, RequestConnection db, FieldProtector protector,
-        TimeProvider clock, CancellationToken ct)
+        long id, TicketAction action, TicketActionInput input, string? idempotencyKey, Caller current, TicketActing acting, RequestConnection db,
+        FieldProtector protector, TimeProvider clock, CancellationToken ct)
     {
         var caller = new CallerScope(current);
         var connection = await db.OpenAsync(ct);
-        var outcome = await acting.ApplyAsync(connection, caller, id, action, input, ct);
+        // A blank key is refused by the validator; an absent one leaves the action unkeyed.
+        var outcome = await acting.ApplyAsync(connection, caller, id, action, input, ct, idempotencyKey);
         return outcome switch
         {
             TicketOutcome.Done(var done) => TypedResults.Ok(await ViewAsync(connection, done, caller, protector, clock, ct)),
+            // A retry with the key of an action that landed: the ticket as it is now, as the first answer gave it.
+            TicketOutcome.Replayed(var replayed) => TypedResults.Ok(await ViewAsync(connection, replayed, caller, protector, clock, ct)),
             TicketOutcome.Invalid(var errors) => TypedResults.ValidationProblem(errors),
             _ => Problem(outcome),
         };
