@@ -29,9 +29,6 @@ public sealed class TicketActing(TicketNotifying notifying, TimeProvider clock)
     {
         var now = clock.GetUtcNow();
         var key = caller is null ? null : idempotencyKey;
-        // A retry is answered before the rules: the action it repeats has changed the state they would judge it by.
-        if (key is not null && await KeyedAsync(connection, null, caller!.UserId, key, ct) is { } earlier)
-            return Retried(earlier, ticketId, action);
         var spec = TicketActionTable.Of(action);
         // The people the action tells come with the ticket (no read of their own); the writes then tell them all at once.
         if (await TicketQueries.FindWithAsync<TicketNotifying.RoleHolderIds>(connection, ticketId, TicketNotifying.RecipientColumns(spec),
@@ -44,6 +41,11 @@ public sealed class TicketActing(TicketNotifying notifying, TimeProvider clock)
         var toldOfIt = action == TicketAction.Claim && relation.IsPartyMember && ticket.PublishedAt is not null;
         if (caller is not null && !caller.CanSee(ticket) && !toldOfIt)
             return new TicketOutcome.NotFound();
+
+        // A retry is answered before the rules (the action it repeats has changed the state they would judge it by),
+        // but only to a caller who still sees the ticket.
+        if (key is not null && await KeyedAsync(connection, null, caller!.UserId, key, ct) is { } earlier)
+            return Retried(earlier, ticketId, action);
 
         var decision = TicketRules.Decide(ticket.Facts, action, relation, now);
         switch (decision.Verdict)
