@@ -73,8 +73,11 @@ public class ConsoleTests
         await dialog.Locator("select[name=departmentId]").SelectOptionAsync(world.DepartmentId.ToString(System.Globalization.CultureInfo.InvariantCulture));
         await ConsoleBrowser.ScreenshotAsync(page, "04-dispatch-form");
         await ConsoleBrowser.AssertAccessibleAsync(page, "the dispatch form");
-        await dialog.Locator("button[type=submit]").ClickAsync();
+        var dispatch = await page.RunAndWaitForRequestAsync(() => dialog.Locator("button[type=submit]").ClickAsync(),
+            request => request.Method == "POST" && request.Url.EndsWith($"/api/v1/tickets/{ticket.Id}/dispatch", StringComparison.Ordinal));
         await Expect(page.Locator("#ticket-status")).ToHaveTextAsync("已派单");
+        // The form's own key: sent again after a lost answer, the dispatch is answered, not refused as a conflict.
+        Assert.That(await dispatch.HeaderValueAsync("idempotency-key"), Does.Match("^[0-9a-f]{32}$"));
 
         await page.GetByRole(AriaRole.Link, new() { Name = "返回派单看板" }).ClickAsync();
         await Expect(page.Locator($"[data-column=working] [data-ticket-id='{ticket.Id}']")).ToBeVisibleAsync();

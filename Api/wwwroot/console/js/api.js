@@ -64,6 +64,14 @@ export async function raw(path, options = {}) {
   return response;
 }
 
+/**
+ * A fresh Idempotency-Key, one per form: sending the form again after an answer that never came cannot act twice.
+ * (Not crypto.randomUUID, which a console served over plain HTTP away from localhost does not have.)
+ */
+export function newIdempotencyKey() {
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)), b => b.toString(16).padStart(2, '0')).join('');
+}
+
 /** JSON in, JSON out; null for 204. */
 export async function api(path, options = {}) {
   const response = await raw(path, options);

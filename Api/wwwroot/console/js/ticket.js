@@ -1,4 +1,4 @@
-import { ApiError, api, imageUrl } from './api.js';
+import { ApiError, api, imageUrl, newIdempotencyKey } from './api.js';
 import { dialogForm, h, toast, when } from './dom.js';
 import { actionLabel, stateLabel } from './labels.js';
 import { actionPath, actionSchema, body, controls, showErrors } from './schema.js';
@@ -55,9 +55,11 @@ async function act(main, ticket, action, departments) {
   const schema = await actionSchema(action);
   const choices = { departmentId: departments.filter(d => d.isActive).map(d => [d.id, d.name]) };
   let answer = await dialogForm(`${actionLabel(action)} · ${ticket.number}`, controls(schema, choices), actionLabel(action));
+  // One key for the dialog: a refused submission stores nothing under it, a lost answer is answered again.
+  const headers = { 'Idempotency-Key': newIdempotencyKey() };
   while (answer) {
     try {
-      const updated = await api(`/api/v1/tickets/${ticket.id}/${actionPath(action)}`, { method: 'POST', body: body(answer.form) });
+      const updated = await api(`/api/v1/tickets/${ticket.id}/${actionPath(action)}`, { method: 'POST', body: body(answer.form), headers });
       answer.close();
       toast(`已${actionLabel(action)}`);
       show(main, updated, departments);
