@@ -44,7 +44,7 @@ public sealed class TicketActing(TicketNotifying notifying, TimeProvider clock)
 
         // A retry is answered before the rules (the action it repeats has changed the state they would judge it by),
         // but only to a caller who still sees the ticket.
-        if (key is not null && await KeyedAsync(connection, null, caller!.UserId, key, ct) is { } earlier)
+        if (key is not null && await KeyedAsync(connection, caller!.UserId, key, ct) is { } earlier)
             return Retried(earlier, ticketId, action);
 
         var decision = TicketRules.Decide(ticket.Facts, action, relation, now);
@@ -71,7 +71,7 @@ public sealed class TicketActing(TicketNotifying notifying, TimeProvider clock)
                 """, new { me, key, ticketId, action = action.ToCode(), now = now.UtcDateTime }, transaction, cancellationToken: ct)) == 0)
         {
             await transaction.RollbackAsync(ct);
-            return await KeyedAsync(connection, null, me!.Value, key, ct) is { } first ? Retried(first, ticketId, action)
+            return await KeyedAsync(connection, me!.Value, key, ct) is { } first ? Retried(first, ticketId, action)
                 : throw new InvalidOperationException("An Idempotency-Key refused as taken is not stored.");
         }
         if (input.IntoTicketId is { } intoId)
@@ -137,10 +137,10 @@ public sealed class TicketActing(TicketNotifying notifying, TimeProvider clock)
     }
 
     /// <summary>The ticket and action the caller used <paramref name="key"/> for (ticket_action_idempotency's primary key).</summary>
-    private static Task<KeyedAction?> KeyedAsync(DbConnection connection, DbTransaction? transaction, long me, string key, CancellationToken ct) =>
+    private static Task<KeyedAction?> KeyedAsync(DbConnection connection, long me, string key, CancellationToken ct) =>
         connection.QuerySingleOrDefaultAsync<KeyedAction>(new CommandDefinition("""
             SELECT ticket_id AS TicketId, action AS Action FROM ticket_action_idempotency WHERE user_id = @me AND idempotency_key = @key
-            """, new { me, key }, transaction, cancellationToken: ct));
+            """, new { me, key }, cancellationToken: ct));
 
     private sealed class KeyedAction
     {
